@@ -1,0 +1,21 @@
+# Every third-party dependency comes from Debian 12 packages (scripts/install-deps.sh).
+# Each is wrapped in one imported target so that modules state what they use.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+# OpenCV: Debian's per-module -dev packages ship no CMake config (only the heavy
+# libopencv-dev meta package does), so the few modules we use are found directly.
+find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
+add_library(mammocad_opencv INTERFACE)
+target_include_directories(mammocad_opencv SYSTEM INTERFACE ${OPENCV_INCLUDE_DIR})
+foreach(module core imgproc imgcodecs ml)
+  find_library(OPENCV_${module}_LIBRARY opencv_${module} REQUIRED)
+  target_link_libraries(mammocad_opencv INTERFACE ${OPENCV_${module}_LIBRARY})
+endforeach()
+
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(DCMTK REQUIRED CONFIG)
+pkg_check_modules(OPENJPEG REQUIRED IMPORTED_TARGET libopenjp2)
+find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)

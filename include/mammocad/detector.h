@@ -1,0 +1,83 @@
+// The calcification detector: a library that the CLI, the server, the evaluation and the
+// benchmarks all call. It works in physical units (mm) through the pixel spacing.
+//
+// Pipeline (src/detector/*.cc, one file per stage):
+//   normalise -> breast mask -> multi-scale bright-spot enhancement with local noise
+//   normalisation -> candidate calcifications (score each) -> clusters (grouping rule) -> rank.
+//
+// Scores: every candidate gets a score in [0, 1] from its noise-normalised contrast, so scores
+// are monotone in confidence and comparable across images. A cluster's score combines its
+// members' scores (see clusters.cc).
+//
+// Thread-safety: a Detector is immutable after construction; Detect() may be called from many
+// threads at once.
+#ifndef MAMMOCAD_DETECTOR_H_
+#define MAMMOCAD_DETECTOR_H_
+
+#include <opencv2/core.hpp>
+#include <vector>
+
+#include "mammocad/detector_params.h"
+#include "mammocad/image.h"
+#include "mammocad/status.h"
+
+namespace mammocad {
+
+struct Calcification {
+  cv::Rect box;            // pixel grid of the input image
+  cv::Point2f centre;      // pixels
+  double score = 0.0;      // [0, 1]
+  double diameter_mm = 0.0;
+  double contrast = 0.0;   // peak noise-normalised response (in noise sigmas)
+};
+
+enum class FindingKind { kCluster, kCalcification };
+
+struct Finding {
+  FindingKind kind = FindingKind::kCluster;
+  double score = 0.0;                      // [0, 1]
+  cv::Rect box;                            // pixel grid of the input image
+  std::vector<Calcification> members;      // clusters only; highest score first
+};
+
+struct StageTimings {
+  double normalise_ms = 0, mask_ms = 0, enhance_ms = 0, candidates_ms = 0, cluster_ms = 0;
+  double total_ms = 0;
+};
+
+struct DetectionResult {
+  double spacing_mm = 0.0;                  // the spacing used
+  SpacingSource spacing_source = SpacingSource::kDefault;
+  std::vector<Finding> findings;            // at the requested level, highest score first
+  StageTimings timings;
+};
+
+enum class FindingLevel { kCluster, kCalcification };
+
+struct DetectOptions {
+  FindingLevel level = FindingLevel::kCluster;
+  double min_score = 0.0;             // findings scoring below are dropped
+  double spacing_override_mm = 0.0;   // > 0: use this instead of the file's spacing
+};
+
+class Detector {
+ public:
+  explicit Detector(DetectorParams params = DetectorParams());
+
+  // Runs the whole pipeline. Errors: kBadParameter (bad options), kUnsupportedFormat (pixel
+  // type not 8/16-bit single channel). Never throws.
+  Status Detect(const Image& image, const DetectOptions& options, DetectionResult* result) const;
+
+  const DetectorParams& params() const { return params_; }
+
+ private:
+  DetectorParams params_;
+};
+
+// The spacing the detector will use for `image` under `options`, and where it came from.
+double ResolveSpacing(const Image& image, const DetectOptions& options, const DetectorParams& p,
+                      SpacingSource* source);
+
+}  // namespace mammocad
+
+#endif  // MAMMOCAD_DETECTOR_H_

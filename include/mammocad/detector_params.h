@@ -1,0 +1,53 @@
+// DetectorParams: every tunable number of the detector, in one place, in physical units.
+// Defaults are the tuned values; docs/detector.md explains each stage. Change them here, not
+// as literals in the stages.
+#ifndef MAMMOCAD_DETECTOR_PARAMS_H_
+#define MAMMOCAD_DETECTOR_PARAMS_H_
+
+#include <vector>
+
+namespace mammocad {
+
+struct DetectorParams {
+  // --- Scale -------------------------------------------------------------------------------
+  // With no spacing in the file or the request, assume the longer image side spans this many
+  // mm (a 24x30 cm detector field holds a breast of about this height).
+  double assumed_field_of_view_mm = 240.0;
+  double min_spacing_mm = 0.02;   // spacings outside [min, max] are rejected as bad parameters
+  double max_spacing_mm = 1.0;
+  // Images finer than this are analysed at this spacing (calcifications of 0.1 mm and more
+  // are still resolved) and boxes mapped back to the input grid.
+  double analysis_spacing_mm = 0.1;
+
+  // --- Breast mask ---------------------------------------------------------------------------
+  double mask_spacing_mm = 1.0;           // the mask is computed on an image this coarse
+  double mask_margin_mm = 3.0;            // eroded from the skin line (edge artefacts)
+
+  // --- Enhancement ---------------------------------------------------------------------------
+  // Calcification diameters the enhancement is tuned to (mm).
+  double min_calc_diameter_mm = 0.1;
+  double max_calc_diameter_mm = 1.0;
+  int enhancement_scales = 3;             // difference-of-Gaussian scales across that range
+  double background_ratio = 4.0;          // background sigma / spot sigma
+  double noise_window_mm = 6.0;           // window of the local noise estimate
+
+  // --- Candidates ----------------------------------------------------------------------------
+  double candidate_threshold_sigma = 4.0;  // noise-normalised response needed to be a candidate
+  double max_candidate_diameter_mm = 1.5;  // larger bright blobs are not calcifications
+  int max_candidates = 2000;               // per image, strongest kept
+
+  // Candidate score = logistic((contrast - score_midpoint_sigma) / score_slope_sigma).
+  double score_midpoint_sigma = 6.0;
+  double score_slope_sigma = 1.5;
+
+  // --- Clusters ------------------------------------------------------------------------------
+  // Clinical rule: at least `cluster_min_members` calcifications within about 1 cm^2.
+  int cluster_min_members = 3;
+  double cluster_link_distance_mm = 5.0;   // members closer than this join one cluster
+  double cluster_max_extent_mm = 30.0;     // larger groups are split / not a cluster
+  double cluster_box_padding_mm = 1.0;
+};
+
+}  // namespace mammocad
+
+#endif  // MAMMOCAD_DETECTOR_PARAMS_H_

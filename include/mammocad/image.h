@@ -1,0 +1,47 @@
+// Image: one decoded mammogram as the detector sees it, plus what is known about its scale.
+//
+// Contract: `pixels` is single-channel, CV_8UC1 or CV_16UC1, in the pixel grid of the uploaded
+// file (boxes are reported in that grid), with bright = dense tissue / calcification (decoders
+// invert MONOCHROME1 and similar). `bits_stored` says how many low bits carry signal, so
+// 12-bit data in a 16-bit container keep their precision and are scaled by 2^bits_stored - 1.
+#ifndef MAMMOCAD_IMAGE_H_
+#define MAMMOCAD_IMAGE_H_
+
+#include <opencv2/core.hpp>
+#include <string>
+
+namespace mammocad {
+
+// Where the pixel spacing used for an image came from. The names are part of the v2 API.
+enum class SpacingSource {
+  kImagerPixelSpacing,  // DICOM (0018,1164), corrected by (0018,1114) when present
+  kPixelSpacing,        // DICOM (0028,0030)
+  kRequest,             // the `pixel_spacing` form value / --pixel-spacing flag
+  kDefault,             // none known: assumed field of view (see DetectorParams)
+};
+std::string_view SpacingSourceName(SpacingSource source);
+
+struct Image {
+  cv::Mat pixels;          // CV_8UC1 or CV_16UC1, bright = dense; see contract above
+  int bits_stored = 8;     // significant bits of `pixels` (1..16)
+  std::string format;      // "jpeg", "png", "tiff", "pnm", "bmp", "dicom", ...
+
+  // Scale as found in the file; 0 when the file says nothing. The request may override it.
+  double file_spacing_mm = 0.0;
+  SpacingSource file_spacing_source = SpacingSource::kDefault;
+
+  // Optional 8-bit rendering for people (DICOM: with the VOI transform applied). When empty,
+  // the debug renderer derives one from `pixels`.
+  cv::Mat display;
+
+  // DICOM only (empty otherwise): laterality (0020,0062) "L"/"R", view (0018,5101) "CC"/"MLO",
+  // presentation intent "FOR PRESENTATION"/"FOR PROCESSING", transfer syntax UID.
+  std::string laterality;
+  std::string view;
+  std::string presentation_intent;
+  std::string transfer_syntax;
+};
+
+}  // namespace mammocad
+
+#endif  // MAMMOCAD_IMAGE_H_

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs everything mammocad needs to build, test and benchmark, from Debian 12's packages only.
+# Safe to run again: apt-get skips what is already installed.
+set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps.sh: run as root (it calls apt-get)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  build-essential cmake pkg-config ca-certificates curl \
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-ml-dev \
+  libdcmtk-dev libopenjp2-7-dev libcharls-dev \
+  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev \
+  python3 python3-requests python3-pil python3-numpy wrk \
+  >/dev/null

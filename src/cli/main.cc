@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("mammocad " MAMMOCAD_VERSION); return 0; }
