@@ -1,0 +1,30 @@
+// The JSON shapes of mammocad's replies. JSON lives only here, at the edge (server and CLI);
+// the rest of the project passes structs.
+//
+// Legacy (the old service's contract): {"state": 0, "result": "<JSON text>"}, where the text
+// is [[score, x, y, w, h], ...] for one image, highest score first, and for several images a
+// list of such lists in upload order. On error: {"state": N, "result": "<message>"}.
+// v2: structured JSON, see docs/api.md.
+#ifndef MAMMOCAD_API_REPLY_JSON_H_
+#define MAMMOCAD_API_REPLY_JSON_H_
+
+#include <string>
+
+#include "service/analysis.h"
+
+namespace mammocad {
+
+// The `result` text: [[score,x,y,w,h],...] or, for several images, [[[...]],[[...]]].
+std::string LegacyResultText(const AnalysisResponse& response);
+
+// The whole legacy reply body.
+std::string LegacyReply(const AnalysisResponse& response);
+std::string LegacyErrorReply(const Status& status);
+
+// The v2 reply body (pretty = indented, for the CLI).
+std::string V2Reply(const AnalysisResponse& response, bool pretty = false);
+std::string V2ErrorReply(const Status& status);
+
+}  // namespace mammocad
+
+#endif  // MAMMOCAD_API_REPLY_JSON_H_
