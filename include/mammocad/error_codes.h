@@ -1,6 +1,6 @@
 // The one table of mammocad's error codes. Each code has a stable number (the `state` of the
 // BreastCalcify reply; 0 means success, as in the old Python service), the HTTP status the
-// server answers with, and a short name. docs/api.md lists the same table for clients;
+// server answers with, and a short name. README.md lists the same table for clients;
 // error_codes_test.cc checks that the two agree.
 #ifndef MAMMOCAD_ERROR_CODES_H_
 #define MAMMOCAD_ERROR_CODES_H_

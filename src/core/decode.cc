@@ -128,6 +128,38 @@ bool PeekBmp(std::string_view bytes, int* width, int* height) {
   return true;
 }
 
+// libjpeg and OpenCV's PNM reader "decode" a truncated file by filling the missing rows with
+// grey, which would silently analyse half a mammogram; so completeness is checked up front.
+bool JpegIsComplete(std::string_view bytes) {
+  // Entropy-coded data escape 0xFF as FF 00, so an FF D9 after the first scan is the EOI.
+  std::size_t scan = bytes.find("\xFF\xDA");
+  std::size_t end = bytes.rfind("\xFF\xD9");
+  return scan != std::string_view::npos && end != std::string_view::npos && end > scan;
+}
+
+bool PnmIsComplete(std::string_view bytes, int width, int height) {
+  if (bytes[1] != '5') return true;  // ASCII PGM: OpenCV fails on short data by itself
+  // Header: magic, width, height, maxval, then exactly one white-space byte.
+  std::size_t i = 2;
+  int fields = 0;
+  long maxval = 0;
+  while (i < bytes.size() && fields < 3) {
+    if (bytes[i] == '#') {
+      while (i < bytes.size() && bytes[i] != '\n') ++i;
+    } else if (std::isdigit(static_cast<unsigned char>(bytes[i]))) {
+      long value = 0;
+      while (i < bytes.size() && std::isdigit(static_cast<unsigned char>(bytes[i])) && value < 1'000'000)
+        value = value * 10 + (bytes[i++] - '0');
+      if (++fields == 3) maxval = value;
+      continue;
+    }
+    ++i;
+  }
+  std::size_t sample_bytes = maxval > 255 ? 2 : 1;
+  std::size_t needed = i + 1 + std::size_t(width) * std::size_t(height) * sample_bytes;
+  return fields == 3 && bytes.size() >= needed;
+}
+
 const char* FormatName(ImageFormat format) {
   switch (format) {
     case ImageFormat::kJpeg: return "jpeg";
@@ -204,6 +236,13 @@ Status DecodeImage(std::string_view bytes, const DecodeLimits& limits, Image* ou
                   std::string("the image is ") + std::to_string(width) + "x" +
                       std::to_string(height) + " pixels; the limit is " +
                       std::to_string(limits.max_pixels) + " pixels");
+  }
+  bool complete = format == ImageFormat::kJpeg  ? JpegIsComplete(bytes)
+                  : format == ImageFormat::kPnm ? PnmIsComplete(bytes, width, height)
+                                                : true;
+  if (!complete) {
+    return Status(ErrorCode::kCorruptImage,
+                  std::string("the ") + name + " data are truncated (the file ends early)");
   }
   cv::Mat pixels;
   try {

@@ -116,3 +116,29 @@ TEST(DecodeTest, ForgedHugeHeaderIsRefusedNotAllocated) {
 
 }  // namespace
 }  // namespace mammocad
+
+namespace mammocad {
+namespace {
+
+TEST(DecodeTest, TruncatedFilesAreRefusedNotGreyFilled) {
+  cv::Mat m(128, 128, CV_8UC1);
+  cv::randu(m, 0, 255);
+  Image image;
+  for (std::string ext : {".jpg", ".pgm", ".png"}) {
+    std::string bytes = Encode(m, ext);
+    ASSERT_TRUE(DecodeImage(bytes, DecodeLimits(), &image).ok()) << ext;
+    for (std::size_t cut : {bytes.size() / 2, bytes.size() - 3}) {
+      Status s = DecodeImage(bytes.substr(0, cut), DecodeLimits(), &image);
+      EXPECT_EQ(s.code(), ErrorCode::kCorruptImage) << ext << " cut at " << cut;
+    }
+  }
+}
+
+TEST(DecodeTest, JpegWithTrailingBytesAfterEndIsAccepted) {
+  std::string bytes = Encode(cv::Mat(32, 32, CV_8UC1, cv::Scalar(50)), ".jpg") + "trailer";
+  Image image;
+  EXPECT_TRUE(DecodeImage(bytes, DecodeLimits(), &image).ok());
+}
+
+}  // namespace
+}  // namespace mammocad
