@@ -185,6 +185,8 @@ int SignificantBits(const cv::Mat& pixels) {
 }  // namespace
 
 ImageFormat SniffFormat(std::string_view bytes) {
+  // DICOM first: its 128-byte preamble may itself hold a TIFF header (dual-format files).
+  if (LooksLikeDicom(bytes)) return ImageFormat::kDicom;
   if (StartsWith(bytes, "\xFF\xD8\xFF")) return ImageFormat::kJpeg;
   if (StartsWith(bytes, "\x89PNG\r\n\x1A\n")) return ImageFormat::kPng;
   if (StartsWith(bytes, std::string_view("II*\0", 4)) || StartsWith(bytes, std::string_view("MM\0*", 4)))
@@ -193,7 +195,6 @@ ImageFormat SniffFormat(std::string_view bytes) {
       std::isspace(static_cast<unsigned char>(bytes[2])))
     return ImageFormat::kPnm;
   if (StartsWith(bytes, "BM")) return ImageFormat::kBmp;
-  if (LooksLikeDicom(bytes)) return ImageFormat::kDicom;
   return ImageFormat::kUnknown;
 }
 
