@@ -36,7 +36,14 @@ void EnsureDcmtkEncoders() {
   std::call_once(once, [] {
     SilenceDcmtkLogging();
     DcmRLEEncoderRegistration::registerCodecs();
-    DJEncoderRegistration::registerCodecs();
+    // Defaults, except pUsePixelValues: by default the lossy encoder stretches the used pixel
+    // range to the full 8 bits, which would change the grey levels of JPEG baseline fixtures.
+    DJEncoderRegistration::registerCodecs(
+        ECC_lossyYCbCr, EUC_default, /*pOptimizeHuffman=*/OFFalse, /*pSmoothingFactor=*/0,
+        /*pForcedBitDepth=*/0, /*pFragmentSize=*/0, /*pCreateOffsetTable=*/OFTrue, ESS_422,
+        /*pWriteYBR422=*/OFTrue, /*pConvertToSC=*/OFFalse, /*pWindowType=*/0,
+        /*pWindowParameter=*/0, /*pVoiCenter=*/0.0, /*pVoiWidth=*/0.0, /*pRoiLeft=*/0,
+        /*pRoiTop=*/0, /*pRoiWidth=*/0, /*pRoiHeight=*/0, /*pUsePixelValues=*/OFFalse);
     DJLSEncoderRegistration::registerCodecs();
   });
 }
