@@ -58,6 +58,7 @@ struct DicomWriteOptions {
   int bits_stored = 0;           // 0: 8 for CV_8UC1, 16 for CV_16UC1
   bool monochrome1 = false;      // Photometric Interpretation label only (see above)
   bool for_processing = false;   // SOP class and Presentation Intent Type "FOR PROCESSING"
+  std::string pixel_intensity_relationship;  // (0028,1040) "LIN"/"LOG" when not empty
   double pixel_spacing_mm = 0.0;          // (0028,0030), written when > 0
   double imager_pixel_spacing_mm = 0.0;   // (0018,1164), written when > 0
   double magnification_factor = 0.0;      // (0018,1114), written when > 0

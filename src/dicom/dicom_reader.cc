@@ -370,6 +370,14 @@ std::string ReadPresentationIntent(DcmDataset& dataset) {
   return "";
 }
 
+// FOR PROCESSING images are raw detector data, linear in exposure unless Pixel Intensity
+// Relationship (0028,1040) says LOG (already logarithmic) or DISP (already for display).
+bool IsLinearExposureData(DcmDataset& dataset) {
+  if (ReadPresentationIntent(dataset) != "FOR PROCESSING") return false;
+  const std::string relationship = GetString(dataset, DCM_PixelIntensityRelationship);
+  return relationship != "LOG" && relationship != "DISP";
+}
+
 void ReadDescriptors(DcmDataset& dataset, const std::string& transfer_syntax, Image* image) {
   std::string laterality = CodeStringOrEmpty(GetString(dataset, DCM_ImageLaterality));
   if (laterality.empty()) laterality = CodeStringOrEmpty(GetString(dataset, DCM_Laterality));
@@ -427,7 +435,8 @@ Status DecodeParsed(DcmFileFormat& file, bool parsed, const DecodeLimits& limits
   if (Status s = ReadModalityTransform(dataset, layout, &modality); !s.ok()) return s;
   const VoiTransform voi = ReadVoiTransform(dataset, layout.is_signed);
   GreyLevels grey;
-  if (Status s = dicom_internal::ApplyGreyLevels(stored, layout, modality, voi, monochrome1, &grey);
+  if (Status s = dicom_internal::ApplyGreyLevels(stored, layout, modality, voi, monochrome1,
+                                                 IsLinearExposureData(dataset), &grey);
       !s.ok()) {
     return s;
   }

@@ -236,6 +236,32 @@ TEST(DicomGreyLevelTest, EightBitImagesStayEightBit) {
   EXPECT_TRUE(Identical(image.pixels, original));
 }
 
+TEST(DicomGreyLevelTest, LinearForProcessingDataAreLogTransformed) {
+  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 12);
+  DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian, 12);
+  options.for_processing = true;
+  options.pixel_intensity_relationship = "LIN";
+  const Image image = MustDecode(MustWrite(original, options));
+  ASSERT_EQ(image.pixels.type(), CV_16UC1);
+  EXPECT_EQ(image.bits_stored, 12);
+  int mismatches = 0;
+  for (int y = 0; y < kRows; ++y) {
+    for (int x = 0; x < kColumns; ++x) {
+      const double expected = std::round(std::log1p(original.at<std::uint16_t>(y, x)) / std::log1p(4095.0) * 4095.0);
+      if (image.pixels.at<std::uint16_t>(y, x) != expected) ++mismatches;
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
+TEST(DicomGreyLevelTest, LogarithmicForProcessingDataAreKept) {
+  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 12);
+  DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian, 12);
+  options.for_processing = true;
+  options.pixel_intensity_relationship = "LOG";
+  EXPECT_TRUE(Identical(MustDecode(MustWrite(original, options)).pixels, original));
+}
+
 // --- Scale and descriptors ---------------------------------------------------------------------
 
 TEST(DicomScaleTest, ImagerPixelSpacingIsCorrectedForMagnification) {
@@ -272,6 +298,7 @@ TEST(DicomScaleTest, NoSpacingGivesZeroAndDefault) {
 
 TEST(DicomDescriptorTest, LateralityViewAndPresentationIntentAreRead) {
   DicomWriteOptions options;
+  options.pixel_intensity_relationship = "LOG";
   options.laterality = "L";
   options.view = "MLO";
   options.for_processing = true;

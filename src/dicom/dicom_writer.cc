@@ -121,6 +121,9 @@ void PutImageAttributes(DcmDataset& dataset, const cv::Mat& pixels, int bits_sto
     PutString(dataset, DCM_EstimatedRadiographicMagnificationFactor,
               DecimalString(options.magnification_factor));
   }
+  if (!options.pixel_intensity_relationship.empty()) {
+    PutString(dataset, DCM_PixelIntensityRelationship, options.pixel_intensity_relationship);
+  }
   if (!options.laterality.empty()) PutString(dataset, DCM_ImageLaterality, options.laterality);
   if (!options.view.empty()) PutString(dataset, DCM_ViewPosition, options.view);
   PutGreyLevelAttributes(dataset, options);

@@ -154,7 +154,7 @@ double ApplyWindow(const Window& window, double x) {
 
 Status ApplyGreyLevels(const cv::Mat& stored, const SampleLayout& layout,
                        const ModalityTransform& modality, const VoiTransform& voi,
-                       bool monochrome1, GreyLevels* out) {
+                       bool monochrome1, bool log_exposure, GreyLevels* out) {
   if (stored.type() != CV_32SC1 || layout.bits_stored < 1 || layout.bits_stored > 16) {
     return Status(ErrorCode::kInternal, "grey-level pipeline given an unexpected frame");
   }
@@ -172,8 +172,15 @@ Status ApplyGreyLevels(const cv::Mat& stored, const SampleLayout& layout,
     modality_values[i] = modality.Apply(min_stored + int(i));
   }
 
-  const PixelScaling scaling = ChoosePixelScaling(modality_values, layout.bits_stored);
-  const auto [present_low, present_high] = PresentModalityRange(index, modality_values);
+  // What the detector gets: the modality values, or their logarithm for raw exposure data.
+  std::vector<double> detector_values = modality_values;
+  if (log_exposure) {
+    const double lowest = *std::min_element(modality_values.begin(), modality_values.end());
+    for (double& value : detector_values) value = std::log1p(value - lowest);
+  }
+  const PixelScaling scaling = ChoosePixelScaling(detector_values, layout.bits_stored);
+  // Without a VOI in the file, the display spans what the detector sees.
+  const auto [present_low, present_high] = PresentModalityRange(index, detector_values);
   const Window automatic_window{(present_low + present_high) / 2,
                                 std::max(present_high - present_low, 1e-9),
                                 VoiFunction::kLinearExact};
@@ -181,10 +188,13 @@ Status ApplyGreyLevels(const cv::Mat& stored, const SampleLayout& layout,
   std::vector<std::uint16_t> pixel_table(modality_values.size());
   std::vector<std::uint8_t> display_table(modality_values.size());
   for (std::size_t i = 0; i < modality_values.size(); ++i) {
-    const double m = modality_values[i];
-    long pixel = std::lround((m - scaling.offset) * scaling.scale);
+    const double m = modality_values[i], d = detector_values[i];
+    long pixel = std::lround((d - scaling.offset) * scaling.scale);
     pixel = std::clamp(pixel, 0L, long(scaling.max_pixel));
-    std::uint8_t shown = ToDisplayByte(ApplyVoi(voi, automatic_window, m));
+    // A window or VOI LUT from the file is defined on modality values; ours on detector values.
+    const bool file_voi = voi.window || voi.lut;
+    std::uint8_t shown = ToDisplayByte(file_voi ? ApplyVoi(voi, automatic_window, m)
+                                                : ApplyWindow(automatic_window, d));
     if (monochrome1) {
       pixel = scaling.max_pixel - pixel;
       shown = std::uint8_t(255 - shown);

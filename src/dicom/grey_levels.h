@@ -8,6 +8,10 @@
 // (shifted to start at 0 if some are negative), and are otherwise scaled linearly onto
 // 0..2^bits_stored-1; the VOI transform never touches them. MONOCHROME1 is inverted in both
 // outputs, so that bright always means dense.
+//
+// Raw FOR PROCESSING data are linear in exposure: the contrast of a calcification then grows
+// with the local exposure. With `log_exposure` the pixels are log(1 + value - lowest) instead
+// (then scaled), which makes contrast proportional to attenuation, as in a presentation image.
 #ifndef MAMMOCAD_DICOM_GREY_LEVELS_H_
 #define MAMMOCAD_DICOM_GREY_LEVELS_H_
 
@@ -81,7 +85,7 @@ struct GreyLevels {
 // clamped to it). Uses 2^bits_stored-entry tables, so it costs one pass over the image.
 Status ApplyGreyLevels(const cv::Mat& stored, const SampleLayout& layout,
                        const ModalityTransform& modality, const VoiTransform& voi,
-                       bool monochrome1, GreyLevels* out);
+                       bool monochrome1, bool log_exposure, GreyLevels* out);
 
 }  // namespace mammocad::dicom_internal
 
