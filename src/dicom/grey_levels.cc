@@ -72,19 +72,29 @@ PixelScaling ChoosePixelScaling(const std::vector<double>& modality_values, int 
   return scaling;
 }
 
-// Range of modality values that occur in the image (for the automatic window).
-std::pair<double, double> PresentModalityRange(const cv::Mat& stored_index,
-                                               const std::vector<double>& modality_values) {
-  std::vector<bool> present(modality_values.size(), false);
-  for (int row = 0; row < stored_index.rows; ++row) {
-    const std::int32_t* index = stored_index.ptr<std::int32_t>(row);
-    for (int column = 0; column < stored_index.cols; ++column) present[index[column]] = true;
+// Stored values become table indices 0..max-min, clamped: a codestream may carry more bits
+// than Bits Stored admits.
+struct TableIndex {
+  int min_stored;
+  int max_stored;
+  std::size_t operator()(std::int32_t stored) const {
+    return std::size_t(std::clamp(stored, min_stored, max_stored) - min_stored);
+  }
+};
+
+// Range of `values` over the stored values that occur in the image (for the automatic window).
+std::pair<double, double> PresentRange(const cv::Mat& stored, const TableIndex& to_index,
+                                       const std::vector<double>& values) {
+  std::vector<std::uint8_t> present(values.size(), 0);
+  for (int row = 0; row < stored.rows; ++row) {
+    const std::int32_t* in = stored.ptr<std::int32_t>(row);
+    for (int column = 0; column < stored.cols; ++column) present[to_index(in[column])] = 1;
   }
   double low = std::numeric_limits<double>::max(), high = std::numeric_limits<double>::lowest();
   for (std::size_t i = 0; i < present.size(); ++i) {
     if (!present[i]) continue;
-    low = std::min(low, modality_values[i]);
-    high = std::max(high, modality_values[i]);
+    low = std::min(low, values[i]);
+    high = std::max(high, values[i]);
   }
   return {low, high};
 }
@@ -161,12 +171,7 @@ Status ApplyGreyLevels(const cv::Mat& stored, const SampleLayout& layout,
   const int min_stored = MinStoredValue(layout);
   const int max_stored = MaxStoredValue(layout);
 
-  // Stored values become table indices 0..max-min (clamped: a codestream may carry more bits
-  // than Bits Stored admits).
-  cv::Mat index;
-  cv::min(cv::max(stored, min_stored), max_stored, index);
-  index -= min_stored;
-
+  const TableIndex to_index{min_stored, max_stored};
   std::vector<double> modality_values(std::size_t(max_stored - min_stored) + 1);
   for (std::size_t i = 0; i < modality_values.size(); ++i) {
     modality_values[i] = modality.Apply(min_stored + int(i));
@@ -180,7 +185,7 @@ Status ApplyGreyLevels(const cv::Mat& stored, const SampleLayout& layout,
   }
   const PixelScaling scaling = ChoosePixelScaling(detector_values, layout.bits_stored);
   // Without a VOI in the file, the display spans what the detector sees.
-  const auto [present_low, present_high] = PresentModalityRange(index, detector_values);
+  const auto [present_low, present_high] = PresentRange(stored, to_index, detector_values);
   const Window automatic_window{(present_low + present_high) / 2,
                                 std::max(present_high - present_low, 1e-9),
                                 VoiFunction::kLinearExact};
@@ -208,19 +213,21 @@ Status ApplyGreyLevels(const cv::Mat& stored, const SampleLayout& layout,
   out->pixels.create(stored.rows, stored.cols, fits_in_8_bits ? CV_8UC1 : CV_16UC1);
   out->display.create(stored.rows, stored.cols, CV_8UC1);
   for (int row = 0; row < stored.rows; ++row) {
-    const std::int32_t* in = index.ptr<std::int32_t>(row);
+    const std::int32_t* in = stored.ptr<std::int32_t>(row);
     std::uint8_t* shown = out->display.ptr<std::uint8_t>(row);
     if (fits_in_8_bits) {
       std::uint8_t* pixels = out->pixels.ptr<std::uint8_t>(row);
       for (int column = 0; column < stored.cols; ++column) {
-        pixels[column] = std::uint8_t(pixel_table[in[column]]);
-        shown[column] = display_table[in[column]];
+        const std::size_t i = to_index(in[column]);
+        pixels[column] = std::uint8_t(pixel_table[i]);
+        shown[column] = display_table[i];
       }
     } else {
       std::uint16_t* pixels = out->pixels.ptr<std::uint16_t>(row);
       for (int column = 0; column < stored.cols; ++column) {
-        pixels[column] = pixel_table[in[column]];
-        shown[column] = display_table[in[column]];
+        const std::size_t i = to_index(in[column]);
+        pixels[column] = pixel_table[i];
+        shown[column] = display_table[i];
       }
     }
   }
