@@ -68,6 +68,7 @@ struct DicomWriteOptions {
   std::optional<DicomWindow> window;      // (0028,1050/1051/1056)
   std::optional<DicomLut> voi_lut;        // VOI LUT Sequence (0028,3010)
   std::string laterality;                 // Image Laterality (0020,0062) when not empty
+  std::string series_laterality;          // Laterality (0020,0060) when not empty
   std::string view;                       // View Position (0018,5101) when not empty
   int number_of_frames = 1;               // > 1 repeats the image: a multi-frame object
   bool with_meta_header = true;  // false: bare dataset, no preamble (uncompressed syntaxes)

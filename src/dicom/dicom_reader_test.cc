@@ -8,6 +8,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <atomic>
 
 #include "dicom/synthetic_mammogram.h"
 #include "mammocad/dicom.h"
@@ -309,6 +311,42 @@ TEST(DicomDescriptorTest, LateralityViewAndPresentationIntentAreRead) {
   options.for_processing = false;
   EXPECT_EQ(MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), options)).presentation_intent,
             "FOR PRESENTATION");
+}
+
+TEST(DicomDescriptorTest, SeriesLateralityIsTheFallback) {
+  DicomWriteOptions options;
+  options.series_laterality = "R";
+  EXPECT_EQ(MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), options)).laterality, "R");
+  options.laterality = "L";  // Image Laterality wins when both are present
+  EXPECT_EQ(MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), options)).laterality, "L");
+}
+
+TEST(DicomReaderTest, ConcurrentDecodesAgree) {
+  std::vector<std::string> files;
+  std::vector<cv::Mat> originals;
+  for (DicomTransferSyntax syntax : ReadableTransferSyntaxes()) {
+    originals.push_back(OriginalFor(syntax));
+    files.push_back(MustWrite(originals.back(), WithSyntax(syntax, originals.back().depth() == CV_8U ? 8 : 14)));
+  }
+  std::vector<Image> sequential(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) sequential[i] = MustDecode(files[i]);
+  std::vector<std::thread> threads;
+  std::atomic<int> disagreements{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int round = 0; round < 3; ++round) {
+        for (std::size_t i = 0; i < files.size(); ++i) {
+          Image image;
+          if (!DecodeDicom(files[i], DecodeLimits{}, &image).ok() ||
+              !Identical(image.pixels, sequential[i].pixels)) {
+            ++disagreements;
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(disagreements.load(), 0);
 }
 
 // --- Refusals ----------------------------------------------------------------------------------

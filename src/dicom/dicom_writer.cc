@@ -125,6 +125,7 @@ void PutImageAttributes(DcmDataset& dataset, const cv::Mat& pixels, int bits_sto
     PutString(dataset, DCM_PixelIntensityRelationship, options.pixel_intensity_relationship);
   }
   if (!options.laterality.empty()) PutString(dataset, DCM_ImageLaterality, options.laterality);
+  if (!options.series_laterality.empty()) PutString(dataset, DCM_Laterality, options.series_laterality);
   if (!options.view.empty()) PutString(dataset, DCM_ViewPosition, options.view);
   PutGreyLevelAttributes(dataset, options);
 }
