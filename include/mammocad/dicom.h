@@ -23,6 +23,10 @@ bool LooksLikeDicom(std::string_view bytes);
 
 Status DecodeDicom(std::string_view bytes, const DecodeLimits& limits, Image* out);
 
+// Reads Columns (width) and Rows (height) from the header only (parsing stops at Pixel Data).
+// False when the header cannot be read; DecodeDicom then says why.
+bool PeekDicomDimensions(std::string_view bytes, int* width, int* height);
+
 }  // namespace mammocad
 
 #endif  // MAMMOCAD_DICOM_H_

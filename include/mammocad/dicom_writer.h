@@ -79,6 +79,7 @@ struct DicomWriteOptions {
   int jpeg_quality = 90;
   int jpegls_max_error = 2;
   double jpeg2000_ratio = 20.0;
+  std::size_t jpeg2000_fragment_bytes = 0;  // > 0: split each frame into fragments this long
 };
 
 // Writes `pixels` (CV_8UC1 or CV_16UC1, values < 2^bits_stored) as DICOM bytes.

@@ -87,12 +87,15 @@ std::optional<int> GetUnsigned16(DcmItem& item, const DcmTagKey& tag) {
 
 // --- Parsing -----------------------------------------------------------------------------------
 
-OFCondition ParseFromMemory(std::string_view bytes, DcmFileFormat* file) {
+// Parses the whole file, or with `stop_at` only the elements before that tag.
+OFCondition ParseFromMemory(std::string_view bytes, DcmFileFormat* file,
+                            const DcmTagKey& stop_at = DCM_UndefinedTagKey) {
   DcmInputBufferStream stream;
   stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
   stream.setEos();  // the whole file is in the buffer: running out of bytes means truncation
   file->transferInit();
-  const OFCondition condition = file->read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+  const OFCondition condition =
+      file->readUntilTag(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, stop_at);
   file->transferEnd();
   return condition;
 }
@@ -471,6 +474,23 @@ bool LooksLikeBareDataset(std::string_view bytes) {
 bool LooksLikeDicom(std::string_view bytes) {
   if (bytes.size() >= kPreambleSize + 4 && bytes.substr(kPreambleSize, 4) == "DICM") return true;
   return LooksLikeBareDataset(bytes);
+}
+
+bool PeekDicomDimensions(std::string_view bytes, int* width, int* height) {
+  if (width == nullptr || height == nullptr || bytes.empty()) return false;
+  try {
+    dicom_internal::EnsureDcmtkDecoders();
+    DcmFileFormat file;
+    if (ParseFromMemory(bytes, &file, DCM_PixelData).bad()) return false;
+    const std::optional<int> rows = GetUnsigned16(*file.getDataset(), DCM_Rows);
+    const std::optional<int> columns = GetUnsigned16(*file.getDataset(), DCM_Columns);
+    if (!rows || !columns) return false;
+    *width = *columns;
+    *height = *rows;
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 Status DecodeDicom(std::string_view bytes, const DecodeLimits& limits, Image* out) {

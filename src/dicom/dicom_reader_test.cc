@@ -118,6 +118,27 @@ TEST(DicomReaderTest, BareDatasetWithoutPreambleIsRecognisedAndDecoded) {
   }
 }
 
+TEST(DicomReaderTest, PeekReadsTheSizeFromTheHeader) {
+  for (DicomTransferSyntax syntax : {DicomTransferSyntax::kExplicitVrLittleEndian,
+                                     DicomTransferSyntax::kDeflatedExplicitVrLittleEndian,
+                                     DicomTransferSyntax::kJpeg2000}) {
+    const std::string bytes = MustWrite(MakeSyntheticMammogram(kRows, kColumns, 14), WithSyntax(syntax));
+    int width = 0, height = 0;
+    ASSERT_TRUE(PeekDicomDimensions(bytes, &width, &height)) << TransferSyntaxLabel(syntax);
+    EXPECT_EQ(width, kColumns);
+    EXPECT_EQ(height, kRows);
+  }
+  int width = 0, height = 0;
+  EXPECT_FALSE(PeekDicomDimensions("not DICOM at all", &width, &height));
+}
+
+TEST(DicomReaderTest, JpegTwoThousandFrameSplitIntoFragmentsIsJoined) {
+  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 14);
+  DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kJpeg2000Lossless);
+  options.jpeg2000_fragment_bytes = 1000;
+  EXPECT_TRUE(Identical(MustDecode(MustWrite(original, options)).pixels, original));
+}
+
 TEST(DicomReaderTest, LooksLikeDicomRejectsOtherContent) {
   EXPECT_FALSE(LooksLikeDicom(""));
   EXPECT_FALSE(LooksLikeDicom("\x89PNG\r\n\x1a\n0000000000000000"));
@@ -366,6 +387,16 @@ TEST(DicomRefusalTest, MultiFrameIsNotASingleImage) {
     EXPECT_EQ(status.code(), ErrorCode::kNotAnImage) << status.ToString();
     EXPECT_NE(status.message().find("multi-frame"), std::string::npos) << status.message();
   }
+}
+
+TEST(DicomRefusalTest, ImageWithoutPixelDataIsNotAnImage) {
+  const std::string bytes = MustWrite(MakeSyntheticMammogram(64, 64, 12), DicomWriteOptions{});
+  // Pixel Data is the last element: cutting just before it leaves a complete, pixel-less file.
+  const std::size_t pixel_data = bytes.rfind(std::string("\xE0\x7F\x10\x00OW", 6));
+  ASSERT_NE(pixel_data, std::string::npos);
+  const Status status = DecodeStatus(bytes.substr(0, pixel_data));
+  EXPECT_EQ(status.code(), ErrorCode::kNotAnImage) << status.ToString();
+  EXPECT_NE(status.message().find("no Pixel Data"), std::string::npos) << status.message();
 }
 
 TEST(DicomRefusalTest, StructuredReportIsNotAnImage) {

@@ -14,6 +14,7 @@
 #include <dcmtk/dcmjpeg/djrploss.h>
 #include <dcmtk/dcmjpls/djrparam.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -193,10 +194,16 @@ Status PutJpeg2000Pixels(DcmDataset& dataset, Syntax syntax, const cv::Mat& pixe
   if (codestream.size() % 2 != 0) codestream.push_back('\0');  // fragments have even length
   auto* fragments = new DcmPixelSequence(DcmTag(DCM_PixelSequenceTag));
   fragments->insert(new DcmPixelItem(DcmTag(DCM_Item, EVR_OB)));  // empty Basic Offset Table
+  // Fragments of one frame may be split anywhere (PS3.5 A.4); readers must join them.
+  const std::size_t fragment_bytes =
+      options.jpeg2000_fragment_bytes > 0 ? (options.jpeg2000_fragment_bytes + 1) / 2 * 2 : codestream.size();
   for (int f = 0; f < options.number_of_frames; ++f) {
-    auto* fragment = new DcmPixelItem(DcmTag(DCM_Item, EVR_OB));
-    fragment->putUint8Array(reinterpret_cast<const Uint8*>(codestream.data()), codestream.size());
-    fragments->insert(fragment);
+    for (std::size_t start = 0; start < codestream.size(); start += fragment_bytes) {
+      const std::size_t length = std::min(fragment_bytes, codestream.size() - start);
+      auto* fragment = new DcmPixelItem(DcmTag(DCM_Item, EVR_OB));
+      fragment->putUint8Array(reinterpret_cast<const Uint8*>(codestream.data() + start), length);
+      fragments->insert(fragment);
+    }
   }
   auto* pixel_data = new DcmPixelData(DCM_PixelData);
   pixel_data->putOriginalRepresentation(DcmtkSyntax(syntax), nullptr, fragments);
