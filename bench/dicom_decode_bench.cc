@@ -1,10 +1,12 @@
 // Decode time of a full-field digital mammogram (3328 x 4096, 14 bits stored) in every
 // transfer syntax the DICOM reader supports. Fixtures are written in-process by the DICOM
-// writer before timing starts (JPEG baseline is 8-bit only, so it gets an 8-bit version).
+// writer before timing starts (JPEG baseline/extended carry at most 8/12 bits, so they get
+// an 8/12-bit version of the image).
 //
 //   build/bench/dicom_decode_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -23,10 +25,9 @@ const std::string& Fixture(DicomTransferSyntax syntax) {
   static std::map<DicomTransferSyntax, std::string> fixtures;
   auto [entry, inserted] = fixtures.try_emplace(syntax);
   if (inserted) {
-    const bool eight_bit = syntax == DicomTransferSyntax::kJpegBaseline;
     DicomWriteOptions options;
     options.transfer_syntax = syntax;
-    options.bits_stored = eight_bit ? 8 : kBitsStored;
+    options.bits_stored = std::min(kBitsStored, MaxBitsStored(syntax));
     options.imager_pixel_spacing_mm = 0.065;
     const Status status = WriteDicom(
         testing::MakeSyntheticMammogram(kRows, kColumns, options.bits_stored), options, &entry->second);

@@ -25,6 +25,8 @@ enum class DicomTransferSyntax {
   kDeflatedExplicitVrLittleEndian,
   kRleLossless,
   kJpegBaseline,        // 8-bit pixels only (JPEG process 1)
+  kJpegExtended,        // up to 12 bits (JPEG process 2 & 4)
+  kJpegLossless,        // process 14, selection value 7 (not SV1)
   kJpegLosslessSv1,     // process 14, selection value 1
   kJpegLsLossless,
   kJpegLsNearLossless,  // max error DicomWriteOptions::jpegls_max_error
@@ -39,6 +41,8 @@ std::string_view TransferSyntaxUid(DicomTransferSyntax syntax);
 // Short stable name for test and benchmark labels, e.g. "jpeg2000_lossless".
 std::string_view TransferSyntaxLabel(DicomTransferSyntax syntax);
 bool IsLossless(DicomTransferSyntax syntax);
+// The deepest pixels the syntax can carry: 8 for JPEG baseline, 12 for JPEG extended, else 16.
+int MaxBitsStored(DicomTransferSyntax syntax);
 
 // A DICOM LUT (LUT Descriptor + LUT Data): input first_mapped maps to data[0].
 struct DicomLut {

@@ -2,6 +2,8 @@
 // attributes), on mini-MIAS images wrapped as DICOM, and on real vendor headers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -64,10 +66,11 @@ bool Identical(const cv::Mat& a, const cv::Mat& b) {
   return a.size() == b.size() && a.type() == b.type() && cv::countNonZero(a != b) == 0;
 }
 
-// JPEG baseline is 8-bit only; every other syntax carries the 14-bit image.
+// 14 bits stored, or as many as the syntax carries (8 for JPEG baseline, 12 for extended).
+int BitsFor(DicomTransferSyntax syntax) { return std::min(14, MaxBitsStored(syntax)); }
+
 cv::Mat OriginalFor(DicomTransferSyntax syntax) {
-  return syntax == DicomTransferSyntax::kJpegBaseline ? MakeSyntheticMammogram(kRows, kColumns, 8)
-                                                      : MakeSyntheticMammogram(kRows, kColumns, 14);
+  return MakeSyntheticMammogram(kRows, kColumns, BitsFor(syntax));
 }
 
 // --- Every transfer syntax ---------------------------------------------------------------------
@@ -77,7 +80,7 @@ class TransferSyntaxTest : public ::testing::TestWithParam<DicomTransferSyntax> 
 TEST_P(TransferSyntaxTest, DecodesToTheWrittenPixels) {
   const DicomTransferSyntax syntax = GetParam();
   const cv::Mat original = OriginalFor(syntax);
-  const int bits = original.depth() == CV_8U ? 8 : 14;
+  const int bits = BitsFor(syntax);
   const std::string bytes = MustWrite(original, WithSyntax(syntax, bits));
   ASSERT_TRUE(LooksLikeDicom(bytes));
 
@@ -347,7 +350,7 @@ TEST(DicomReaderTest, ConcurrentDecodesAgree) {
   std::vector<cv::Mat> originals;
   for (DicomTransferSyntax syntax : ReadableTransferSyntaxes()) {
     originals.push_back(OriginalFor(syntax));
-    files.push_back(MustWrite(originals.back(), WithSyntax(syntax, originals.back().depth() == CV_8U ? 8 : 14)));
+    files.push_back(MustWrite(originals.back(), WithSyntax(syntax, BitsFor(syntax))));
   }
   std::vector<Image> sequential(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) sequential[i] = MustDecode(files[i]);
@@ -458,6 +461,7 @@ TEST(DicomMiniMiasTest, WrappedImagesDecodeToTheSamePixels) {
     for (DicomTransferSyntax syntax : ReadableTransferSyntaxes()) {
       DicomWriteOptions options = WithSyntax(syntax, 8);
       options.pixel_spacing_mm = 0.2;
+      SCOPED_TRACE(TransferSyntaxLabel(syntax));
       const Image image = MustDecode(MustWrite(original, options));
       ASSERT_EQ(image.pixels.type(), CV_8UC1) << name << " " << TransferSyntaxLabel(syntax);
       if (IsLossless(syntax)) {

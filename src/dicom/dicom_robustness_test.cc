@@ -3,6 +3,8 @@
 // clean error. This file also runs under AddressSanitizer/UBSan (mammocad_dicom_asan_tests).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <random>
 #include <string>
 
@@ -17,7 +19,7 @@ constexpr int kRows = 40;
 constexpr int kColumns = 48;
 
 std::string ValidFile(DicomTransferSyntax syntax) {
-  const int bits = syntax == DicomTransferSyntax::kJpegBaseline ? 8 : 12;
+  const int bits = std::min(12, MaxBitsStored(syntax));
   DicomWriteOptions options;
   options.transfer_syntax = syntax;
   options.bits_stored = bits;

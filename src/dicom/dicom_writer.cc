@@ -151,17 +151,21 @@ Status PutNativePixels(DcmDataset& dataset, const cv::Mat& pixels, int frames) {
 }
 
 // RLE, JPEG, JPEG-LS: DCMTK's encoders convert the native pixel data in place.
-Status CompressWithDcmtk(DcmDataset& dataset, Syntax syntax, const cv::Mat& pixels,
-                         const DicomWriteOptions& options) {
+Status CompressWithDcmtk(DcmDataset& dataset, Syntax syntax, const DicomWriteOptions& options) {
   dicom_internal::EnsureDcmtkEncoders();
   std::unique_ptr<DcmRepresentationParameter> parameter;
   switch (syntax) {
     case Syntax::kJpegBaseline:
-      if (pixels.depth() != CV_8U) return BadParameter("JPEG baseline needs 8-bit pixels");
+      parameter = std::make_unique<DJ_RPLossy>(options.jpeg_quality);
+      break;
+    case Syntax::kJpegExtended:
       parameter = std::make_unique<DJ_RPLossy>(options.jpeg_quality);
       break;
     case Syntax::kJpegLosslessSv1:
       parameter = std::make_unique<DJ_RPLossless>(1, 0);
+      break;
+    case Syntax::kJpegLossless:
+      parameter = std::make_unique<DJ_RPLossless>(7, 0);
       break;
     case Syntax::kJpegLsLossless:
       parameter = std::make_unique<DJLSRepresentationParameter>(0, OFTrue);
@@ -253,6 +257,8 @@ bool IsEncapsulatedByDcmtk(Syntax syntax) {
   switch (syntax) {
     case Syntax::kRleLossless:
     case Syntax::kJpegBaseline:
+    case Syntax::kJpegExtended:
+    case Syntax::kJpegLossless:
     case Syntax::kJpegLosslessSv1:
     case Syntax::kJpegLsLossless:
     case Syntax::kJpegLsNearLossless:
@@ -268,7 +274,8 @@ const std::vector<DicomTransferSyntax>& ReadableTransferSyntaxes() {
   static const std::vector<DicomTransferSyntax> syntaxes = {
       Syntax::kImplicitVrLittleEndian, Syntax::kExplicitVrLittleEndian,
       Syntax::kDeflatedExplicitVrLittleEndian, Syntax::kRleLossless,
-      Syntax::kJpegBaseline, Syntax::kJpegLosslessSv1,
+      Syntax::kJpegBaseline, Syntax::kJpegExtended,
+      Syntax::kJpegLossless, Syntax::kJpegLosslessSv1,
       Syntax::kJpegLsLossless, Syntax::kJpegLsNearLossless,
       Syntax::kJpeg2000Lossless, Syntax::kJpeg2000};
   return syntaxes;
@@ -281,6 +288,8 @@ std::string_view TransferSyntaxUid(DicomTransferSyntax syntax) {
     case Syntax::kDeflatedExplicitVrLittleEndian: return "1.2.840.10008.1.2.1.99";
     case Syntax::kRleLossless: return "1.2.840.10008.1.2.5";
     case Syntax::kJpegBaseline: return "1.2.840.10008.1.2.4.50";
+    case Syntax::kJpegExtended: return "1.2.840.10008.1.2.4.51";
+    case Syntax::kJpegLossless: return "1.2.840.10008.1.2.4.57";
     case Syntax::kJpegLosslessSv1: return "1.2.840.10008.1.2.4.70";
     case Syntax::kJpegLsLossless: return "1.2.840.10008.1.2.4.80";
     case Syntax::kJpegLsNearLossless: return "1.2.840.10008.1.2.4.81";
@@ -298,6 +307,8 @@ std::string_view TransferSyntaxLabel(DicomTransferSyntax syntax) {
     case Syntax::kDeflatedExplicitVrLittleEndian: return "deflated_le";
     case Syntax::kRleLossless: return "rle";
     case Syntax::kJpegBaseline: return "jpeg_baseline";
+    case Syntax::kJpegExtended: return "jpeg_extended";
+    case Syntax::kJpegLossless: return "jpeg_lossless_p14";
     case Syntax::kJpegLosslessSv1: return "jpeg_lossless_sv1";
     case Syntax::kJpegLsLossless: return "jpegls_lossless";
     case Syntax::kJpegLsNearLossless: return "jpegls_near_lossless";
@@ -309,8 +320,14 @@ std::string_view TransferSyntaxLabel(DicomTransferSyntax syntax) {
 }
 
 bool IsLossless(DicomTransferSyntax syntax) {
-  return syntax != Syntax::kJpegBaseline && syntax != Syntax::kJpegLsNearLossless &&
-         syntax != Syntax::kJpeg2000;
+  return syntax != Syntax::kJpegBaseline && syntax != Syntax::kJpegExtended &&
+         syntax != Syntax::kJpegLsNearLossless && syntax != Syntax::kJpeg2000;
+}
+
+int MaxBitsStored(DicomTransferSyntax syntax) {
+  if (syntax == Syntax::kJpegBaseline) return 8;
+  if (syntax == Syntax::kJpegExtended) return 12;
+  return 16;
 }
 
 Status WriteDicom(const cv::Mat& pixels, const DicomWriteOptions& options, std::string* bytes) {
@@ -323,6 +340,10 @@ Status WriteDicom(const cv::Mat& pixels, const DicomWriteOptions& options, std::
   if (bits_stored < 1 || bits_stored > bits_allocated || options.number_of_frames < 1) {
     return BadParameter("bits_stored or number_of_frames out of range");
   }
+  if (bits_stored > MaxBitsStored(options.transfer_syntax)) {
+    return BadParameter(std::string(TransferSyntaxLabel(options.transfer_syntax)) + " carries at most " +
+                        std::to_string(MaxBitsStored(options.transfer_syntax)) + " bits");
+  }
   const Syntax syntax = options.transfer_syntax;
   try {
     DcmFileFormat file;
@@ -333,7 +354,7 @@ Status WriteDicom(const cv::Mat& pixels, const DicomWriteOptions& options, std::
     } else {
       if (Status s = PutNativePixels(dataset, pixels, options.number_of_frames); !s.ok()) return s;
       if (IsEncapsulatedByDcmtk(syntax)) {
-        if (Status s = CompressWithDcmtk(dataset, syntax, pixels, options); !s.ok()) return s;
+        if (Status s = CompressWithDcmtk(dataset, syntax, options); !s.ok()) return s;
       }
     }
     return Serialise(file, syntax, options.with_meta_header, bytes);
