@@ -90,8 +90,12 @@ struct DicomWriteOptions {
 // kBadParameter for impossible combinations (e.g. 16-bit JPEG baseline).
 Status WriteDicom(const cv::Mat& pixels, const DicomWriteOptions& options, std::string* bytes);
 
-// A minimal Basic Text SR document (no Pixel Data), to test the refusal of non-images.
-Status WriteDicomStructuredReport(std::string* bytes);
+// DICOM objects that are not images, to test their refusal.
+enum class DicomNonImage {
+  kStructuredReport,  // Basic Text SR, no Pixel Data
+  kPresentationState, // Grayscale Softcopy Presentation State, no Pixel Data
+};
+Status WriteDicomNonImage(DicomNonImage kind, std::string* bytes);
 
 }  // namespace mammocad
 

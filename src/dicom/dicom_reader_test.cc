@@ -163,6 +163,15 @@ TEST(DicomGreyLevelTest, Monochrome1IsInvertedSoThatDenseIsBright) {
   // The display is inverted too: a calcification is brighter than the background corner.
   const testing::SyntheticSpot& spot = spots.front();
   EXPECT_GT(image.display.at<std::uint8_t>(spot.y, spot.x), image.display.at<std::uint8_t>(0, kColumns - 1));
+
+  // With a window, the display is the inverted windowed stored value (the window is defined
+  // on the stored values, where the spot is dark).
+  options.window = DicomWindow{8000.0, 6000.0, "LINEAR_EXACT"};
+  const Image windowed = MustDecode(MustWrite(stored, options));
+  const double stored_spot = stored.at<std::uint16_t>(spot.y, spot.x);
+  const double expected = 255.0 - std::clamp(((stored_spot - 8000.0) / 6000.0 + 0.5) * 255.0, 0.0, 255.0);
+  EXPECT_NEAR(windowed.display.at<std::uint8_t>(spot.y, spot.x), expected, 0.51);
+  EXPECT_TRUE(Identical(windowed.pixels, original));
 }
 
 TEST(DicomGreyLevelTest, RescaleSlopeAndInterceptAreApplied) {
@@ -404,11 +413,19 @@ TEST(DicomRefusalTest, ImageWithoutPixelDataIsNotAnImage) {
 
 TEST(DicomRefusalTest, StructuredReportIsNotAnImage) {
   std::string bytes;
-  ASSERT_TRUE(WriteDicomStructuredReport(&bytes).ok());
+  ASSERT_TRUE(WriteDicomNonImage(DicomNonImage::kStructuredReport, &bytes).ok());
   ASSERT_TRUE(LooksLikeDicom(bytes));
   const Status status = DecodeStatus(bytes);
   EXPECT_EQ(status.code(), ErrorCode::kNotAnImage);
   EXPECT_NE(status.message().find("structured report"), std::string::npos) << status.message();
+}
+
+TEST(DicomRefusalTest, PresentationStateIsNotAnImage) {
+  std::string bytes;
+  ASSERT_TRUE(WriteDicomNonImage(DicomNonImage::kPresentationState, &bytes).ok());
+  const Status status = DecodeStatus(bytes);
+  EXPECT_EQ(status.code(), ErrorCode::kNotAnImage);
+  EXPECT_NE(status.message().find("presentation state"), std::string::npos) << status.message();
 }
 
 TEST(DicomRefusalTest, BigEndianIsRefusedByName) {

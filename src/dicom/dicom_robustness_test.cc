@@ -5,6 +5,9 @@
 
 #include <algorithm>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 
@@ -90,6 +93,32 @@ TEST_P(DicomRobustnessTest, RandomByteCorruptionGivesACleanAnswer) {
 
 INSTANTIATE_TEST_SUITE_P(AllReadable, DicomRobustnessTest, ::testing::ValuesIn(ReadableTransferSyntaxes()),
                          [](const auto& info) { return std::string(TransferSyntaxLabel(info.param)); });
+
+// Real vendor headers (GE/Hologic, with their private elements), damaged the same ways.
+TEST(DicomRobustnessVendorTest, DamagedVendorHeadersGiveACleanAnswer) {
+  const std::filesystem::path dir = std::filesystem::path(MAMMOCAD_SHARED_DATA_DIR) / "dicom-mg-headers";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "vendor DICOM headers not found in " << dir;
+  std::mt19937 random(7u);
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".dcm") continue;
+    ++files;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    SCOPED_TRACE(entry.path().filename().string());
+    EXPECT_TRUE(IsCleanAnswer(bytes));
+    for (std::size_t length = 0; length < bytes.size(); length += 97) {
+      EXPECT_TRUE(IsCleanAnswer(bytes.substr(0, length))) << "cut at " << length;
+    }
+    std::uniform_int_distribution<std::size_t> position(0, bytes.size() - 1);
+    for (int trial = 0; trial < 200; ++trial) {
+      std::string damaged = bytes;
+      damaged[position(random)] ^= static_cast<char>(1 + trial % 255);
+      EXPECT_TRUE(IsCleanAnswer(damaged)) << "trial " << trial;
+    }
+  }
+  EXPECT_GT(files, 0);
+}
 
 // Overwrites the 4-byte value length of the first explicit-VR element `tag_and_vr` (tag bytes
 // followed by a 4-byte-length VR such as OW) with `length`.

@@ -29,6 +29,7 @@ using Syntax = DicomTransferSyntax;
 constexpr char kMammographyForPresentation[] = "1.2.840.10008.5.1.4.1.1.1.2";
 constexpr char kMammographyForProcessing[] = "1.2.840.10008.5.1.4.1.1.1.2.1";
 constexpr char kBasicTextSr[] = "1.2.840.10008.5.1.4.1.1.88.11";
+constexpr char kGrayscalePresentationState[] = "1.2.840.10008.5.1.4.1.1.11.1";
 
 Status Fail(const std::string& what) { return Status(ErrorCode::kInternal, "DICOM writer: " + what); }
 Status BadParameter(const std::string& what) {
@@ -363,14 +364,21 @@ Status WriteDicom(const cv::Mat& pixels, const DicomWriteOptions& options, std::
   }
 }
 
-Status WriteDicomStructuredReport(std::string* bytes) {
+Status WriteDicomNonImage(DicomNonImage kind, std::string* bytes) {
+  if (bytes == nullptr) return BadParameter("no output");
   DcmFileFormat file;
   DcmDataset& dataset = *file.getDataset();
-  PutIdentity(dataset, kBasicTextSr, "SR", DicomWriteOptions{});
-  PutString(dataset, DCM_ValueType, "CONTAINER");
-  PutString(dataset, DCM_ContinuityOfContent, "SEPARATE");
-  PutString(dataset, DCM_CompletionFlag, "COMPLETE");
-  PutString(dataset, DCM_VerificationFlag, "UNVERIFIED");
+  if (kind == DicomNonImage::kStructuredReport) {
+    PutIdentity(dataset, kBasicTextSr, "SR", DicomWriteOptions{});
+    PutString(dataset, DCM_ValueType, "CONTAINER");
+    PutString(dataset, DCM_ContinuityOfContent, "SEPARATE");
+    PutString(dataset, DCM_CompletionFlag, "COMPLETE");
+    PutString(dataset, DCM_VerificationFlag, "UNVERIFIED");
+  } else {
+    PutIdentity(dataset, kGrayscalePresentationState, "PR", DicomWriteOptions{});
+    PutString(dataset, DCM_ContentLabel, "MAMMOCAD_TEST");
+    PutString(dataset, DCM_PresentationLUTShape, "IDENTITY");
+  }
   return Serialise(file, Syntax::kExplicitVrLittleEndian, true, bytes);
 }
 
