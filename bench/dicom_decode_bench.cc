@@ -29,8 +29,9 @@ const std::string& Fixture(DicomTransferSyntax syntax) {
     options.transfer_syntax = syntax;
     options.bits_stored = std::min(kBitsStored, MaxBitsStored(syntax));
     options.imager_pixel_spacing_mm = 0.065;
-    const Status status = WriteDicom(
-        testing::MakeSyntheticMammogram(kRows, kColumns, options.bits_stored), options, &entry->second);
+    const Status status =
+        WriteDicom(testing::MakeSyntheticMammogram(kRows, kColumns, options.bits_stored), options,
+                   &entry->second);
     if (!status.ok()) entry->second.clear();
   }
   return entry->second;

@@ -1,4 +1,4 @@
-// DICOM input: the only module that includes DCMTK (src/dicom_reader.cc is its bridge).
+// DICOM input: the only module that includes DCMTK (src/dicom/ is its bridge).
 //
 // DecodeDicom turns one single-frame DICOM image (modality MG and others) into an Image:
 // Modality LUT applied, MONOCHROME1 inverted (bright = dense), precision kept (CV_16UC1 for

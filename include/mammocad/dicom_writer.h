@@ -24,15 +24,15 @@ enum class DicomTransferSyntax {
   kExplicitVrLittleEndian,
   kDeflatedExplicitVrLittleEndian,
   kRleLossless,
-  kJpegBaseline,        // 8-bit pixels only (JPEG process 1)
-  kJpegExtended,        // up to 12 bits (JPEG process 2 & 4)
-  kJpegLossless,        // process 14, selection value 7 (not SV1)
-  kJpegLosslessSv1,     // process 14, selection value 1
+  kJpegBaseline,     // 8-bit pixels only (JPEG process 1)
+  kJpegExtended,     // up to 12 bits (JPEG process 2 & 4)
+  kJpegLossless,     // process 14, selection value 7 (not SV1)
+  kJpegLosslessSv1,  // process 14, selection value 1
   kJpegLsLossless,
-  kJpegLsNearLossless,  // max error DicomWriteOptions::jpegls_max_error
-  kJpeg2000Lossless,    // OpenJPEG, reversible 5/3
-  kJpeg2000,            // OpenJPEG, irreversible 9/7 at DicomWriteOptions::jpeg2000_ratio
-  kExplicitVrBigEndian, // retired; the reader refuses it (for tests of that refusal)
+  kJpegLsNearLossless,   // max error DicomWriteOptions::jpegls_max_error
+  kJpeg2000Lossless,     // OpenJPEG, reversible 5/3
+  kJpeg2000,             // OpenJPEG, irreversible 9/7 at DicomWriteOptions::jpeg2000_ratio
+  kExplicitVrBigEndian,  // retired; the reader refuses it (for tests of that refusal)
 };
 
 // Every syntax DecodeDicom reads, in the order above.
@@ -59,23 +59,23 @@ struct DicomWindow {
 
 struct DicomWriteOptions {
   DicomTransferSyntax transfer_syntax = DicomTransferSyntax::kExplicitVrLittleEndian;
-  int bits_stored = 0;           // 0: 8 for CV_8UC1, 16 for CV_16UC1
-  bool monochrome1 = false;      // Photometric Interpretation label only (see above)
-  bool for_processing = false;   // SOP class and Presentation Intent Type "FOR PROCESSING"
+  int bits_stored = 0;          // 0: 8 for CV_8UC1, 16 for CV_16UC1
+  bool monochrome1 = false;     // Photometric Interpretation label only (see above)
+  bool for_processing = false;  // SOP class and Presentation Intent Type "FOR PROCESSING"
   std::string pixel_intensity_relationship;  // (0028,1040) "LIN"/"LOG" when not empty
-  double pixel_spacing_mm = 0.0;          // (0028,0030), written when > 0
-  double imager_pixel_spacing_mm = 0.0;   // (0018,1164), written when > 0
-  double magnification_factor = 0.0;      // (0018,1114), written when > 0
-  std::optional<double> rescale_slope;    // (0028,1053); the intercept defaults to 0
+  double pixel_spacing_mm = 0.0;             // (0028,0030), written when > 0
+  double imager_pixel_spacing_mm = 0.0;      // (0018,1164), written when > 0
+  double magnification_factor = 0.0;         // (0018,1114), written when > 0
+  std::optional<double> rescale_slope;       // (0028,1053); the intercept defaults to 0
   std::optional<double> rescale_intercept;
-  std::optional<DicomLut> modality_lut;   // Modality LUT Sequence (0028,3000)
-  std::optional<DicomWindow> window;      // (0028,1050/1051/1056)
-  std::optional<DicomLut> voi_lut;        // VOI LUT Sequence (0028,3010)
-  std::string laterality;                 // Image Laterality (0020,0062) when not empty
-  std::string series_laterality;          // Laterality (0020,0060) when not empty
-  std::string view;                       // View Position (0018,5101) when not empty
-  int number_of_frames = 1;               // > 1 repeats the image: a multi-frame object
-  bool with_meta_header = true;  // false: bare dataset, no preamble (uncompressed syntaxes)
+  std::optional<DicomLut> modality_lut;  // Modality LUT Sequence (0028,3000)
+  std::optional<DicomWindow> window;     // (0028,1050/1051/1056)
+  std::optional<DicomLut> voi_lut;       // VOI LUT Sequence (0028,3010)
+  std::string laterality;                // Image Laterality (0020,0062) when not empty
+  std::string series_laterality;         // Laterality (0020,0060) when not empty
+  std::string view;                      // View Position (0018,5101) when not empty
+  int number_of_frames = 1;              // > 1 repeats the image: a multi-frame object
+  bool with_meta_header = true;          // false: bare dataset, no preamble (uncompressed syntaxes)
   // Identity written into the file (for privacy tests); fake values by default.
   std::string patient_name = "Doe^Jane";
   std::string patient_id = "MAMMOCAD-TEST-0001";
@@ -92,8 +92,8 @@ Status WriteDicom(const cv::Mat& pixels, const DicomWriteOptions& options, std::
 
 // DICOM objects that are not images, to test their refusal.
 enum class DicomNonImage {
-  kStructuredReport,  // Basic Text SR, no Pixel Data
-  kPresentationState, // Grayscale Softcopy Presentation State, no Pixel Data
+  kStructuredReport,   // Basic Text SR, no Pixel Data
+  kPresentationState,  // Grayscale Softcopy Presentation State, no Pixel Data
 };
 Status WriteDicomNonImage(DicomNonImage kind, std::string* bytes);
 

@@ -171,11 +171,13 @@ Status ReadGeometry(DcmDataset& dataset, const DecodeLimits& limits, Geometry* g
 Status ReadPhotometric(DcmDataset& dataset, bool* monochrome1) {
   const std::optional<int> samples = GetUnsigned16(dataset, DCM_SamplesPerPixel);
   const std::string photometric = GetString(dataset, DCM_PhotometricInterpretation);
-  if ((samples && *samples != 1) || (photometric != "MONOCHROME1" && photometric != "MONOCHROME2")) {
+  if ((samples && *samples != 1) ||
+      (photometric != "MONOCHROME1" && photometric != "MONOCHROME2")) {
     const std::string shown = CodeStringOrEmpty(photometric);
     return Status(ErrorCode::kUnsupportedFormat,
                   "DICOM: only greyscale images (MONOCHROME1/MONOCHROME2, one sample per pixel) "
-                  "are supported; this one is '" + (shown.empty() ? "?" : shown) + "'");
+                  "are supported; this one is '" +
+                      (shown.empty() ? "?" : shown) + "'");
   }
   *monochrome1 = photometric == "MONOCHROME1";
   return Status::Ok();
@@ -188,9 +190,9 @@ Status ReadSampleLayout(DcmDataset& dataset, SampleLayout* layout) {
   const std::optional<int> representation = GetUnsigned16(dataset, DCM_PixelRepresentation);
   if (!allocated || !stored) return Corrupt("Bits Allocated/Bits Stored missing");
   if (*allocated != 8 && *allocated != 16) {
-    return Status(ErrorCode::kUnsupportedFormat,
-                  "DICOM: Bits Allocated " + std::to_string(*allocated) +
-                      " is not supported (8 or 16)");
+    return Status(
+        ErrorCode::kUnsupportedFormat,
+        "DICOM: Bits Allocated " + std::to_string(*allocated) + " is not supported (8 or 16)");
   }
   layout->bits_allocated = *allocated;
   layout->bits_stored = *stored;
@@ -231,8 +233,8 @@ Status ReadNativeFrame(DcmDataset& dataset, const Geometry& geometry, const Samp
 Status DecompressWithDcmtk(DcmDataset& dataset) {
   const OFCondition condition = dataset.chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
   if (condition.bad() || !dataset.canWriteXfer(EXS_LittleEndianExplicit)) {
-    return Corrupt(std::string("compressed pixel data could not be decoded (") +
-                   condition.text() + ")");
+    return Corrupt(std::string("compressed pixel data could not be decoded (") + condition.text() +
+                   ")");
   }
   return Status::Ok();
 }
@@ -343,7 +345,7 @@ std::optional<double> MeanSpacing(DcmDataset& dataset, const DcmTagKey& tag) {
   const std::optional<double> row_spacing = GetNumber(dataset, tag, 0);
   if (!row_spacing) return std::nullopt;
   const double column_spacing = GetNumber(dataset, tag, 1).value_or(*row_spacing);
-  const double spacing = (*row_spacing + column_spacing) / 2;  // equal on every mammography unit
+  const double spacing = (*row_spacing + column_spacing) / 2;    // equal on every mammography unit
   if (!(spacing > 0.0 && spacing <= 10.0)) return std::nullopt;  // not a plausible detector pitch
   return spacing;
 }
@@ -397,9 +399,9 @@ Status CheckTransferSyntax(const std::string& uid, bool parsed, TransferSyntaxIn
   if (info->decoder != PixelDecoder::kUnsupported) return Status::Ok();
   // An unknown string in a header that did not even parse is damage, not a syntax.
   if (!parsed && !LooksLikeUid(uid)) return Corrupt("unreadable header");
-  return Status(ErrorCode::kUnsupportedTransferSyntax,
-                "DICOM transfer syntax " + dicom_internal::DescribeTransferSyntax(uid) +
-                    " is not supported");
+  return Status(
+      ErrorCode::kUnsupportedTransferSyntax,
+      "DICOM transfer syntax " + dicom_internal::DescribeTransferSyntax(uid) + " is not supported");
 }
 
 Status ReadStoredFrame(DcmDataset& dataset, const TransferSyntaxInfo& syntax,
@@ -464,8 +466,8 @@ bool LooksLikeBareDataset(std::string_view bytes) {
   const unsigned element = byte(2) | (byte(3) << 8);
   if ((group != 0x0002 && group != 0x0008) || element > 0x0100) return false;
   const bool explicit_vr = std::isupper(byte(4)) && std::isupper(byte(5));
-  const std::uint32_t implicit_length = byte(4) | (byte(5) << 8) | (byte(6) << 16) |
-                                        (std::uint32_t(byte(7)) << 24);
+  const std::uint32_t implicit_length =
+      byte(4) | (byte(5) << 8) | (byte(6) << 16) | (std::uint32_t(byte(7)) << 24);
   return explicit_vr || implicit_length <= bytes.size();
 }
 

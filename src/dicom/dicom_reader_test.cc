@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -11,7 +11,6 @@
 #include <sstream>
 #include <string>
 #include <thread>
-#include <atomic>
 
 #include "dicom/synthetic_mammogram.h"
 #include "mammocad/dicom.h"
@@ -105,8 +104,9 @@ TEST_P(TransferSyntaxTest, DecodesToTheWrittenPixels) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllReadable, TransferSyntaxTest,
-                         ::testing::ValuesIn(ReadableTransferSyntaxes()),
-                         [](const auto& info) { return std::string(TransferSyntaxLabel(info.param)); });
+                         ::testing::ValuesIn(ReadableTransferSyntaxes()), [](const auto& info) {
+                           return std::string(TransferSyntaxLabel(info.param));
+                         });
 
 TEST(DicomReaderTest, BareDatasetWithoutPreambleIsRecognisedAndDecoded) {
   const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 14);
@@ -122,10 +122,11 @@ TEST(DicomReaderTest, BareDatasetWithoutPreambleIsRecognisedAndDecoded) {
 }
 
 TEST(DicomReaderTest, PeekReadsTheSizeFromTheHeader) {
-  for (DicomTransferSyntax syntax : {DicomTransferSyntax::kExplicitVrLittleEndian,
-                                     DicomTransferSyntax::kDeflatedExplicitVrLittleEndian,
-                                     DicomTransferSyntax::kJpeg2000}) {
-    const std::string bytes = MustWrite(MakeSyntheticMammogram(kRows, kColumns, 14), WithSyntax(syntax));
+  for (DicomTransferSyntax syntax :
+       {DicomTransferSyntax::kExplicitVrLittleEndian,
+        DicomTransferSyntax::kDeflatedExplicitVrLittleEndian, DicomTransferSyntax::kJpeg2000}) {
+    const std::string bytes =
+        MustWrite(MakeSyntheticMammogram(kRows, kColumns, 14), WithSyntax(syntax));
     int width = 0, height = 0;
     ASSERT_TRUE(PeekDicomDimensions(bytes, &width, &height)) << TransferSyntaxLabel(syntax);
     EXPECT_EQ(width, kColumns);
@@ -162,14 +163,16 @@ TEST(DicomGreyLevelTest, Monochrome1IsInvertedSoThatDenseIsBright) {
   EXPECT_TRUE(Identical(image.pixels, original));
   // The display is inverted too: a calcification is brighter than the background corner.
   const testing::SyntheticSpot& spot = spots.front();
-  EXPECT_GT(image.display.at<std::uint8_t>(spot.y, spot.x), image.display.at<std::uint8_t>(0, kColumns - 1));
+  EXPECT_GT(image.display.at<std::uint8_t>(spot.y, spot.x),
+            image.display.at<std::uint8_t>(0, kColumns - 1));
 
   // With a window, the display is the inverted windowed stored value (the window is defined
   // on the stored values, where the spot is dark).
   options.window = DicomWindow{8000.0, 6000.0, "LINEAR_EXACT"};
   const Image windowed = MustDecode(MustWrite(stored, options));
   const double stored_spot = stored.at<std::uint16_t>(spot.y, spot.x);
-  const double expected = 255.0 - std::clamp(((stored_spot - 8000.0) / 6000.0 + 0.5) * 255.0, 0.0, 255.0);
+  const double expected =
+      255.0 - std::clamp(((stored_spot - 8000.0) / 6000.0 + 0.5) * 255.0, 0.0, 255.0);
   EXPECT_NEAR(windowed.display.at<std::uint8_t>(spot.y, spot.x), expected, 0.51);
   EXPECT_TRUE(Identical(windowed.pixels, original));
 }
@@ -223,7 +226,8 @@ TEST_P(WindowTest, DisplayFollowsTheWindowAndPixelsDoNot) {
   int mismatches = 0;
   for (int y = 0; y < kRows; ++y) {
     for (int x = 0; x < kColumns; ++x) {
-      const double expected = StandardWindow(GetParam(), 2000.0, 1200.0, original.at<std::uint16_t>(y, x));
+      const double expected =
+          StandardWindow(GetParam(), 2000.0, 1200.0, original.at<std::uint16_t>(y, x));
       if (std::abs(image.display.at<std::uint8_t>(y, x) - expected) > 0.51) ++mismatches;
     }
   }
@@ -235,7 +239,9 @@ TEST_P(WindowTest, DisplayFollowsTheWindowAndPixelsDoNot) {
 
 INSTANTIATE_TEST_SUITE_P(VoiFunctions, WindowTest,
                          ::testing::Values("", "LINEAR", "LINEAR_EXACT", "SIGMOID"),
-                         [](const auto& info) { return info.param.empty() ? std::string("Default") : info.param; });
+                         [](const auto& info) {
+                           return info.param.empty() ? std::string("Default") : info.param;
+                         });
 
 TEST(DicomGreyLevelTest, VoiLutSequenceProducesTheDisplay) {
   const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 12);
@@ -256,7 +262,8 @@ TEST(DicomGreyLevelTest, VoiLutSequenceProducesTheDisplay) {
 
 TEST(DicomGreyLevelTest, WithoutVoiTheDisplaySpansTheImageRange) {
   const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 14);
-  const Image image = MustDecode(MustWrite(original, WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian)));
+  const Image image =
+      MustDecode(MustWrite(original, WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian)));
   double low = 0, high = 0;
   cv::minMaxLoc(image.display, &low, &high);
   EXPECT_EQ(low, 0);
@@ -265,7 +272,8 @@ TEST(DicomGreyLevelTest, WithoutVoiTheDisplaySpansTheImageRange) {
 
 TEST(DicomGreyLevelTest, EightBitImagesStayEightBit) {
   const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 8);
-  const Image image = MustDecode(MustWrite(original, WithSyntax(DicomTransferSyntax::kRleLossless, 8)));
+  const Image image =
+      MustDecode(MustWrite(original, WithSyntax(DicomTransferSyntax::kRleLossless, 8)));
   EXPECT_EQ(image.pixels.type(), CV_8UC1);
   EXPECT_EQ(image.bits_stored, 8);
   EXPECT_TRUE(Identical(image.pixels, original));
@@ -282,7 +290,8 @@ TEST(DicomGreyLevelTest, LinearForProcessingDataAreLogTransformed) {
   int mismatches = 0;
   for (int y = 0; y < kRows; ++y) {
     for (int x = 0; x < kColumns; ++x) {
-      const double expected = std::round(std::log1p(original.at<std::uint16_t>(y, x)) / std::log1p(4095.0) * 4095.0);
+      const double expected =
+          std::round(std::log1p(original.at<std::uint16_t>(y, x)) / std::log1p(4095.0) * 4095.0);
       if (image.pixels.at<std::uint16_t>(y, x) != expected) ++mismatches;
     }
   }
@@ -326,7 +335,8 @@ TEST(DicomScaleTest, PixelSpacingIsTheFallback) {
 }
 
 TEST(DicomScaleTest, NoSpacingGivesZeroAndDefault) {
-  const Image image = MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), DicomWriteOptions{}));
+  const Image image =
+      MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), DicomWriteOptions{}));
   EXPECT_EQ(image.file_spacing_mm, 0.0);
   EXPECT_EQ(SpacingSourceName(image.file_spacing_source), "default");
 }
@@ -392,8 +402,8 @@ Status DecodeStatus(const std::string& bytes, DecodeLimits limits = {}) {
 TEST(DicomRefusalTest, MultiFrameIsNotASingleImage) {
   DicomWriteOptions options;
   options.number_of_frames = 3;
-  for (DicomTransferSyntax syntax : {DicomTransferSyntax::kExplicitVrLittleEndian,
-                                     DicomTransferSyntax::kJpeg2000Lossless}) {
+  for (DicomTransferSyntax syntax :
+       {DicomTransferSyntax::kExplicitVrLittleEndian, DicomTransferSyntax::kJpeg2000Lossless}) {
     options.transfer_syntax = syntax;
     const Status status = DecodeStatus(MustWrite(MakeSyntheticMammogram(64, 64, 12), options));
     EXPECT_EQ(status.code(), ErrorCode::kNotAnImage) << status.ToString();
@@ -429,8 +439,9 @@ TEST(DicomRefusalTest, PresentationStateIsNotAnImage) {
 }
 
 TEST(DicomRefusalTest, BigEndianIsRefusedByName) {
-  const Status status = DecodeStatus(
-      MustWrite(MakeSyntheticMammogram(64, 64, 12), WithSyntax(DicomTransferSyntax::kExplicitVrBigEndian, 12)));
+  const Status status =
+      DecodeStatus(MustWrite(MakeSyntheticMammogram(64, 64, 12),
+                             WithSyntax(DicomTransferSyntax::kExplicitVrBigEndian, 12)));
   EXPECT_EQ(status.code(), ErrorCode::kUnsupportedTransferSyntax);
   EXPECT_NE(status.message().find("Explicit VR Big Endian"), std::string::npos) << status.message();
   EXPECT_NE(status.message().find("(1.2.840.10008.1.2.2)"), std::string::npos) << status.message();
@@ -452,7 +463,8 @@ TEST(DicomRefusalTest, JpegTwoThousandPartTwoIsRefusedByName) {
 TEST(DicomRefusalTest, TooManyPixelsIsCheckedFromTheHeader) {
   DecodeLimits limits;
   limits.max_pixels = 64 * 64 - 1;
-  const Status status = DecodeStatus(MustWrite(MakeSyntheticMammogram(64, 64, 12), DicomWriteOptions{}), limits);
+  const Status status =
+      DecodeStatus(MustWrite(MakeSyntheticMammogram(64, 64, 12), DicomWriteOptions{}), limits);
   EXPECT_EQ(status.code(), ErrorCode::kTooManyPixels) << status.ToString();
 }
 
@@ -482,7 +494,8 @@ TEST(DicomMiniMiasTest, WrappedImagesDecodeToTheSamePixels) {
       const Image image = MustDecode(MustWrite(original, options));
       ASSERT_EQ(image.pixels.type(), CV_8UC1) << name << " " << TransferSyntaxLabel(syntax);
       if (IsLossless(syntax)) {
-        EXPECT_TRUE(Identical(image.pixels, original)) << name << " " << TransferSyntaxLabel(syntax);
+        EXPECT_TRUE(Identical(image.pixels, original))
+            << name << " " << TransferSyntaxLabel(syntax);
       } else {
         EXPECT_LT(MeanAbsoluteDifference(image.pixels, original), 3.0)
             << name << " " << TransferSyntaxLabel(syntax);

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -32,7 +31,8 @@ std::string ValidFile(DicomTransferSyntax syntax) {
   options.laterality = std::string("R");
   options.view = std::string("CC");
   std::string bytes;
-  const Status status = WriteDicom(testing::MakeSyntheticMammogram(kRows, kColumns, bits), options, &bytes);
+  const Status status =
+      WriteDicom(testing::MakeSyntheticMammogram(kRows, kColumns, bits), options, &bytes);
   EXPECT_TRUE(status.ok()) << status.ToString();
   return bytes;
 }
@@ -44,9 +44,10 @@ std::string ValidFile(DicomTransferSyntax syntax) {
   const Status status = DecodeDicom(bytes, DecodeLimits{}, &image);
   if (status.ok()) {
     const bool keeps_contract =
-        !image.pixels.empty() && (image.pixels.type() == CV_8UC1 || image.pixels.type() == CV_16UC1) &&
-        image.bits_stored >= 1 && image.bits_stored <= 16 && image.display.size() == image.pixels.size() &&
-        image.format == "dicom";
+        !image.pixels.empty() &&
+        (image.pixels.type() == CV_8UC1 || image.pixels.type() == CV_16UC1) &&
+        image.bits_stored >= 1 && image.bits_stored <= 16 &&
+        image.display.size() == image.pixels.size() && image.format == "dicom";
     return keeps_contract ? ::testing::AssertionSuccess()
                           : ::testing::AssertionFailure() << "ok but the image breaks its contract";
   }
@@ -86,17 +87,21 @@ TEST_P(DicomRobustnessTest, RandomByteCorruptionGivesACleanAnswer) {
   std::uniform_int_distribution<int> flips(1, 4), mask(1, 255);
   for (int trial = 0; trial < 500; ++trial) {
     std::string damaged = bytes;
-    for (int i = flips(random); i > 0; --i) damaged[position(random)] ^= static_cast<char>(mask(random));
+    for (int i = flips(random); i > 0; --i)
+      damaged[position(random)] ^= static_cast<char>(mask(random));
     EXPECT_TRUE(IsCleanAnswer(damaged)) << "trial " << trial;
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllReadable, DicomRobustnessTest, ::testing::ValuesIn(ReadableTransferSyntaxes()),
-                         [](const auto& info) { return std::string(TransferSyntaxLabel(info.param)); });
+INSTANTIATE_TEST_SUITE_P(AllReadable, DicomRobustnessTest,
+                         ::testing::ValuesIn(ReadableTransferSyntaxes()), [](const auto& info) {
+                           return std::string(TransferSyntaxLabel(info.param));
+                         });
 
 // Real vendor headers (GE/Hologic, with their private elements), damaged the same ways.
 TEST(DicomRobustnessVendorTest, DamagedVendorHeadersGiveACleanAnswer) {
-  const std::filesystem::path dir = std::filesystem::path(MAMMOCAD_SHARED_DATA_DIR) / "dicom-mg-headers";
+  const std::filesystem::path dir =
+      std::filesystem::path(MAMMOCAD_SHARED_DATA_DIR) / "dicom-mg-headers";
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << "vendor DICOM headers not found in " << dir;
   std::mt19937 random(7u);
   int files = 0;
@@ -136,8 +141,8 @@ TEST(DicomRobustnessLimitsTest, HugeElementLengthIsCorruptNotAnAllocation) {
 }
 
 TEST(DicomRobustnessLimitsTest, HugeRowsAndColumnsAreRefusedBeforeDecoding) {
-  for (DicomTransferSyntax syntax : {DicomTransferSyntax::kExplicitVrLittleEndian,
-                                     DicomTransferSyntax::kJpeg2000Lossless}) {
+  for (DicomTransferSyntax syntax :
+       {DicomTransferSyntax::kExplicitVrLittleEndian, DicomTransferSyntax::kJpeg2000Lossless}) {
     std::string bytes = ValidFile(syntax);
     for (const char* tag : {"\x28\x00\x10\x00US", "\x28\x00\x11\x00US"}) {
       const std::size_t at = bytes.find(std::string(tag, 6));

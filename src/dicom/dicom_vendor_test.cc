@@ -27,9 +27,9 @@ std::string ReadBytes(const std::filesystem::path& path) {
   return content.str();
 }
 
-#define SKIP_WITHOUT_HEADERS()                                                             \
-  if (!std::filesystem::exists(HeaderDir() / "MG-Im-GE_Seno_1_ForPresentation.dcm")) {     \
-    GTEST_SKIP() << "vendor DICOM headers not found in " << HeaderDir();                   \
+#define SKIP_WITHOUT_HEADERS()                                                         \
+  if (!std::filesystem::exists(HeaderDir() / "MG-Im-GE_Seno_1_ForPresentation.dcm")) { \
+    GTEST_SKIP() << "vendor DICOM headers not found in " << HeaderDir();               \
   }
 
 struct Expected {
@@ -48,9 +48,12 @@ TEST(DicomVendorHeaderTest, EachFileGivesTheExpectedCleanAnswer) {
   // obviously not a pixel pitch) is not used because Imager Pixel Spacing wins.
   const std::vector<Expected> expectations = {
       {"MG-Im-GE-SenDS-scaled.dcm", ErrorCode::kOk, 14, "FOR PROCESSING", "L", "CC", 0.094090909},
-      {"MG-Im-GE_Seno_1_ForPresentation.dcm", ErrorCode::kOk, 12, "FOR PRESENTATION", "L", "CC", 0.094090909},
-      {"MG-Im-GE_Seno_1_ForProcessing.dcm", ErrorCode::kOk, 11, "FOR PROCESSING", "L", "CC", 0.094090909},
-      {"MG-Im-GE_Seno_2_ForPresentation.dcm", ErrorCode::kOk, 11, "FOR PRESENTATION", "L", "CC", 0.094090909},
+      {"MG-Im-GE_Seno_1_ForPresentation.dcm", ErrorCode::kOk, 12, "FOR PRESENTATION", "L", "CC",
+       0.094090909},
+      {"MG-Im-GE_Seno_1_ForProcessing.dcm", ErrorCode::kOk, 11, "FOR PROCESSING", "L", "CC",
+       0.094090909},
+      {"MG-Im-GE_Seno_2_ForPresentation.dcm", ErrorCode::kOk, 11, "FOR PRESENTATION", "L", "CC",
+       0.094090909},
       // The stub is cut inside a private sequence whose length runs past the end of the file.
       {"MG-Im-Hologic-PropProj.dcm", ErrorCode::kCorruptImage, 0, "", "", "", 0.0},
   };
@@ -79,9 +82,9 @@ std::vector<std::string> IdentifyingValues(const std::filesystem::path& path) {
   DcmFileFormat file;
   file.loadFile(path.string().c_str());
   std::vector<std::string> values;
-  for (const DcmTagKey& tag : {DCM_PatientName, DCM_PatientID, DCM_PatientBirthDate,
-                               DCM_StudyDate, DCM_AcquisitionDate, DCM_ContentDate,
-                               DCM_AccessionNumber, DCM_InstitutionName}) {
+  for (const DcmTagKey& tag :
+       {DCM_PatientName, DCM_PatientID, DCM_PatientBirthDate, DCM_StudyDate, DCM_AcquisitionDate,
+        DCM_ContentDate, DCM_AccessionNumber, DCM_InstitutionName}) {
     OFString value;
     if (file.getDataset()->findAndGetOFStringArray(tag, value).good() && value.size() >= 4) {
       values.emplace_back(value.c_str());
@@ -101,7 +104,8 @@ TEST(DicomPrivacyTest, AnswersNeverContainPatientData) {
     // The file itself, and damaged versions of it (cut at many places) so that every error
     // path that can be reached from a real header is exercised.
     std::vector<std::string> variants = {bytes};
-    for (std::size_t cut = 150; cut < bytes.size(); cut += 97) variants.push_back(bytes.substr(0, cut));
+    for (std::size_t cut = 150; cut < bytes.size(); cut += 97)
+      variants.push_back(bytes.substr(0, cut));
     for (const std::string& variant : variants) {
       Image image;
       const Status status = DecodeDicom(variant, DecodeLimits{}, &image);

@@ -31,12 +31,16 @@ constexpr char kMammographyForProcessing[] = "1.2.840.10008.5.1.4.1.1.1.2.1";
 constexpr char kBasicTextSr[] = "1.2.840.10008.5.1.4.1.1.88.11";
 constexpr char kGrayscalePresentationState[] = "1.2.840.10008.5.1.4.1.1.11.1";
 
-Status Fail(const std::string& what) { return Status(ErrorCode::kInternal, "DICOM writer: " + what); }
+Status Fail(const std::string& what) {
+  return Status(ErrorCode::kInternal, "DICOM writer: " + what);
+}
 Status BadParameter(const std::string& what) {
   return Status(ErrorCode::kBadParameter, "DICOM writer: " + what);
 }
 
-E_TransferSyntax DcmtkSyntax(Syntax syntax) { return DcmXfer(TransferSyntaxUid(syntax).data()).getXfer(); }
+E_TransferSyntax DcmtkSyntax(Syntax syntax) {
+  return DcmXfer(TransferSyntaxUid(syntax).data()).getXfer();
+}
 
 std::string NewUid() {
   char buffer[100];
@@ -78,13 +82,15 @@ void PutLutItem(DcmDataset& dataset, const DcmTagKey& sequence, const DicomLut& 
 }
 
 void PutSpacingPair(DcmDataset& dataset, const DcmTagKey& tag, double spacing) {
-  if (spacing > 0.0) PutString(dataset, tag, DecimalString(spacing) + "\\" + DecimalString(spacing));
+  if (spacing > 0.0)
+    PutString(dataset, tag, DecimalString(spacing) + "\\" + DecimalString(spacing));
 }
 
 void PutGreyLevelAttributes(DcmDataset& dataset, const DicomWriteOptions& options) {
   if (options.rescale_slope || options.rescale_intercept) {
     PutString(dataset, DCM_RescaleSlope, DecimalString(options.rescale_slope.value_or(1.0)));
-    PutString(dataset, DCM_RescaleIntercept, DecimalString(options.rescale_intercept.value_or(0.0)));
+    PutString(dataset, DCM_RescaleIntercept,
+              DecimalString(options.rescale_intercept.value_or(0.0)));
     PutString(dataset, DCM_RescaleType, "US");
   }
   if (options.modality_lut) PutLutItem(dataset, DCM_ModalityLUTSequence, *options.modality_lut);
@@ -100,7 +106,8 @@ void PutGreyLevelAttributes(DcmDataset& dataset, const DicomWriteOptions& option
 
 void PutImageAttributes(DcmDataset& dataset, const cv::Mat& pixels, int bits_stored,
                         const DicomWriteOptions& options) {
-  PutIdentity(dataset, options.for_processing ? kMammographyForProcessing : kMammographyForPresentation,
+  PutIdentity(dataset,
+              options.for_processing ? kMammographyForProcessing : kMammographyForPresentation,
               "MG", options);
   PutString(dataset, DCM_ImageType, "ORIGINAL\\PRIMARY");
   PutString(dataset, DCM_PresentationIntentType,
@@ -108,7 +115,8 @@ void PutImageAttributes(DcmDataset& dataset, const cv::Mat& pixels, int bits_sto
   dataset.putAndInsertUint16(DCM_Rows, Uint16(pixels.rows));
   dataset.putAndInsertUint16(DCM_Columns, Uint16(pixels.cols));
   dataset.putAndInsertUint16(DCM_SamplesPerPixel, 1);
-  PutString(dataset, DCM_PhotometricInterpretation, options.monochrome1 ? "MONOCHROME1" : "MONOCHROME2");
+  PutString(dataset, DCM_PhotometricInterpretation,
+            options.monochrome1 ? "MONOCHROME1" : "MONOCHROME2");
   const int bits_allocated = pixels.depth() == CV_8U ? 8 : 16;
   dataset.putAndInsertUint16(DCM_BitsAllocated, Uint16(bits_allocated));
   dataset.putAndInsertUint16(DCM_BitsStored, Uint16(bits_stored));
@@ -127,7 +135,8 @@ void PutImageAttributes(DcmDataset& dataset, const cv::Mat& pixels, int bits_sto
     PutString(dataset, DCM_PixelIntensityRelationship, options.pixel_intensity_relationship);
   }
   if (!options.laterality.empty()) PutString(dataset, DCM_ImageLaterality, options.laterality);
-  if (!options.series_laterality.empty()) PutString(dataset, DCM_Laterality, options.series_laterality);
+  if (!options.series_laterality.empty())
+    PutString(dataset, DCM_Laterality, options.series_laterality);
   if (!options.view.empty()) PutString(dataset, DCM_ViewPosition, options.view);
   PutGreyLevelAttributes(dataset, options);
 }
@@ -137,13 +146,15 @@ Status PutNativePixels(DcmDataset& dataset, const cv::Mat& pixels, int frames) {
   const std::size_t samples = continuous.total();
   if (continuous.depth() == CV_8U) {
     std::vector<Uint8> data(samples * frames);
-    for (int f = 0; f < frames; ++f) std::copy_n(continuous.ptr<Uint8>(), samples, data.begin() + f * samples);
+    for (int f = 0; f < frames; ++f)
+      std::copy_n(continuous.ptr<Uint8>(), samples, data.begin() + f * samples);
     if (dataset.putAndInsertUint8Array(DCM_PixelData, data.data(), data.size()).bad()) {
       return Fail("could not store Pixel Data");
     }
   } else {
     std::vector<Uint16> data(samples * frames);
-    for (int f = 0; f < frames; ++f) std::copy_n(continuous.ptr<Uint16>(), samples, data.begin() + f * samples);
+    for (int f = 0; f < frames; ++f)
+      std::copy_n(continuous.ptr<Uint16>(), samples, data.begin() + f * samples);
     if (dataset.putAndInsertUint16Array(DCM_PixelData, data.data(), data.size()).bad()) {
       return Fail("could not store Pixel Data");
     }
@@ -172,7 +183,8 @@ Status CompressWithDcmtk(DcmDataset& dataset, Syntax syntax, const DicomWriteOpt
       parameter = std::make_unique<DJLSRepresentationParameter>(0, OFTrue);
       break;
     case Syntax::kJpegLsNearLossless:
-      parameter = std::make_unique<DJLSRepresentationParameter>(Uint16(options.jpegls_max_error), OFFalse);
+      parameter =
+          std::make_unique<DJLSRepresentationParameter>(Uint16(options.jpegls_max_error), OFFalse);
       break;
     default:
       break;  // RLE needs no parameter
@@ -191,8 +203,8 @@ Status PutJpeg2000Pixels(DcmDataset& dataset, Syntax syntax, const cv::Mat& pixe
                          const DicomWriteOptions& options) {
   const bool lossless = syntax == Syntax::kJpeg2000Lossless;
   std::string codestream;
-  if (Status s = dicom_internal::EncodeJpeg2000(pixels, bits_stored, lossless, options.jpeg2000_ratio,
-                                                &codestream);
+  if (Status s = dicom_internal::EncodeJpeg2000(pixels, bits_stored, lossless,
+                                                options.jpeg2000_ratio, &codestream);
       !s.ok()) {
     return s;
   }
@@ -200,8 +212,9 @@ Status PutJpeg2000Pixels(DcmDataset& dataset, Syntax syntax, const cv::Mat& pixe
   auto* fragments = new DcmPixelSequence(DcmTag(DCM_PixelSequenceTag));
   fragments->insert(new DcmPixelItem(DcmTag(DCM_Item, EVR_OB)));  // empty Basic Offset Table
   // Fragments of one frame may be split anywhere (PS3.5 A.4); readers must join them.
-  const std::size_t fragment_bytes =
-      options.jpeg2000_fragment_bytes > 0 ? (options.jpeg2000_fragment_bytes + 1) / 2 * 2 : codestream.size();
+  const std::size_t fragment_bytes = options.jpeg2000_fragment_bytes > 0
+                                         ? (options.jpeg2000_fragment_bytes + 1) / 2 * 2
+                                         : codestream.size();
   for (int f = 0; f < options.number_of_frames; ++f) {
     for (std::size_t start = 0; start < codestream.size(); start += fragment_bytes) {
       const std::size_t length = std::min(fragment_bytes, codestream.size() - start);
@@ -272,50 +285,81 @@ bool IsEncapsulatedByDcmtk(Syntax syntax) {
 }  // namespace
 
 const std::vector<DicomTransferSyntax>& ReadableTransferSyntaxes() {
-  static const std::vector<DicomTransferSyntax> syntaxes = {
-      Syntax::kImplicitVrLittleEndian, Syntax::kExplicitVrLittleEndian,
-      Syntax::kDeflatedExplicitVrLittleEndian, Syntax::kRleLossless,
-      Syntax::kJpegBaseline, Syntax::kJpegExtended,
-      Syntax::kJpegLossless, Syntax::kJpegLosslessSv1,
-      Syntax::kJpegLsLossless, Syntax::kJpegLsNearLossless,
-      Syntax::kJpeg2000Lossless, Syntax::kJpeg2000};
+  static const std::vector<DicomTransferSyntax> syntaxes = {Syntax::kImplicitVrLittleEndian,
+                                                            Syntax::kExplicitVrLittleEndian,
+                                                            Syntax::kDeflatedExplicitVrLittleEndian,
+                                                            Syntax::kRleLossless,
+                                                            Syntax::kJpegBaseline,
+                                                            Syntax::kJpegExtended,
+                                                            Syntax::kJpegLossless,
+                                                            Syntax::kJpegLosslessSv1,
+                                                            Syntax::kJpegLsLossless,
+                                                            Syntax::kJpegLsNearLossless,
+                                                            Syntax::kJpeg2000Lossless,
+                                                            Syntax::kJpeg2000};
   return syntaxes;
 }
 
 std::string_view TransferSyntaxUid(DicomTransferSyntax syntax) {
   switch (syntax) {
-    case Syntax::kImplicitVrLittleEndian: return "1.2.840.10008.1.2";
-    case Syntax::kExplicitVrLittleEndian: return "1.2.840.10008.1.2.1";
-    case Syntax::kDeflatedExplicitVrLittleEndian: return "1.2.840.10008.1.2.1.99";
-    case Syntax::kRleLossless: return "1.2.840.10008.1.2.5";
-    case Syntax::kJpegBaseline: return "1.2.840.10008.1.2.4.50";
-    case Syntax::kJpegExtended: return "1.2.840.10008.1.2.4.51";
-    case Syntax::kJpegLossless: return "1.2.840.10008.1.2.4.57";
-    case Syntax::kJpegLosslessSv1: return "1.2.840.10008.1.2.4.70";
-    case Syntax::kJpegLsLossless: return "1.2.840.10008.1.2.4.80";
-    case Syntax::kJpegLsNearLossless: return "1.2.840.10008.1.2.4.81";
-    case Syntax::kJpeg2000Lossless: return "1.2.840.10008.1.2.4.90";
-    case Syntax::kJpeg2000: return "1.2.840.10008.1.2.4.91";
-    case Syntax::kExplicitVrBigEndian: return "1.2.840.10008.1.2.2";
+    case Syntax::kImplicitVrLittleEndian:
+      return "1.2.840.10008.1.2";
+    case Syntax::kExplicitVrLittleEndian:
+      return "1.2.840.10008.1.2.1";
+    case Syntax::kDeflatedExplicitVrLittleEndian:
+      return "1.2.840.10008.1.2.1.99";
+    case Syntax::kRleLossless:
+      return "1.2.840.10008.1.2.5";
+    case Syntax::kJpegBaseline:
+      return "1.2.840.10008.1.2.4.50";
+    case Syntax::kJpegExtended:
+      return "1.2.840.10008.1.2.4.51";
+    case Syntax::kJpegLossless:
+      return "1.2.840.10008.1.2.4.57";
+    case Syntax::kJpegLosslessSv1:
+      return "1.2.840.10008.1.2.4.70";
+    case Syntax::kJpegLsLossless:
+      return "1.2.840.10008.1.2.4.80";
+    case Syntax::kJpegLsNearLossless:
+      return "1.2.840.10008.1.2.4.81";
+    case Syntax::kJpeg2000Lossless:
+      return "1.2.840.10008.1.2.4.90";
+    case Syntax::kJpeg2000:
+      return "1.2.840.10008.1.2.4.91";
+    case Syntax::kExplicitVrBigEndian:
+      return "1.2.840.10008.1.2.2";
   }
   return "";
 }
 
 std::string_view TransferSyntaxLabel(DicomTransferSyntax syntax) {
   switch (syntax) {
-    case Syntax::kImplicitVrLittleEndian: return "implicit_le";
-    case Syntax::kExplicitVrLittleEndian: return "explicit_le";
-    case Syntax::kDeflatedExplicitVrLittleEndian: return "deflated_le";
-    case Syntax::kRleLossless: return "rle";
-    case Syntax::kJpegBaseline: return "jpeg_baseline";
-    case Syntax::kJpegExtended: return "jpeg_extended";
-    case Syntax::kJpegLossless: return "jpeg_lossless_p14";
-    case Syntax::kJpegLosslessSv1: return "jpeg_lossless_sv1";
-    case Syntax::kJpegLsLossless: return "jpegls_lossless";
-    case Syntax::kJpegLsNearLossless: return "jpegls_near_lossless";
-    case Syntax::kJpeg2000Lossless: return "jpeg2000_lossless";
-    case Syntax::kJpeg2000: return "jpeg2000";
-    case Syntax::kExplicitVrBigEndian: return "explicit_be";
+    case Syntax::kImplicitVrLittleEndian:
+      return "implicit_le";
+    case Syntax::kExplicitVrLittleEndian:
+      return "explicit_le";
+    case Syntax::kDeflatedExplicitVrLittleEndian:
+      return "deflated_le";
+    case Syntax::kRleLossless:
+      return "rle";
+    case Syntax::kJpegBaseline:
+      return "jpeg_baseline";
+    case Syntax::kJpegExtended:
+      return "jpeg_extended";
+    case Syntax::kJpegLossless:
+      return "jpeg_lossless_p14";
+    case Syntax::kJpegLosslessSv1:
+      return "jpeg_lossless_sv1";
+    case Syntax::kJpegLsLossless:
+      return "jpegls_lossless";
+    case Syntax::kJpegLsNearLossless:
+      return "jpegls_near_lossless";
+    case Syntax::kJpeg2000Lossless:
+      return "jpeg2000_lossless";
+    case Syntax::kJpeg2000:
+      return "jpeg2000";
+    case Syntax::kExplicitVrBigEndian:
+      return "explicit_be";
   }
   return "";
 }
@@ -332,8 +376,9 @@ int MaxBitsStored(DicomTransferSyntax syntax) {
 }
 
 Status WriteDicom(const cv::Mat& pixels, const DicomWriteOptions& options, std::string* bytes) {
-  if (bytes == nullptr || pixels.empty() || (pixels.type() != CV_8UC1 && pixels.type() != CV_16UC1) ||
-      pixels.rows > 65535 || pixels.cols > 65535) {
+  if (bytes == nullptr || pixels.empty() ||
+      (pixels.type() != CV_8UC1 && pixels.type() != CV_16UC1) || pixels.rows > 65535 ||
+      pixels.cols > 65535) {
     return BadParameter("pixels must be a non-empty CV_8UC1 or CV_16UC1 image");
   }
   const int bits_allocated = pixels.depth() == CV_8U ? 8 : 16;
@@ -342,7 +387,8 @@ Status WriteDicom(const cv::Mat& pixels, const DicomWriteOptions& options, std::
     return BadParameter("bits_stored or number_of_frames out of range");
   }
   if (bits_stored > MaxBitsStored(options.transfer_syntax)) {
-    return BadParameter(std::string(TransferSyntaxLabel(options.transfer_syntax)) + " carries at most " +
+    return BadParameter(std::string(TransferSyntaxLabel(options.transfer_syntax)) +
+                        " carries at most " +
                         std::to_string(MaxBitsStored(options.transfer_syntax)) + " bits");
   }
   const Syntax syntax = options.transfer_syntax;
@@ -351,7 +397,8 @@ Status WriteDicom(const cv::Mat& pixels, const DicomWriteOptions& options, std::
     DcmDataset& dataset = *file.getDataset();
     PutImageAttributes(dataset, pixels, bits_stored, options);
     if (syntax == Syntax::kJpeg2000Lossless || syntax == Syntax::kJpeg2000) {
-      if (Status s = PutJpeg2000Pixels(dataset, syntax, pixels, bits_stored, options); !s.ok()) return s;
+      if (Status s = PutJpeg2000Pixels(dataset, syntax, pixels, bits_stored, options); !s.ok())
+        return s;
     } else {
       if (Status s = PutNativePixels(dataset, pixels, options.number_of_frames); !s.ok()) return s;
       if (IsEncapsulatedByDcmtk(syntax)) {

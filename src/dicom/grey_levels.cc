@@ -54,7 +54,8 @@ int BitWidth(int value) {
 }
 
 PixelScaling ChoosePixelScaling(const std::vector<double>& modality_values, int bits_stored) {
-  const auto [lowest, highest] = std::minmax_element(modality_values.begin(), modality_values.end());
+  const auto [lowest, highest] =
+      std::minmax_element(modality_values.begin(), modality_values.end());
   const double low = *lowest, high = *highest;
   PixelScaling scaling;
   if (AllIntegral(modality_values) && low >= 0.0 && high <= 65535.0) {
@@ -163,8 +164,8 @@ double ApplyWindow(const Window& window, double x) {
 }
 
 Status ApplyGreyLevels(const cv::Mat& stored, const SampleLayout& layout,
-                       const ModalityTransform& modality, const VoiTransform& voi,
-                       bool monochrome1, bool log_exposure, GreyLevels* out) {
+                       const ModalityTransform& modality, const VoiTransform& voi, bool monochrome1,
+                       bool log_exposure, GreyLevels* out) {
   if (stored.type() != CV_32SC1 || layout.bits_stored < 1 || layout.bits_stored > 16) {
     return Status(ErrorCode::kInternal, "grey-level pipeline given an unexpected frame");
   }

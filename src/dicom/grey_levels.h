@@ -16,8 +16,8 @@
 #define MAMMOCAD_DICOM_GREY_LEVELS_H_
 
 #include <cstdint>
-#include <optional>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <vector>
 
 #include "mammocad/status.h"
@@ -76,16 +76,16 @@ struct VoiTransform {
 double ApplyWindow(const Window& window, double modality_value);
 
 struct GreyLevels {
-  cv::Mat pixels;    // CV_8UC1 when every value fits in 8 bits, else CV_16UC1
+  cv::Mat pixels;  // CV_8UC1 when every value fits in 8 bits, else CV_16UC1
   int bits_stored = 8;
-  cv::Mat display;   // CV_8UC1
+  cv::Mat display;  // CV_8UC1
 };
 
 // Runs the whole pipeline over `stored` (CV_32SC1; values outside the range of `layout` are
 // clamped to it). Uses 2^bits_stored-entry tables, so it costs one pass over the image.
 Status ApplyGreyLevels(const cv::Mat& stored, const SampleLayout& layout,
-                       const ModalityTransform& modality, const VoiTransform& voi,
-                       bool monochrome1, bool log_exposure, GreyLevels* out);
+                       const ModalityTransform& modality, const VoiTransform& voi, bool monochrome1,
+                       bool log_exposure, GreyLevels* out);
 
 }  // namespace mammocad::dicom_internal
 

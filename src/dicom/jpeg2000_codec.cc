@@ -53,8 +53,8 @@ OPJ_SIZE_T ReadInput(void* destination, OPJ_SIZE_T count, void* user) {
 OPJ_OFF_T SkipInput(OPJ_OFF_T count, void* user) {
   auto* in = static_cast<InputBuffer*>(user);
   if (count < 0) return -1;
-  const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(count),
-                                               in->size - in->position);
+  const std::size_t n =
+      std::min<std::size_t>(static_cast<std::size_t>(count), in->size - in->position);
   in->position += n;
   return static_cast<OPJ_OFF_T>(n);
 }

@@ -23,10 +23,9 @@ constexpr std::array kTransferSyntaxes = {
                        "JPEG Lossless, Non-Hierarchical, First-Order Prediction "
                        "(Process 14 [Selection Value 1])",
                        kDcmtkCodec},
-    TransferSyntaxInfo{"1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression",
+    TransferSyntaxInfo{"1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression", kDcmtkCodec},
+    TransferSyntaxInfo{"1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression",
                        kDcmtkCodec},
-    TransferSyntaxInfo{"1.2.840.10008.1.2.4.81",
-                       "JPEG-LS Lossy (Near-Lossless) Image Compression", kDcmtkCodec},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)",
                        kOpenJpeg},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", kOpenJpeg},
@@ -37,10 +36,8 @@ constexpr std::array kTransferSyntaxes = {
                        "JPEG 2000 Part 2 Multi-component Image Compression", kUnsupported},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.94", "JPIP Referenced", kUnsupported},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.95", "JPIP Referenced Deflate", kUnsupported},
-    TransferSyntaxInfo{"1.2.840.10008.1.2.4.100", "MPEG2 Main Profile @ Main Level",
-                       kUnsupported},
-    TransferSyntaxInfo{"1.2.840.10008.1.2.4.101", "MPEG2 Main Profile @ High Level",
-                       kUnsupported},
+    TransferSyntaxInfo{"1.2.840.10008.1.2.4.100", "MPEG2 Main Profile @ Main Level", kUnsupported},
+    TransferSyntaxInfo{"1.2.840.10008.1.2.4.101", "MPEG2 Main Profile @ High Level", kUnsupported},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.102", "MPEG-4 AVC/H.264 High Profile / Level 4.1",
                        kUnsupported},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.103",
@@ -53,8 +50,7 @@ constexpr std::array kTransferSyntaxes = {
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.111", "JPEG XL JPEG Recompression", kUnsupported},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.112", "JPEG XL", kUnsupported},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.201",
-                       "High-Throughput JPEG 2000 Image Compression (Lossless Only)",
-                       kUnsupported},
+                       "High-Throughput JPEG 2000 Image Compression (Lossless Only)", kUnsupported},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.202",
                        "High-Throughput JPEG 2000 with RPCL Options Image Compression "
                        "(Lossless Only)",
@@ -84,7 +80,8 @@ std::string DescribeTransferSyntax(std::string_view uid) {
   text += " (";
   // A UID is digits and dots; anything else is shown as '?' so that a garbled header cannot
   // smuggle arbitrary text into an error message.
-  for (char c : TrimUidPadding(uid).substr(0, 64)) text += (c == '.' || (c >= '0' && c <= '9')) ? c : '?';
+  for (char c : TrimUidPadding(uid).substr(0, 64))
+    text += (c == '.' || (c >= '0' && c <= '9')) ? c : '?';
   text += ")";
   return text;
 }
