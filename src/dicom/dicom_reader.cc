@@ -298,8 +298,14 @@ std::optional<LookupTable> ReadLut(DcmDataset& dataset, const DcmTagKey& sequenc
   }
   LookupTable lut;
   lut.first_mapped = signed_input ? int(Sint16(descriptor[1])) : int(descriptor[1]);
-  lut.bits_per_entry = descriptor[2];
   lut.data.assign(data, data + entries);
+  lut.bits_per_entry = descriptor[2];
+  // Some writers declare fewer bits than their LUT Data use (e.g. 8 for 12-bit entries); trust
+  // the data then, as DCMTK does, rather than saturating the display.
+  const int largest_entry = *std::max_element(lut.data.begin(), lut.data.end());
+  while (lut.bits_per_entry < 16 && largest_entry >= (1 << lut.bits_per_entry)) {
+    ++lut.bits_per_entry;
+  }
   return lut;
 }
 

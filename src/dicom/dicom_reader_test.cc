@@ -260,6 +260,19 @@ TEST(DicomGreyLevelTest, VoiLutSequenceProducesTheDisplay) {
   EXPECT_TRUE(Identical(image.pixels, original));
 }
 
+TEST(DicomGreyLevelTest, VoiLutDeclaringTooFewBitsIsScaledByItsData) {
+  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 12);
+  DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian, 12);
+  DicomLut lut;
+  lut.bits_per_entry = 8;  // wrong: the entries below need 12 bits
+  for (int i = 0; i < 4096; ++i) lut.data.push_back(std::uint16_t(i));
+  options.voi_lut = lut;
+  const Image image = MustDecode(MustWrite(original, options));
+  cv::Mat expected;
+  original.convertTo(expected, CV_8U, 255.0 / 4095.0);
+  EXPECT_LE(MaxAbsoluteDifference(image.display, expected), 1.0);
+}
+
 TEST(DicomGreyLevelTest, WithoutVoiTheDisplaySpansTheImageRange) {
   const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 14);
   const Image image =
