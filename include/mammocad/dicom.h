@@ -1,4 +1,4 @@
-// DICOM input: the only module that includes DCMTK (src/dicom_reader.cc is its bridge).
+// DICOM input: the only module that includes DCMTK (src/dicom/ is its bridge).
 //
 // DecodeDicom turns one single-frame DICOM image (modality MG and others) into an Image:
 // Modality LUT applied, MONOCHROME1 inverted (bright = dense), precision kept (CV_16UC1 for
@@ -22,6 +22,10 @@ namespace mammocad {
 bool LooksLikeDicom(std::string_view bytes);
 
 Status DecodeDicom(std::string_view bytes, const DecodeLimits& limits, Image* out);
+
+// Reads Columns (width) and Rows (height) from the header only (parsing stops at Pixel Data).
+// False when the header cannot be read; DecodeDicom then says why.
+bool PeekDicomDimensions(std::string_view bytes, int* width, int* height);
 
 }  // namespace mammocad
 

@@ -1,0 +1,432 @@
+// The DCMTK bridge for writing test fixtures (see mammocad/dicom_writer.h).
+#include "mammocad/dicom_writer.h"
+
+#include <dcmtk/config/osconfig.h>  // must come first among DCMTK headers
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcostrmb.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmjpeg/djrplol.h>
+#include <dcmtk/dcmjpeg/djrploss.h>
+#include <dcmtk/dcmjpls/djrparam.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include "dicom/dcmtk_setup.h"
+#include "dicom/jpeg2000_codec.h"
+
+namespace mammocad {
+namespace {
+
+using Syntax = DicomTransferSyntax;
+
+constexpr char kMammographyForPresentation[] = "1.2.840.10008.5.1.4.1.1.1.2";
+constexpr char kMammographyForProcessing[] = "1.2.840.10008.5.1.4.1.1.1.2.1";
+constexpr char kBasicTextSr[] = "1.2.840.10008.5.1.4.1.1.88.11";
+constexpr char kGrayscalePresentationState[] = "1.2.840.10008.5.1.4.1.1.11.1";
+
+Status Fail(const std::string& what) {
+  return Status(ErrorCode::kInternal, "DICOM writer: " + what);
+}
+Status BadParameter(const std::string& what) {
+  return Status(ErrorCode::kBadParameter, "DICOM writer: " + what);
+}
+
+E_TransferSyntax DcmtkSyntax(Syntax syntax) {
+  return DcmXfer(TransferSyntaxUid(syntax).data()).getXfer();
+}
+
+std::string NewUid() {
+  char buffer[100];
+  return dcmGenerateUniqueIdentifier(buffer, SITE_INSTANCE_UID_ROOT);
+}
+
+std::string DecimalString(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g", value);
+  return buffer;
+}
+
+OFCondition PutString(DcmItem& item, const DcmTagKey& tag, const std::string& value) {
+  return item.putAndInsertString(tag, value.c_str());
+}
+
+void PutIdentity(DcmDataset& dataset, const std::string& sop_class, const std::string& modality,
+                 const DicomWriteOptions& options) {
+  PutString(dataset, DCM_SOPClassUID, sop_class);
+  PutString(dataset, DCM_SOPInstanceUID, NewUid());
+  PutString(dataset, DCM_StudyInstanceUID, NewUid());
+  PutString(dataset, DCM_SeriesInstanceUID, NewUid());
+  PutString(dataset, DCM_Modality, modality);
+  PutString(dataset, DCM_PatientName, options.patient_name);
+  PutString(dataset, DCM_PatientID, options.patient_id);
+  PutString(dataset, DCM_PatientBirthDate, options.study_date);
+  PutString(dataset, DCM_StudyDate, options.study_date);
+  PutString(dataset, DCM_ContentDate, options.study_date);
+}
+
+void PutLutItem(DcmDataset& dataset, const DcmTagKey& sequence, const DicomLut& lut) {
+  DcmItem* item = nullptr;
+  if (dataset.findOrCreateSequenceItem(sequence, item, 0).bad() || item == nullptr) return;
+  const Uint16 entries = lut.data.size() >= 65536 ? 0 : Uint16(lut.data.size());
+  const Uint16 descriptor[3] = {entries, Uint16(lut.first_mapped), Uint16(lut.bits_per_entry)};
+  item->putAndInsertUint16Array(DCM_LUTDescriptor, descriptor, 3);
+  item->putAndInsertUint16Array(DCM_LUTData, lut.data.data(), lut.data.size());
+  if (sequence == DCM_ModalityLUTSequence) PutString(*item, DCM_ModalityLUTType, "US");
+}
+
+void PutSpacingPair(DcmDataset& dataset, const DcmTagKey& tag, double spacing) {
+  if (spacing > 0.0)
+    PutString(dataset, tag, DecimalString(spacing) + "\\" + DecimalString(spacing));
+}
+
+void PutGreyLevelAttributes(DcmDataset& dataset, const DicomWriteOptions& options) {
+  if (options.rescale_slope || options.rescale_intercept) {
+    PutString(dataset, DCM_RescaleSlope, DecimalString(options.rescale_slope.value_or(1.0)));
+    PutString(dataset, DCM_RescaleIntercept,
+              DecimalString(options.rescale_intercept.value_or(0.0)));
+    PutString(dataset, DCM_RescaleType, "US");
+  }
+  if (options.modality_lut) PutLutItem(dataset, DCM_ModalityLUTSequence, *options.modality_lut);
+  if (options.window) {
+    PutString(dataset, DCM_WindowCenter, DecimalString(options.window->center));
+    PutString(dataset, DCM_WindowWidth, DecimalString(options.window->width));
+    if (!options.window->function.empty()) {
+      PutString(dataset, DCM_VOILUTFunction, options.window->function);
+    }
+  }
+  if (options.voi_lut) PutLutItem(dataset, DCM_VOILUTSequence, *options.voi_lut);
+}
+
+void PutImageAttributes(DcmDataset& dataset, const cv::Mat& pixels, int bits_stored,
+                        const DicomWriteOptions& options) {
+  PutIdentity(dataset,
+              options.for_processing ? kMammographyForProcessing : kMammographyForPresentation,
+              "MG", options);
+  PutString(dataset, DCM_ImageType, "ORIGINAL\\PRIMARY");
+  PutString(dataset, DCM_PresentationIntentType,
+            options.for_processing ? "FOR PROCESSING" : "FOR PRESENTATION");
+  dataset.putAndInsertUint16(DCM_Rows, Uint16(pixels.rows));
+  dataset.putAndInsertUint16(DCM_Columns, Uint16(pixels.cols));
+  dataset.putAndInsertUint16(DCM_SamplesPerPixel, 1);
+  PutString(dataset, DCM_PhotometricInterpretation,
+            options.monochrome1 ? "MONOCHROME1" : "MONOCHROME2");
+  const int bits_allocated = pixels.depth() == CV_8U ? 8 : 16;
+  dataset.putAndInsertUint16(DCM_BitsAllocated, Uint16(bits_allocated));
+  dataset.putAndInsertUint16(DCM_BitsStored, Uint16(bits_stored));
+  dataset.putAndInsertUint16(DCM_HighBit, Uint16(bits_stored - 1));
+  dataset.putAndInsertUint16(DCM_PixelRepresentation, 0);
+  if (options.number_of_frames > 1) {
+    PutString(dataset, DCM_NumberOfFrames, std::to_string(options.number_of_frames));
+  }
+  PutSpacingPair(dataset, DCM_PixelSpacing, options.pixel_spacing_mm);
+  PutSpacingPair(dataset, DCM_ImagerPixelSpacing, options.imager_pixel_spacing_mm);
+  if (options.magnification_factor > 0.0) {
+    PutString(dataset, DCM_EstimatedRadiographicMagnificationFactor,
+              DecimalString(options.magnification_factor));
+  }
+  if (!options.pixel_intensity_relationship.empty()) {
+    PutString(dataset, DCM_PixelIntensityRelationship, options.pixel_intensity_relationship);
+  }
+  if (!options.laterality.empty()) PutString(dataset, DCM_ImageLaterality, options.laterality);
+  if (!options.series_laterality.empty())
+    PutString(dataset, DCM_Laterality, options.series_laterality);
+  if (!options.view.empty()) PutString(dataset, DCM_ViewPosition, options.view);
+  PutGreyLevelAttributes(dataset, options);
+}
+
+Status PutNativePixels(DcmDataset& dataset, const cv::Mat& pixels, int frames) {
+  const cv::Mat continuous = pixels.isContinuous() ? pixels : pixels.clone();
+  const std::size_t samples = continuous.total();
+  if (continuous.depth() == CV_8U) {
+    std::vector<Uint8> data(samples * frames);
+    for (int f = 0; f < frames; ++f)
+      std::copy_n(continuous.ptr<Uint8>(), samples, data.begin() + f * samples);
+    if (dataset.putAndInsertUint8Array(DCM_PixelData, data.data(), data.size()).bad()) {
+      return Fail("could not store Pixel Data");
+    }
+  } else {
+    std::vector<Uint16> data(samples * frames);
+    for (int f = 0; f < frames; ++f)
+      std::copy_n(continuous.ptr<Uint16>(), samples, data.begin() + f * samples);
+    if (dataset.putAndInsertUint16Array(DCM_PixelData, data.data(), data.size()).bad()) {
+      return Fail("could not store Pixel Data");
+    }
+  }
+  return Status::Ok();
+}
+
+// RLE, JPEG, JPEG-LS: DCMTK's encoders convert the native pixel data in place.
+Status CompressWithDcmtk(DcmDataset& dataset, Syntax syntax, const DicomWriteOptions& options) {
+  dicom_internal::EnsureDcmtkEncoders();
+  std::unique_ptr<DcmRepresentationParameter> parameter;
+  switch (syntax) {
+    case Syntax::kJpegBaseline:
+      parameter = std::make_unique<DJ_RPLossy>(options.jpeg_quality);
+      break;
+    case Syntax::kJpegExtended:
+      parameter = std::make_unique<DJ_RPLossy>(options.jpeg_quality);
+      break;
+    case Syntax::kJpegLosslessSv1:
+      parameter = std::make_unique<DJ_RPLossless>(1, 0);
+      break;
+    case Syntax::kJpegLossless:
+      parameter = std::make_unique<DJ_RPLossless>(7, 0);
+      break;
+    case Syntax::kJpegLsLossless:
+      parameter = std::make_unique<DJLSRepresentationParameter>(0, OFTrue);
+      break;
+    case Syntax::kJpegLsNearLossless:
+      parameter =
+          std::make_unique<DJLSRepresentationParameter>(Uint16(options.jpegls_max_error), OFFalse);
+      break;
+    default:
+      break;  // RLE needs no parameter
+  }
+  const E_TransferSyntax target = DcmtkSyntax(syntax);
+  const OFCondition condition = dataset.chooseRepresentation(target, parameter.get());
+  if (condition.bad() || !dataset.canWriteXfer(target)) {
+    return Fail(std::string("DCMTK could not encode ") + std::string(TransferSyntaxLabel(syntax)) +
+                " (" + condition.text() + ")");
+  }
+  return Status::Ok();
+}
+
+// JPEG 2000: one OpenJPEG codestream per frame, encapsulated after an empty offset table.
+Status PutJpeg2000Pixels(DcmDataset& dataset, Syntax syntax, const cv::Mat& pixels, int bits_stored,
+                         const DicomWriteOptions& options) {
+  const bool lossless = syntax == Syntax::kJpeg2000Lossless;
+  std::string codestream;
+  if (Status s = dicom_internal::EncodeJpeg2000(pixels, bits_stored, lossless,
+                                                options.jpeg2000_ratio, &codestream);
+      !s.ok()) {
+    return s;
+  }
+  if (codestream.size() % 2 != 0) codestream.push_back('\0');  // fragments have even length
+  auto* fragments = new DcmPixelSequence(DcmTag(DCM_PixelSequenceTag));
+  fragments->insert(new DcmPixelItem(DcmTag(DCM_Item, EVR_OB)));  // empty Basic Offset Table
+  // Fragments of one frame may be split anywhere (PS3.5 A.4); readers must join them.
+  const std::size_t fragment_bytes = options.jpeg2000_fragment_bytes > 0
+                                         ? (options.jpeg2000_fragment_bytes + 1) / 2 * 2
+                                         : codestream.size();
+  for (int f = 0; f < options.number_of_frames; ++f) {
+    for (std::size_t start = 0; start < codestream.size(); start += fragment_bytes) {
+      const std::size_t length = std::min(fragment_bytes, codestream.size() - start);
+      auto* fragment = new DcmPixelItem(DcmTag(DCM_Item, EVR_OB));
+      fragment->putUint8Array(reinterpret_cast<const Uint8*>(codestream.data() + start), length);
+      fragments->insert(fragment);
+    }
+  }
+  auto* pixel_data = new DcmPixelData(DCM_PixelData);
+  pixel_data->putOriginalRepresentation(DcmtkSyntax(syntax), nullptr, fragments);
+  if (dataset.insert(pixel_data, OFTrue).bad()) return Fail("could not store Pixel Data");
+  if (!lossless) {
+    PutString(dataset, DCM_LossyImageCompression, "01");
+    PutString(dataset, DCM_LossyImageCompressionMethod, "ISO_15444_1");
+  }
+  return Status::Ok();
+}
+
+// Serialises through a fixed buffer that is drained whenever DCMTK reports it full.
+template <typename Object>
+Status SerialiseToMemory(Object& object, E_TransferSyntax syntax, std::string* bytes) {
+  std::vector<char> buffer(1 << 20);
+  DcmOutputBufferStream stream(buffer.data(), static_cast<offile_off_t>(buffer.size()));
+  bytes->clear();
+  const auto drain = [&] {
+    void* chunk = nullptr;
+    offile_off_t length = 0;
+    stream.flushBuffer(chunk, length);
+    bytes->append(static_cast<const char*>(chunk), static_cast<std::size_t>(length));
+  };
+  object.transferInit();
+  OFCondition condition;
+  do {
+    condition = object.write(stream, syntax, EET_ExplicitLength, nullptr);
+    drain();
+  } while (condition == EC_StreamNotifyClient);
+  // A deflate filter may still hold compressed bytes.
+  for (int round = 0; round < 1000 && condition.good() && !stream.isFlushed(); ++round) {
+    stream.flush();
+    drain();
+  }
+  object.transferEnd();
+  if (condition.bad()) return Fail(std::string("serialisation failed (") + condition.text() + ")");
+  return Status::Ok();
+}
+
+Status Serialise(DcmFileFormat& file, Syntax syntax, bool with_meta_header, std::string* bytes) {
+  const E_TransferSyntax target = DcmtkSyntax(syntax);
+  if (with_meta_header) return SerialiseToMemory(file, target, bytes);
+  return SerialiseToMemory(*file.getDataset(), target, bytes);
+}
+
+bool IsEncapsulatedByDcmtk(Syntax syntax) {
+  switch (syntax) {
+    case Syntax::kRleLossless:
+    case Syntax::kJpegBaseline:
+    case Syntax::kJpegExtended:
+    case Syntax::kJpegLossless:
+    case Syntax::kJpegLosslessSv1:
+    case Syntax::kJpegLsLossless:
+    case Syntax::kJpegLsNearLossless:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+const std::vector<DicomTransferSyntax>& ReadableTransferSyntaxes() {
+  static const std::vector<DicomTransferSyntax> syntaxes = {Syntax::kImplicitVrLittleEndian,
+                                                            Syntax::kExplicitVrLittleEndian,
+                                                            Syntax::kDeflatedExplicitVrLittleEndian,
+                                                            Syntax::kRleLossless,
+                                                            Syntax::kJpegBaseline,
+                                                            Syntax::kJpegExtended,
+                                                            Syntax::kJpegLossless,
+                                                            Syntax::kJpegLosslessSv1,
+                                                            Syntax::kJpegLsLossless,
+                                                            Syntax::kJpegLsNearLossless,
+                                                            Syntax::kJpeg2000Lossless,
+                                                            Syntax::kJpeg2000};
+  return syntaxes;
+}
+
+std::string_view TransferSyntaxUid(DicomTransferSyntax syntax) {
+  switch (syntax) {
+    case Syntax::kImplicitVrLittleEndian:
+      return "1.2.840.10008.1.2";
+    case Syntax::kExplicitVrLittleEndian:
+      return "1.2.840.10008.1.2.1";
+    case Syntax::kDeflatedExplicitVrLittleEndian:
+      return "1.2.840.10008.1.2.1.99";
+    case Syntax::kRleLossless:
+      return "1.2.840.10008.1.2.5";
+    case Syntax::kJpegBaseline:
+      return "1.2.840.10008.1.2.4.50";
+    case Syntax::kJpegExtended:
+      return "1.2.840.10008.1.2.4.51";
+    case Syntax::kJpegLossless:
+      return "1.2.840.10008.1.2.4.57";
+    case Syntax::kJpegLosslessSv1:
+      return "1.2.840.10008.1.2.4.70";
+    case Syntax::kJpegLsLossless:
+      return "1.2.840.10008.1.2.4.80";
+    case Syntax::kJpegLsNearLossless:
+      return "1.2.840.10008.1.2.4.81";
+    case Syntax::kJpeg2000Lossless:
+      return "1.2.840.10008.1.2.4.90";
+    case Syntax::kJpeg2000:
+      return "1.2.840.10008.1.2.4.91";
+    case Syntax::kExplicitVrBigEndian:
+      return "1.2.840.10008.1.2.2";
+  }
+  return "";
+}
+
+std::string_view TransferSyntaxLabel(DicomTransferSyntax syntax) {
+  switch (syntax) {
+    case Syntax::kImplicitVrLittleEndian:
+      return "implicit_le";
+    case Syntax::kExplicitVrLittleEndian:
+      return "explicit_le";
+    case Syntax::kDeflatedExplicitVrLittleEndian:
+      return "deflated_le";
+    case Syntax::kRleLossless:
+      return "rle";
+    case Syntax::kJpegBaseline:
+      return "jpeg_baseline";
+    case Syntax::kJpegExtended:
+      return "jpeg_extended";
+    case Syntax::kJpegLossless:
+      return "jpeg_lossless_p14";
+    case Syntax::kJpegLosslessSv1:
+      return "jpeg_lossless_sv1";
+    case Syntax::kJpegLsLossless:
+      return "jpegls_lossless";
+    case Syntax::kJpegLsNearLossless:
+      return "jpegls_near_lossless";
+    case Syntax::kJpeg2000Lossless:
+      return "jpeg2000_lossless";
+    case Syntax::kJpeg2000:
+      return "jpeg2000";
+    case Syntax::kExplicitVrBigEndian:
+      return "explicit_be";
+  }
+  return "";
+}
+
+bool IsLossless(DicomTransferSyntax syntax) {
+  return syntax != Syntax::kJpegBaseline && syntax != Syntax::kJpegExtended &&
+         syntax != Syntax::kJpegLsNearLossless && syntax != Syntax::kJpeg2000;
+}
+
+int MaxBitsStored(DicomTransferSyntax syntax) {
+  if (syntax == Syntax::kJpegBaseline) return 8;
+  if (syntax == Syntax::kJpegExtended) return 12;
+  return 16;
+}
+
+Status WriteDicom(const cv::Mat& pixels, const DicomWriteOptions& options, std::string* bytes) {
+  if (bytes == nullptr || pixels.empty() ||
+      (pixels.type() != CV_8UC1 && pixels.type() != CV_16UC1) || pixels.rows > 65535 ||
+      pixels.cols > 65535) {
+    return BadParameter("pixels must be a non-empty CV_8UC1 or CV_16UC1 image");
+  }
+  const int bits_allocated = pixels.depth() == CV_8U ? 8 : 16;
+  const int bits_stored = options.bits_stored == 0 ? bits_allocated : options.bits_stored;
+  if (bits_stored < 1 || bits_stored > bits_allocated || options.number_of_frames < 1) {
+    return BadParameter("bits_stored or number_of_frames out of range");
+  }
+  if (bits_stored > MaxBitsStored(options.transfer_syntax)) {
+    return BadParameter(std::string(TransferSyntaxLabel(options.transfer_syntax)) +
+                        " carries at most " +
+                        std::to_string(MaxBitsStored(options.transfer_syntax)) + " bits");
+  }
+  const Syntax syntax = options.transfer_syntax;
+  try {
+    DcmFileFormat file;
+    DcmDataset& dataset = *file.getDataset();
+    PutImageAttributes(dataset, pixels, bits_stored, options);
+    if (syntax == Syntax::kJpeg2000Lossless || syntax == Syntax::kJpeg2000) {
+      if (Status s = PutJpeg2000Pixels(dataset, syntax, pixels, bits_stored, options); !s.ok())
+        return s;
+    } else {
+      if (Status s = PutNativePixels(dataset, pixels, options.number_of_frames); !s.ok()) return s;
+      if (IsEncapsulatedByDcmtk(syntax)) {
+        if (Status s = CompressWithDcmtk(dataset, syntax, options); !s.ok()) return s;
+      }
+    }
+    return Serialise(file, syntax, options.with_meta_header, bytes);
+  } catch (const std::exception&) {
+    return Fail("unexpected failure");
+  }
+}
+
+Status WriteDicomNonImage(DicomNonImage kind, std::string* bytes) {
+  if (bytes == nullptr) return BadParameter("no output");
+  DcmFileFormat file;
+  DcmDataset& dataset = *file.getDataset();
+  if (kind == DicomNonImage::kStructuredReport) {
+    PutIdentity(dataset, kBasicTextSr, "SR", DicomWriteOptions{});
+    PutString(dataset, DCM_ValueType, "CONTAINER");
+    PutString(dataset, DCM_ContinuityOfContent, "SEPARATE");
+    PutString(dataset, DCM_CompletionFlag, "COMPLETE");
+    PutString(dataset, DCM_VerificationFlag, "UNVERIFIED");
+  } else {
+    PutIdentity(dataset, kGrayscalePresentationState, "PR", DicomWriteOptions{});
+    PutString(dataset, DCM_ContentLabel, "MAMMOCAD_TEST");
+    PutString(dataset, DCM_PresentationLUTShape, "IDENTITY");
+  }
+  return Serialise(file, Syntax::kExplicitVrLittleEndian, true, bytes);
+}
+
+}  // namespace mammocad
