@@ -14,5 +14,5 @@ apt-get install -y -qq --no-install-recommends \
   libdcmtk-dev libopenjp2-7-dev libcharls-dev \
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
-  python3 python3-requests python3-pil python3-numpy wrk \
+  python3 python3-requests python3-pil python3-numpy python3-pydicom wrk \
   >/dev/null
