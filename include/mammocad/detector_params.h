@@ -21,7 +21,11 @@ struct DetectorParams {
 
   // --- Breast mask ---------------------------------------------------------------------------
   double mask_spacing_mm = 1.0;           // the mask is computed on an image this coarse
-  double mask_margin_mm = 3.0;            // eroded from the skin line (edge artefacts)
+  double mask_smoothing_mm = 2.0;         // Gaussian sigma before thresholding (film grain)
+  double mask_margin_mm = 3.0;            // eroded from the skin line and the image border
+  // Components smaller than this fraction of the image are never taken as the breast (a
+  // blank image then yields an empty mask instead of a speck of noise).
+  double mask_min_area_fraction = 0.02;
 
   // --- Enhancement ---------------------------------------------------------------------------
   // Calcification diameters the enhancement is tuned to (mm).
@@ -29,7 +33,14 @@ struct DetectorParams {
   double max_calc_diameter_mm = 1.0;
   int enhancement_scales = 3;             // difference-of-Gaussian scales across that range
   double background_ratio = 4.0;          // background sigma / spot sigma
+  double min_filter_sigma_px = 0.5;       // narrower Gaussians only model aliasing, not spots
   double noise_window_mm = 6.0;           // window of the local noise estimate
+  // The noise estimate is recomputed with |response| clipped at this many first-pass sigmas
+  // so that calcifications and edges do not inflate their own noise estimate.
+  double noise_clip_sigma = 3.0;
+  // Lower bound of the noise estimate, in normalised intensity ([0, 1]) units: keeps flat or
+  // saturated regions (no noise at all) from turning rounding errors into huge responses.
+  double noise_floor = 2e-4;
 
   // --- Candidates ----------------------------------------------------------------------------
   double candidate_threshold_sigma = 4.0;  // noise-normalised response needed to be a candidate
@@ -44,8 +55,11 @@ struct DetectorParams {
   // Clinical rule: at least `cluster_min_members` calcifications within about 1 cm^2.
   int cluster_min_members = 3;
   double cluster_link_distance_mm = 5.0;   // members closer than this join one cluster
-  double cluster_max_extent_mm = 30.0;     // larger groups are split / not a cluster
+  double cluster_max_extent_mm = 30.0;     // groups whose box is longer are not clusters
   double cluster_box_padding_mm = 1.0;
+  // Cluster score = P(at least cluster_min_members of the strongest `cluster_score_members`
+  // members are true calcifications), member scores taken as independent probabilities.
+  int cluster_score_members = 6;
 };
 
 }  // namespace mammocad

@@ -1,22 +1,136 @@
-// PLACEHOLDER until the detector lands: resolves spacing, finds nothing.
+// The detector: runs the stages of src/detector/ in order and maps results to the input grid.
 #include "mammocad/detector.h"
 
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <string>
+
+#include "detector/stages.h"
+
 namespace mammocad {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double MillisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+Status ValidateInput(const Image& image, const DetectOptions& options) {
+  if (image.pixels.empty()) return Status(ErrorCode::kUnsupportedFormat, "image has no pixels");
+  const int type = image.pixels.type();
+  if (type != CV_8UC1 && type != CV_16UC1) {
+    return Status(ErrorCode::kUnsupportedFormat,
+                  "pixels must be 8- or 16-bit single channel");
+  }
+  const int container_bits = type == CV_8UC1 ? 8 : 16;
+  if (image.bits_stored < 1 || image.bits_stored > container_bits) {
+    return Status(ErrorCode::kBadParameter,
+                  "bits_stored " + std::to_string(image.bits_stored) + " does not fit the pixels");
+  }
+  if (!(options.min_score >= 0.0 && options.min_score <= 1.0)) {
+    return Status(ErrorCode::kBadParameter, "min_score must lie in [0, 1]");
+  }
+  if (!(options.spacing_override_mm >= 0.0)) {
+    return Status(ErrorCode::kBadParameter, "pixel spacing must be positive");
+  }
+  return Status::Ok();
+}
+
+// Candidates come out on the analysis grid; findings are reported on the input grid.
+std::vector<Calcification> ToInputGrid(std::vector<Calcification> calcs,
+                                       const detail::AnalysisImage& analysis, cv::Size size) {
+  for (Calcification& c : calcs) {
+    c.centre = detail::ToInputGrid(analysis, c.centre);
+    c.box = detail::ToInputGrid(analysis, c.box, size);
+  }
+  return calcs;
+}
+
+std::vector<Finding> AsCalcificationFindings(const std::vector<Calcification>& calcs) {
+  std::vector<Finding> findings;
+  findings.reserve(calcs.size());
+  for (const Calcification& c : calcs) {
+    Finding f;
+    f.kind = FindingKind::kCalcification;
+    f.score = c.score;
+    f.box = c.box;
+    findings.push_back(f);
+  }
+  return findings;
+}
+
+}  // namespace
 
 Detector::Detector(DetectorParams params) : params_(params) {}
 
 double ResolveSpacing(const Image& image, const DetectOptions& options, const DetectorParams& p,
                       SpacingSource* source) {
-  if (options.spacing_override_mm > 0) { *source = SpacingSource::kRequest; return options.spacing_override_mm; }
-  if (image.file_spacing_mm > 0) { *source = image.file_spacing_source; return image.file_spacing_mm; }
+  if (options.spacing_override_mm > 0) {
+    *source = SpacingSource::kRequest;
+    return options.spacing_override_mm;
+  }
+  if (image.file_spacing_mm > 0) {
+    *source = image.file_spacing_source;
+    return image.file_spacing_mm;
+  }
   *source = SpacingSource::kDefault;
-  return p.assumed_field_of_view_mm / std::max(image.pixels.cols, image.pixels.rows);
+  const int longer_side = std::max(image.pixels.cols, image.pixels.rows);
+  return longer_side > 0 ? p.assumed_field_of_view_mm / longer_side : 0.0;
 }
 
 Status Detector::Detect(const Image& image, const DetectOptions& options,
                         DetectionResult* result) const {
   *result = DetectionResult();
-  result->spacing_mm = ResolveSpacing(image, options, params_, &result->spacing_source);
+  if (Status s = ValidateInput(image, options); !s.ok()) return s;
+  const double spacing = ResolveSpacing(image, options, params_, &result->spacing_source);
+  if (!(spacing >= params_.min_spacing_mm && spacing <= params_.max_spacing_mm)) {
+    return Status(ErrorCode::kBadParameter,
+                  "pixel spacing " + std::to_string(spacing) + " mm is outside [" +
+                      std::to_string(params_.min_spacing_mm) + ", " +
+                      std::to_string(params_.max_spacing_mm) + "] mm");
+  }
+  result->spacing_mm = spacing;
+  StageTimings& t = result->timings;
+  const auto start = Clock::now();
+  try {
+    auto stage = Clock::now();
+    const detail::AnalysisImage analysis = detail::Normalise(image, spacing, params_);
+    t.normalise_ms = MillisecondsSince(stage);
+
+    stage = Clock::now();
+    const cv::Mat1b mask = detail::ComputeBreastMask(analysis.pixels, analysis.spacing_mm, params_);
+    t.mask_ms = MillisecondsSince(stage);
+
+    stage = Clock::now();
+    const cv::Mat1f response = detail::EnhanceSpots(analysis.pixels, analysis.spacing_mm, params_);
+    t.enhance_ms = MillisecondsSince(stage);
+
+    stage = Clock::now();
+    const std::vector<Calcification> calcs = ToInputGrid(
+        detail::FindCandidates(response, mask, analysis.spacing_mm, params_), analysis,
+        image.pixels.size());
+    t.candidates_ms = MillisecondsSince(stage);
+
+    stage = Clock::now();
+    std::vector<Finding> findings =
+        options.level == FindingLevel::kCluster
+            ? detail::GroupIntoClusters(calcs, spacing, image.pixels.size(), params_)
+            : AsCalcificationFindings(calcs);
+    std::erase_if(findings, [&](const Finding& f) { return f.score < options.min_score; });
+    std::stable_sort(findings.begin(), findings.end(),
+                     [](const Finding& a, const Finding& b) { return a.score > b.score; });
+    result->findings = std::move(findings);
+    t.cluster_ms = MillisecondsSince(stage);
+  } catch (const cv::Exception& e) {
+    *result = DetectionResult();
+    return Status(ErrorCode::kInternal, std::string("image processing failed: ") + e.what());
+  } catch (const std::exception& e) {
+    *result = DetectionResult();
+    return Status(ErrorCode::kInternal, std::string("detector failed: ") + e.what());
+  }
+  t.total_ms = MillisecondsSince(start);
   return Status::Ok();
 }
 
