@@ -34,6 +34,10 @@ struct DetectorParams {
   int enhancement_scales = 3;             // difference-of-Gaussian scales across that range
   double background_ratio = 4.0;          // background sigma / spot sigma
   double min_filter_sigma_px = 0.5;       // narrower Gaussians only model aliasing, not spots
+  // Speed: Gaussians wider than this (pixels) run on a grid reduced so that about
+  // wide_blur_residual_sigma_px remain to filter there (same result within the noise).
+  double wide_blur_min_sigma_px = 4.0;
+  double wide_blur_residual_sigma_px = 2.0;
   double noise_window_mm = 6.0;           // window of the local noise estimate
   // The noise estimate is recomputed with |response| clipped at this many first-pass sigmas
   // so that calcifications and edges do not inflate their own noise estimate.
