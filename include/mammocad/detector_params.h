@@ -22,6 +22,7 @@ struct DetectorParams {
   // --- Breast mask ---------------------------------------------------------------------------
   double mask_spacing_mm = 1.0;           // the mask is computed on an image this coarse
   double mask_smoothing_mm = 2.0;         // Gaussian sigma before thresholding (film grain)
+  double mask_otsu_fraction = 0.5;        // breast threshold = this fraction of Otsu's
   double mask_margin_mm = 3.0;            // eroded from the skin line and the image border
   // Components smaller than this fraction of the image are never taken as the breast (a
   // blank image then yields an empty mask instead of a speck of noise).
@@ -38,7 +39,7 @@ struct DetectorParams {
   // wide_blur_residual_sigma_px remain to filter there (same result within the noise).
   double wide_blur_min_sigma_px = 4.0;
   double wide_blur_residual_sigma_px = 2.0;
-  double noise_window_mm = 6.0;           // window of the local noise estimate
+  double noise_window_mm = 4.0;           // window of the local noise estimate
   // The noise estimate is recomputed with |response| clipped at this many first-pass sigmas
   // so that calcifications and edges do not inflate their own noise estimate.
   double noise_clip_sigma = 3.0;
@@ -47,9 +48,15 @@ struct DetectorParams {
   double noise_floor = 2e-4;
 
   // --- Candidates ----------------------------------------------------------------------------
-  double candidate_threshold_sigma = 4.0;  // noise-normalised response needed to be a candidate
+  double candidate_threshold_sigma = 4.5;  // noise-normalised response needed to be a candidate
   double max_candidate_diameter_mm = 1.5;  // larger bright blobs are not calcifications
   int max_candidates = 2000;               // per image, strongest kept
+  // Line rejection (vessels, edges): the response at line_ring_radius_mm (or the candidate's
+  // diameter if larger) on both sides of the peak, along the best of line_directions
+  // directions, relative to the peak; candidates above max_lineness lie on a line.
+  double line_ring_radius_mm = 0.5;
+  int line_directions = 8;
+  double max_lineness = 0.4;
 
   // Candidate score = logistic((contrast - score_midpoint_sigma) / score_slope_sigma).
   double score_midpoint_sigma = 6.0;

@@ -31,10 +31,13 @@ struct SyntheticOptions {
   double max_spot_diameter_mm = 0.6;
   // Spot contrast: added intensity ([0, 1] units) at the centre of a resolved spot, drawn
   // uniformly in [min, max]. Unresolved spots are fainter (partial volume).
-  double min_contrast = 0.05;
-  double max_contrast = 0.10;
-  // Noise sigma ([0, 1] units) where the intensity is 0.5; it scales with sqrt(intensity).
+  double min_contrast = 0.04;
+  double max_contrast = 0.09;
+  // Noise sigma ([0, 1] units) where the intensity is 0.5 and pixels are
+  // noise_reference_spacing_mm wide. Quantum noise: it scales with sqrt(intensity) and, as a
+  // pixel collects photons over its area, inversely with the pixel spacing.
   double noise_sigma = 0.01;
+  double noise_reference_spacing_mm = 0.1;
   double anatomy_amplitude = 0.08;  // standard deviation of the 1/f^3 background structure
   int ducts = 4;
 };

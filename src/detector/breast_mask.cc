@@ -56,8 +56,13 @@ cv::Mat1b FillHoles(const cv::Mat1b& mask) {
 cv::Mat1b ComputeBreastMask(const cv::Mat1f& image, double spacing_mm, const DetectorParams& p) {
   double factor = 1.0;
   const cv::Mat1b coarse = CoarseSmoothed8u(image, spacing_mm, p, &factor);
+  // Otsu's threshold splits background from tissue, but with much dense tissue it lands
+  // between fatty and dense tissue and cuts off the fatty periphery near the skin; the
+  // breast threshold is therefore a fraction of it (triangle thresholds, the usual remedy,
+  // fall into the film-versus-scanner step of digitised films).
   cv::Mat1b binary;
-  cv::threshold(coarse, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  const double otsu = cv::threshold(coarse, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  cv::threshold(coarse, binary, otsu * p.mask_otsu_fraction, 255, cv::THRESH_BINARY);
   cv::Mat1b mask = FillHoles(LargestComponent(binary, p.mask_min_area_fraction));
 
   // Erode with a zero border so the margin also keeps away from the image edges (film edges

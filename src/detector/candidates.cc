@@ -10,6 +10,7 @@ namespace {
 
 struct Peak {
   float value = 0.0f;
+  cv::Point location;
   cv::Point2f weighted_centre;
 };
 
@@ -23,13 +24,37 @@ Peak ComponentPeak(const cv::Mat1f& response, const cv::Mat1i& labels, int label
     for (int x = box.x; x < box.x + box.width; ++x) {
       if (label_row[x] != label) continue;
       const float v = value_row[x];
-      peak.value = std::max(peak.value, v);
+      if (v > peak.value) { peak.value = v; peak.location = {x, y}; }
       sum += v; sum_x += v * x; sum_y += v * y;
     }
   }
   if (sum > 0) peak.weighted_centre = {static_cast<float>(sum_x / sum),
                                        static_cast<float>(sum_y / sum)};
   return peak;
+}
+
+float Sample(const cv::Mat1f& image, cv::Point2f p) {
+  const int x = std::clamp(static_cast<int>(std::lround(p.x)), 0, image.cols - 1);
+  const int y = std::clamp(static_cast<int>(std::lround(p.y)), 0, image.rows - 1);
+  return image(y, x);
+}
+
+// Vessels, duct walls and tissue edges are bright lines, and a spot filter answers them too.
+// A line keeps its response on both sides along its direction; a spot drops all around. So
+// sample a ring around the peak and take, over directions, the lower of two opposite samples:
+// its maximum relative to the peak is ~1 on a line and ~0 (or below) on a spot.
+double Lineness(const cv::Mat1f& response, cv::Point peak, float peak_value, double radius_px,
+                int directions) {
+  double most = -1.0;
+  for (int i = 0; i < directions; ++i) {
+    const double angle = M_PI * i / directions;
+    const cv::Point2f step(static_cast<float>(radius_px * std::cos(angle)),
+                           static_cast<float>(radius_px * std::sin(angle)));
+    const cv::Point2f centre(peak);
+    const float both_sides = std::min(Sample(response, centre + step), Sample(response, centre - step));
+    most = std::max(most, static_cast<double>(both_sides));
+  }
+  return most / peak_value;
 }
 
 }  // namespace
@@ -57,6 +82,12 @@ std::vector<Calcification> FindCandidates(const cv::Mat1f& response, const cv::M
     const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
                        stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
     const Peak peak = ComponentPeak(response, labels, i, box);
+    // The ring must clear the spot itself: at least one diameter out from the peak.
+    const double ring_px = std::max(std::max(p.line_ring_radius_mm, diameter_mm) / spacing_mm, 1.0);
+    if (Lineness(response, peak.location, peak.value, ring_px, p.line_directions) >
+        p.max_lineness) {
+      continue;
+    }
     Calcification calc;
     calc.box = box;
     calc.centre = peak.weighted_centre;

@@ -185,10 +185,11 @@ std::vector<SyntheticCluster> PlaceClusters(const SyntheticOptions& o, const Bre
 void AddNoise(const SyntheticOptions& o, cv::RNG& cv_rng, cv::Mat1f* image) {
   cv::Mat1f noise(image->size());
   cv_rng.fill(noise, cv::RNG::NORMAL, 0.0, 1.0);
+  const double sigma_at_reference = o.noise_sigma * o.noise_reference_spacing_mm / o.spacing_mm;
   for (int y = 0; y < image->rows; ++y) {
     for (int x = 0; x < image->cols; ++x) {
       const float v = (*image)(y, x);
-      const double sigma = o.noise_sigma * std::sqrt(std::max(0.0f, v) / kNoiseReferenceLevel);
+      const double sigma = sigma_at_reference * std::sqrt(std::max(0.0f, v) / kNoiseReferenceLevel);
       (*image)(y, x) = static_cast<float>(v + sigma * noise(y, x));
     }
   }
