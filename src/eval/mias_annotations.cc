@@ -75,7 +75,10 @@ OperatingPoint BestAtFpRate(const std::vector<ScoredFinding>& findings, int lesi
   OperatingPoint best = EvaluateAt(findings, lesions, images, kAboveEveryScore);
   for (const ScoredFinding& f : findings) {
     const OperatingPoint p = EvaluateAt(findings, lesions, images, f.score);
-    if (p.fp_per_image <= max_fp_per_image && p.sensitivity > best.sensitivity) best = p;
+    if (p.fp_per_image > max_fp_per_image) continue;
+    const bool better = p.sensitivity > best.sensitivity ||
+                        (p.sensitivity == best.sensitivity && p.fp_per_image < best.fp_per_image);
+    if (better) best = p;
   }
   return best;
 }
