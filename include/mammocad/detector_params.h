@@ -70,7 +70,7 @@ struct DetectorParams {
   double cluster_box_padding_mm = 1.0;
   // Cluster score = P(at least cluster_min_members of the strongest `cluster_score_members`
   // members are true calcifications), member scores taken as independent probabilities.
-  int cluster_score_members = 6;
+  int cluster_score_members = 4;
 };
 
 }  // namespace mammocad

@@ -76,10 +76,15 @@ TEST(Clusters, ScoreIsMonotoneInMembersAndCount) {
     raised[i] += 0.1;
     EXPECT_GT(ClusterScore(raised, p), s) << "member " << i;
   }
+  // A further member never lowers the score; one stronger than the weakest counted raises it.
   std::vector<double> more = base;
   more.push_back(0.2);
+  EXPECT_GE(ClusterScore(more, p), s);
+  more.push_back(0.5);
   EXPECT_GT(ClusterScore(more, p), s);
-  // P(>= 3 of {0.8, 0.6, 0.4, 0.3}) by enumeration.
+  // P(>= 3 of {0.8, 0.6, 0.4, 0.3}) by enumeration (the default counts the strongest 4).
+  ASSERT_EQ(p.cluster_min_members, 3);
+  ASSERT_EQ(p.cluster_score_members, 4);
   double expected = 0;
   for (int mask = 0; mask < 16; ++mask) {
     double prob = 1;
