@@ -40,6 +40,9 @@ struct DetectorParams {
   double wide_blur_min_sigma_px = 4.0;
   double wide_blur_residual_sigma_px = 2.0;
   double noise_window_mm = 4.0;           // window of the local noise estimate
+  // Speed: the noise level is estimated on blocks this many times smaller than the window
+  // and interpolated (it varies slowly).
+  double noise_blocks_per_window = 16.0;
   // The noise estimate is recomputed with |response| clipped at this many first-pass sigmas
   // so that calcifications and edges do not inflate their own noise estimate.
   double noise_clip_sigma = 3.0;

@@ -63,30 +63,63 @@ std::vector<double> SpotSigmasPx(double spacing_mm, const DetectorParams& p) {
   return sigmas;
 }
 
-// Full-size temporaries are few and reused in place: on a 2-3k image every new buffer costs
-// page faults comparable to the filtering itself.
+// Mean of |response| over blocks of block x block pixels; with `clip_at` (block grid, may be
+// empty) each |response| is first limited to its block's clip level. Rows are accumulated
+// element-wise (vectorisable) before the short per-block horizontal sums.
+cv::Mat1f BlockMeanAbs(const cv::Mat1f& response, int block, const cv::Mat1f& clip_at) {
+  const int cols = response.cols;
+  const cv::Size grid((cols + block - 1) / block, (response.rows + block - 1) / block);
+  cv::Mat1f means(grid);
+  std::vector<float> column_sums(cols), clip(cols);
+  for (int by = 0; by < grid.height; ++by) {
+    std::fill(column_sums.begin(), column_sums.end(), 0.0f);
+    if (!clip_at.empty()) {
+      for (int x = 0; x < cols; ++x) clip[x] = clip_at(by, x / block);
+    }
+    const int y_end = std::min(response.rows, (by + 1) * block);
+    for (int y = by * block; y < y_end; ++y) {
+      const float* r = response[y];
+      float* sums = column_sums.data();
+      if (clip_at.empty()) {
+        for (int x = 0; x < cols; ++x) sums[x] += std::abs(r[x]);
+      } else {
+        const float* c = clip.data();
+        for (int x = 0; x < cols; ++x) sums[x] += std::min(std::abs(r[x]), c[x]);
+      }
+    }
+    const int rows_in_block = y_end - by * block;
+    for (int bx = 0; bx < grid.width; ++bx) {
+      const int x_end = std::min(cols, (bx + 1) * block);
+      float sum = 0.0f;
+      for (int x = bx * block; x < x_end; ++x) sum += column_sums[x];
+      means(by, bx) = sum / static_cast<float>(rows_in_block * (x_end - bx * block));
+    }
+  }
+  return means;
+}
+
+// The noise level changes slowly (over the noise window), so it is estimated on a grid of
+// blocks a fraction of the window wide and interpolated back: two passes over the response
+// instead of a handful of full-size filters.
 cv::Mat1f LocalNoiseSigma(const cv::Mat1f& response, double spacing_mm, const DetectorParams& p) {
-  const int window = std::max(3, 2 * static_cast<int>(p.noise_window_mm / spacing_mm / 2) + 1);
-  const cv::Size box(window, window);
-  cv::Mat1f magnitude = cv::abs(response);
-  cv::Mat1f sigma;
-  cv::boxFilter(magnitude, sigma, CV_32F, box, cv::Point(-1, -1), true, cv::BORDER_REFLECT);
+  const double window_px = p.noise_window_mm / spacing_mm;
+  const int block = std::max(1, static_cast<int>(window_px / p.noise_blocks_per_window));
+  const int window = std::max(3, 2 * static_cast<int>(window_px / block / 2) + 1);  // in blocks
+  const auto windowed_sigma = [&](const cv::Mat1f& block_means) {
+    cv::Mat1f sigma;
+    cv::boxFilter(block_means, sigma, CV_32F, cv::Size(window, window), cv::Point(-1, -1), true,
+                  cv::BORDER_REFLECT);
+    return cv::Mat1f(sigma * kSigmaPerMeanAbs);
+  };
+  const cv::Mat1f first = windowed_sigma(BlockMeanAbs(response, block, cv::Mat1f()));
   // Second pass with the outliers (spots, edges) clipped: a bright calcification must not
   // raise the noise estimate that its own contrast is measured against.
-  const float clip = static_cast<float>(p.noise_clip_sigma * kSigmaPerMeanAbs);
-  for (int y = 0; y < magnitude.rows; ++y) {
-    float* m = magnitude[y];
-    const float* s = sigma[y];
-    for (int x = 0; x < magnitude.cols; ++x) m[x] = std::min(m[x], clip * s[x]);
-  }
-  cv::boxFilter(magnitude, sigma, CV_32F, box, cv::Point(-1, -1), true, cv::BORDER_REFLECT);
-  const float scale = static_cast<float>(kSigmaPerMeanAbs);
-  const float floor = static_cast<float>(p.noise_floor);
-  for (int y = 0; y < sigma.rows; ++y) {
-    float* s = sigma[y];
-    for (int x = 0; x < sigma.cols; ++x) s[x] = std::max(s[x] * scale, floor);
-  }
-  return sigma;
+  cv::Mat1f sigma = windowed_sigma(BlockMeanAbs(response, block, first * p.noise_clip_sigma));
+  sigma = cv::max(sigma, p.noise_floor);
+  if (block == 1) return sigma;
+  cv::Mat1f full;
+  cv::resize(sigma, full, cv::Size(sigma.cols * block, sigma.rows * block), 0, 0, cv::INTER_LINEAR);
+  return full(cv::Rect(0, 0, response.cols, response.rows));
 }
 
 cv::Mat1f EnhanceAtScale(const cv::Mat1f& image, double spot_sigma_px, double spacing_mm,
