@@ -21,52 +21,15 @@ const double kSigmaPerMeanAbs = std::sqrt(M_PI / 2.0);
 // whose zero crossing sits on the disc edge).
 double SpotSigmaForDiameter(double diameter_px) { return diameter_px / (2.0 * std::sqrt(2.0)); }
 
-cv::Mat1f Blur(const cv::Mat1f& image, double sigma) {
-  cv::Mat1f out;
-  cv::GaussianBlur(image, out, cv::Size(), sigma, sigma, cv::BORDER_REFLECT);
-  return out;
-}
-
-// A wide Gaussian through a k-times smaller grid: block averaging, a narrower Gaussian, and
-// linear upsampling. The three variances add up to sigma^2 (block mean: (k^2 - 1) / 12, linear
-// interpolation: k^2 / 6), and the cost drops by about k^3. The result is smooth, so the
-// interpolation error is far below the noise.
-cv::Mat1f WideBlur(const cv::Mat1f& image, double sigma, const DetectorParams& p) {
-  const int k = static_cast<int>(sigma / p.wide_blur_residual_sigma_px);
-  if (sigma < p.wide_blur_min_sigma_px || k < 2) return Blur(image, sigma);
-  const cv::Size small((image.cols + k - 1) / k, (image.rows + k - 1) / k);
-  cv::Mat1f reduced;
-  cv::resize(image, reduced, small, 0, 0, cv::INTER_AREA);
-  const double residual_var = sigma * sigma - (k * k - 1) / 12.0 - k * k / 6.0;
-  const double small_sigma = std::sqrt(std::max(residual_var, 0.25)) / k;
-  cv::GaussianBlur(reduced, reduced, cv::Size(), small_sigma, small_sigma, cv::BORDER_REFLECT);
-  cv::Mat1f out;
-  cv::resize(reduced, out, image.size(), 0, 0, cv::INTER_LINEAR);
-  return out;
-}
-
-}  // namespace
-
-std::vector<double> SpotSigmasPx(double spacing_mm, const DetectorParams& p) {
-  std::vector<double> sigmas;
-  const int n = std::max(1, p.enhancement_scales);
-  const double ratio = p.max_calc_diameter_mm / p.min_calc_diameter_mm;
-  for (int i = 0; i < n; ++i) {
-    const double t = n == 1 ? 0.0 : static_cast<double>(i) / (n - 1);
-    const double diameter_mm = p.min_calc_diameter_mm * std::pow(ratio, t);
-    const double sigma = std::max(p.min_filter_sigma_px,
-                                  SpotSigmaForDiameter(diameter_mm / spacing_mm));
-    // Scales closer than 25% respond alike: one is enough.
-    constexpr double kDistinctScaleRatio = 1.25;
-    if (sigmas.empty() || sigma > sigmas.back() * kDistinctScaleRatio) sigmas.push_back(sigma);
-  }
-  return sigmas;
-}
-
 // Mean of |response| over blocks of block x block pixels; with `clip_at` (block grid, may be
 // empty) each |response| is first limited to its block's clip level. Rows are accumulated
 // element-wise (vectorisable) before the short per-block horizontal sums.
 cv::Mat1f BlockMeanAbs(const cv::Mat1f& response, int block, const cv::Mat1f& clip_at) {
+  if (block == 1) {  // no blocks: OpenCV's vectorised element-wise operations
+    cv::Mat1f magnitude = cv::abs(response);
+    if (!clip_at.empty()) magnitude = cv::min(magnitude, clip_at);
+    return magnitude;
+  }
   const int cols = response.cols;
   const cv::Size grid((cols + block - 1) / block, (response.rows + block - 1) / block);
   cv::Mat1f means(grid);
@@ -98,10 +61,34 @@ cv::Mat1f BlockMeanAbs(const cv::Mat1f& response, int block, const cv::Mat1f& cl
   return means;
 }
 
+// Outputs are written into caller-owned buffers: OpenCV reuses a destination of the right
+// size, and on a 2-3k image a fresh buffer costs page faults comparable to the filtering.
+void Blur(const cv::Mat1f& image, double sigma, cv::Mat1f* out) {
+  cv::GaussianBlur(image, *out, cv::Size(), sigma, sigma, cv::BORDER_REFLECT);
+}
+
+// A wide Gaussian through a k-times smaller grid: block averaging, a narrower Gaussian, and
+// linear upsampling. The three variances add up to sigma^2 (block mean: (k^2 - 1) / 12, linear
+// interpolation: k^2 / 6), and the cost drops by about k^3. The result is smooth, so the
+// interpolation error is far below the noise.
+void WideBlur(const cv::Mat1f& image, double sigma, const DetectorParams& p, cv::Mat1f* out) {
+  const int k = static_cast<int>(sigma / p.wide_blur_residual_sigma_px);
+  if (sigma < p.wide_blur_min_sigma_px || k < 2) return Blur(image, sigma, out);
+  const cv::Size small((image.cols + k - 1) / k, (image.rows + k - 1) / k);
+  cv::Mat1f reduced;
+  cv::resize(image, reduced, small, 0, 0, cv::INTER_AREA);
+  const double residual_var = sigma * sigma - (k * k - 1) / 12.0 - k * k / 6.0;
+  const double small_sigma = std::sqrt(std::max(residual_var, 0.25)) / k;
+  cv::GaussianBlur(reduced, reduced, cv::Size(), small_sigma, small_sigma, cv::BORDER_REFLECT);
+  cv::resize(reduced, *out, image.size(), 0, 0, cv::INTER_LINEAR);
+}
+
 // The noise level changes slowly (over the noise window), so it is estimated on a grid of
-// blocks a fraction of the window wide and interpolated back: two passes over the response
-// instead of a handful of full-size filters.
-cv::Mat1f LocalNoiseSigma(const cv::Mat1f& response, double spacing_mm, const DetectorParams& p) {
+// blocks a fraction of the window wide and interpolated back to `*full` (at least the size of
+// `response`; its top-left part is the estimate): two passes over the response instead of a
+// handful of full-size filters.
+cv::Mat1f NoiseSigmaInto(const cv::Mat1f& response, double spacing_mm, const DetectorParams& p,
+                         cv::Mat1f* full) {
   const double window_px = p.noise_window_mm / spacing_mm;
   const int block = std::max(1, static_cast<int>(window_px / p.noise_blocks_per_window));
   const int window = std::max(3, 2 * static_cast<int>(window_px / block / 2) + 1);  // in blocks
@@ -116,28 +103,68 @@ cv::Mat1f LocalNoiseSigma(const cv::Mat1f& response, double spacing_mm, const De
   // raise the noise estimate that its own contrast is measured against.
   cv::Mat1f sigma = windowed_sigma(BlockMeanAbs(response, block, first * p.noise_clip_sigma));
   sigma = cv::max(sigma, p.noise_floor);
-  if (block == 1) return sigma;
+  if (block == 1) {
+    *full = sigma;
+  } else {
+    cv::resize(sigma, *full, cv::Size(sigma.cols * block, sigma.rows * block), 0, 0,
+               cv::INTER_LINEAR);
+  }
+  return (*full)(cv::Rect(0, 0, response.cols, response.rows));
+}
+
+struct ScaleBuffers {
+  cv::Mat1f response, background, sigma;
+};
+
+// EnhanceAtScale into buffers->response.
+void EnhanceAtScaleInto(const cv::Mat1f& image, double spot_sigma_px, double spacing_mm,
+                        const DetectorParams& p, ScaleBuffers* buffers) {
+  Blur(image, spot_sigma_px, &buffers->response);
+  WideBlur(image, spot_sigma_px * p.background_ratio, p, &buffers->background);
+  cv::subtract(buffers->response, buffers->background, buffers->response);
+  const cv::Mat1f sigma = NoiseSigmaInto(buffers->response, spacing_mm, p, &buffers->sigma);
+  cv::divide(buffers->response, sigma, buffers->response);
+}
+
+}  // namespace
+
+std::vector<double> SpotSigmasPx(double spacing_mm, const DetectorParams& p) {
+  std::vector<double> sigmas;
+  const int n = std::max(1, p.enhancement_scales);
+  const double ratio = p.max_calc_diameter_mm / p.min_calc_diameter_mm;
+  for (int i = 0; i < n; ++i) {
+    const double t = n == 1 ? 0.0 : static_cast<double>(i) / (n - 1);
+    const double diameter_mm = p.min_calc_diameter_mm * std::pow(ratio, t);
+    const double sigma = std::max(p.min_filter_sigma_px,
+                                  SpotSigmaForDiameter(diameter_mm / spacing_mm));
+    // Scales closer than 25% respond alike: one is enough.
+    constexpr double kDistinctScaleRatio = 1.25;
+    if (sigmas.empty() || sigma > sigmas.back() * kDistinctScaleRatio) sigmas.push_back(sigma);
+  }
+  return sigmas;
+}
+
+cv::Mat1f LocalNoiseSigma(const cv::Mat1f& response, double spacing_mm, const DetectorParams& p) {
   cv::Mat1f full;
-  cv::resize(sigma, full, cv::Size(sigma.cols * block, sigma.rows * block), 0, 0, cv::INTER_LINEAR);
-  return full(cv::Rect(0, 0, response.cols, response.rows));
+  return NoiseSigmaInto(response, spacing_mm, p, &full);
 }
 
 cv::Mat1f EnhanceAtScale(const cv::Mat1f& image, double spot_sigma_px, double spacing_mm,
                          const DetectorParams& p) {
-  cv::Mat1f response = Blur(image, spot_sigma_px);
-  cv::subtract(response, WideBlur(image, spot_sigma_px * p.background_ratio, p), response);
-  cv::divide(response, LocalNoiseSigma(response, spacing_mm, p), response);
-  return response;
+  ScaleBuffers buffers;
+  EnhanceAtScaleInto(image, spot_sigma_px, spacing_mm, p, &buffers);
+  return buffers.response;
 }
 
 cv::Mat1f EnhanceSpots(const cv::Mat1f& image, double spacing_mm, const DetectorParams& p) {
   cv::Mat1f best;
+  ScaleBuffers buffers;
   for (double sigma : SpotSigmasPx(spacing_mm, p)) {
-    const cv::Mat1f response = EnhanceAtScale(image, sigma, spacing_mm, p);
+    EnhanceAtScaleInto(image, sigma, spacing_mm, p, &buffers);
     if (best.empty()) {
-      best = response;
+      best = buffers.response.clone();
     } else {
-      const cv::InputArray a(best), b(response);  // the cv:: overload, not std::max
+      const cv::InputArray a(best), b(buffers.response);  // the cv:: overload, not std::max
       cv::max(a, b, cv::OutputArray(best));
     }
   }
