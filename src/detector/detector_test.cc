@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ostream>
 #include <opencv2/imgproc.hpp>
 
 #include "mammocad/synthetic.h"
@@ -47,6 +48,10 @@ struct SyntheticCase {
   double spacing_mm;
   int bits;
 };
+
+void PrintTo(const SyntheticCase& c, std::ostream* os) {
+  *os << c.spacing_mm << " mm, " << c.bits << "-bit";
+}
 
 class SyntheticDetection : public ::testing::TestWithParam<SyntheticCase> {};
 
