@@ -7,6 +7,7 @@
 // image and scanner.
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <opencv2/imgproc.hpp>
 
 #include "detector/stages.h"
@@ -71,26 +72,43 @@ void Blur(const cv::Mat1f& image, double sigma, cv::Mat1f* out) {
 // linear upsampling. The three variances add up to sigma^2 (block mean: (k^2 - 1) / 12, linear
 // interpolation: k^2 / 6), and the cost drops by about k^3. The result is smooth, so the
 // interpolation error is far below the noise.
-void WideBlur(const cv::Mat1f& image, double sigma, const DetectorParams& p, cv::Mat1f* out) {
+int WideBlurFactor(double sigma, const DetectorParams& p) {
   const int k = static_cast<int>(sigma / p.wide_blur_residual_sigma_px);
-  if (sigma < p.wide_blur_min_sigma_px || k < 2) return Blur(image, sigma, out);
-  const cv::Size small((image.cols + k - 1) / k, (image.rows + k - 1) / k);
+  return sigma < p.wide_blur_min_sigma_px || k < 2 ? 1 : k;
+}
+
+void WideBlur(const cv::Mat1f& image, double sigma, const DetectorParams& p, cv::Mat1f* out) {
+  const int k = WideBlurFactor(sigma, p);
+  if (k == 1) return Blur(image, sigma, out);
+  // Padded to whole k x k blocks so that the blocks sit at multiples of k from the origin
+  // (crops aligned to the grid give the same result) and OpenCV takes its integer-ratio path.
+  const cv::Size padded((image.cols + k - 1) / k * k, (image.rows + k - 1) / k * k);
+  cv::Mat1f source = image;
+  if (padded != image.size()) {
+    cv::copyMakeBorder(image, source, 0, padded.height - image.rows, 0, padded.width - image.cols,
+                       cv::BORDER_REFLECT);
+  }
   cv::Mat1f reduced;
-  cv::resize(image, reduced, small, 0, 0, cv::INTER_AREA);
+  cv::resize(source, reduced, cv::Size(padded.width / k, padded.height / k), 0, 0, cv::INTER_AREA);
   const double residual_var = sigma * sigma - (k * k - 1) / 12.0 - k * k / 6.0;
   const double small_sigma = std::sqrt(std::max(residual_var, 0.25)) / k;
   cv::GaussianBlur(reduced, reduced, cv::Size(), small_sigma, small_sigma, cv::BORDER_REFLECT);
-  cv::resize(reduced, *out, image.size(), 0, 0, cv::INTER_LINEAR);
+  cv::resize(reduced, *out, padded, 0, 0, cv::INTER_LINEAR);
+  *out = (*out)(cv::Rect(cv::Point(0, 0), image.size()));
 }
 
 // The noise level changes slowly (over the noise window), so it is estimated on a grid of
 // blocks a fraction of the window wide and interpolated back to `*full` (at least the size of
 // `response`; its top-left part is the estimate): two passes over the response instead of a
 // handful of full-size filters.
+int NoiseBlockPx(double spacing_mm, const DetectorParams& p) {
+  return std::max(1, static_cast<int>(p.noise_window_mm / spacing_mm / p.noise_blocks_per_window));
+}
+
 cv::Mat1f NoiseSigmaInto(const cv::Mat1f& response, double spacing_mm, const DetectorParams& p,
                          cv::Mat1f* full) {
   const double window_px = p.noise_window_mm / spacing_mm;
-  const int block = std::max(1, static_cast<int>(window_px / p.noise_blocks_per_window));
+  const int block = NoiseBlockPx(spacing_mm, p);
   const int window = std::max(3, 2 * static_cast<int>(window_px / block / 2) + 1);  // in blocks
   const auto windowed_sigma = [&](const cv::Mat1f& block_means) {
     cv::Mat1f sigma;
@@ -142,6 +160,21 @@ std::vector<double> SpotSigmasPx(double spacing_mm, const DetectorParams& p) {
     if (sigmas.empty() || sigma > sigmas.back() * kDistinctScaleRatio) sigmas.push_back(sigma);
   }
   return sigmas;
+}
+
+int EnhancementSupportPx(double spacing_mm, const DetectorParams& p) {
+  const std::vector<double> sigmas = SpotSigmasPx(spacing_mm, p);
+  constexpr double kGaussianSupportSigmas = 3.0;
+  const double blur = kGaussianSupportSigmas * sigmas.back() * p.background_ratio;
+  return static_cast<int>(std::ceil(blur + p.noise_window_mm / spacing_mm));
+}
+
+int EnhancementGridPx(double spacing_mm, const DetectorParams& p) {
+  int period = NoiseBlockPx(spacing_mm, p);
+  for (double sigma : SpotSigmasPx(spacing_mm, p)) {
+    period = std::lcm(period, WideBlurFactor(sigma * p.background_ratio, p));
+  }
+  return period;
 }
 
 cv::Mat1f LocalNoiseSigma(const cv::Mat1f& response, double spacing_mm, const DetectorParams& p) {

@@ -49,6 +49,15 @@ cv::Mat1f EnhanceAtScale(const cv::Mat1f& image, double spot_sigma_px, double sp
 cv::Mat1f LocalNoiseSigma(const cv::Mat1f& response, double spacing_mm,
                           const DetectorParams& params);
 
+// How far (pixels) the enhanced value of a pixel depends on the image around it: the widest
+// background Gaussian (3 sigma) plus the noise window. Cropping the image to the breast
+// plus this margin leaves the enhancement inside the breast unchanged.
+int EnhancementSupportPx(double spacing_mm, const DetectorParams& params);
+
+// The period (pixels) of the reduced grids inside the enhancement (wide blurs, noise blocks).
+// A crop whose origin is a multiple of it gives the same values as the whole image.
+int EnhancementGridPx(double spacing_mm, const DetectorParams& params);
+
 // Pixelwise maximum of EnhanceAtScale over all scales.
 cv::Mat1f EnhanceSpots(const cv::Mat1f& image, double spacing_mm, const DetectorParams& params);
 
