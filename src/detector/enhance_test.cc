@@ -78,5 +78,23 @@ TEST(Enhance, SpotDoesNotInflateItsOwnNoiseEstimate) {
   EXPECT_LT(after(100, 100), before(100, 100) * 1.2);
 }
 
+TEST(Enhance, AlignedCropWithSupportGivesTheSameValues) {
+  // The detector enhances only the breast's box plus the support; that must change nothing.
+  for (double spacing : {0.1, 0.2}) {
+    const DetectorParams p;
+    cv::Mat1f image = Noise({700, 600}, 0.4, 0.01, 21);
+    cv::GaussianBlur(image, image, cv::Size(), 3.0);  // some structure at several scales
+    image += Noise({700, 600}, 0.0, 0.01, 22);
+    const int grid = EnhancementGridPx(spacing, p), support = EnhancementSupportPx(spacing, p);
+    const cv::Rect inner(200, 250, 150, 200);
+    const int x0 = (inner.x - support) / grid * grid, y0 = (inner.y - support) / grid * grid;
+    const cv::Rect crop(cv::Point(x0, y0), inner.br() + cv::Point(support, support));
+    const cv::Mat1f whole = EnhanceSpots(image, spacing, p);
+    const cv::Mat1f part = EnhanceSpots(image(crop), spacing, p);
+    const cv::Rect inner_in_crop = inner - crop.tl();
+    EXPECT_LT(cv::norm(whole(inner), part(inner_in_crop), cv::NORM_INF), 0.01) << spacing;
+  }
+}
+
 }  // namespace
 }  // namespace mammocad::detail
