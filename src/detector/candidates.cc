@@ -1,6 +1,7 @@
 // Stage 4: candidate calcifications = connected bright spots of the enhanced image.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <opencv2/imgproc.hpp>
 
 #include "detector/stages.h"
@@ -51,10 +52,38 @@ double Lineness(const cv::Mat1f& response, cv::Point peak, float peak_value, dou
     const cv::Point2f step(static_cast<float>(radius_px * std::cos(angle)),
                            static_cast<float>(radius_px * std::sin(angle)));
     const cv::Point2f centre(peak);
-    const float both_sides = std::min(Sample(response, centre + step), Sample(response, centre - step));
+    const float both_sides =
+        std::min(Sample(response, centre + step), Sample(response, centre - step));
     most = std::max(most, static_cast<double>(both_sides));
   }
   return most / peak_value;
+}
+
+// Component `label` as a calcification, or nothing if too large or on a line.
+std::optional<Calcification> MeasureComponent(const cv::Mat1f& response, const cv::Mat1i& labels,
+                                              const cv::Mat& stats, int label, double spacing_mm,
+                                              const DetectorParams& p) {
+  const double area_mm2 = stats.at<int>(label, cv::CC_STAT_AREA) * spacing_mm * spacing_mm;
+  const double diameter_mm = 2.0 * std::sqrt(area_mm2 / M_PI);
+  if (diameter_mm > p.max_candidate_diameter_mm) return std::nullopt;
+  const cv::Rect box(stats.at<int>(label, cv::CC_STAT_LEFT), stats.at<int>(label, cv::CC_STAT_TOP),
+                     stats.at<int>(label, cv::CC_STAT_WIDTH),
+                     stats.at<int>(label, cv::CC_STAT_HEIGHT));
+  const Peak peak = ComponentPeak(response, labels, label, box);
+  // The ring must clear the spot itself: at least one diameter out from the peak.
+  const double ring_px =
+      std::max(std::max(p.line_ring_radius_mm, diameter_mm) / spacing_mm, 1.0);
+  if (Lineness(response, peak.location, peak.value, ring_px, p.line_directions) >
+      p.max_lineness) {
+    return std::nullopt;
+  }
+  Calcification calc;
+  calc.box = box;
+  calc.centre = peak.weighted_centre;
+  calc.diameter_mm = std::max(diameter_mm, spacing_mm);
+  calc.contrast = peak.value;
+  calc.score = CandidateScore(peak.value, p);
+  return calc;
 }
 
 }  // namespace
@@ -73,28 +102,11 @@ std::vector<Calcification> FindCandidates(const cv::Mat1f& response, const cv::M
   cv::Mat stats, centroids;
   const int n = cv::connectedComponentsWithStats(above, labels, stats, centroids, 8, CV_32S,
                                                  cv::CCL_GRANA);
-  const double pixel_area_mm2 = spacing_mm * spacing_mm;
   std::vector<Calcification> found;
   for (int i = 1; i < n; ++i) {
-    const double area_mm2 = stats.at<int>(i, cv::CC_STAT_AREA) * pixel_area_mm2;
-    const double diameter_mm = 2.0 * std::sqrt(area_mm2 / M_PI);
-    if (diameter_mm > p.max_candidate_diameter_mm) continue;
-    const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                       stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-    const Peak peak = ComponentPeak(response, labels, i, box);
-    // The ring must clear the spot itself: at least one diameter out from the peak.
-    const double ring_px = std::max(std::max(p.line_ring_radius_mm, diameter_mm) / spacing_mm, 1.0);
-    if (Lineness(response, peak.location, peak.value, ring_px, p.line_directions) >
-        p.max_lineness) {
-      continue;
+    if (auto calc = MeasureComponent(response, labels, stats, i, spacing_mm, p)) {
+      found.push_back(*calc);
     }
-    Calcification calc;
-    calc.box = box;
-    calc.centre = peak.weighted_centre;
-    calc.diameter_mm = std::max(diameter_mm, spacing_mm);
-    calc.contrast = peak.value;
-    calc.score = CandidateScore(peak.value, p);
-    found.push_back(calc);
   }
   const auto by_score = [](const Calcification& a, const Calcification& b) {
     return a.score > b.score;
