@@ -84,6 +84,47 @@ std::vector<Finding> AsCalcificationFindings(const std::vector<Calcification>& c
   return findings;
 }
 
+// The stages in order; may throw cv::Exception (caught by Detect).
+void RunStages(const Image& image, double spacing, const DetectOptions& options,
+               const DetectorParams& params, DetectionResult* result) {
+  StageTimings& t = result->timings;
+  auto stage = Clock::now();
+  const detail::AnalysisImage analysis = detail::Normalise(image, spacing, params);
+  t.normalise_ms = MillisecondsSince(stage);
+
+  stage = Clock::now();
+  const cv::Mat1b mask = detail::ComputeBreastMask(analysis.pixels, analysis.spacing_mm, params);
+  t.mask_ms = MillisecondsSince(stage);
+
+  // Only the breast and the filters' support around it are enhanced (often half the image).
+  stage = Clock::now();
+  const cv::Rect roi = BreastRegion(mask, analysis.spacing_mm, params);
+  cv::Mat1f response;
+  if (!roi.empty()) {
+    response = detail::EnhanceSpots(analysis.pixels(roi), analysis.spacing_mm, params);
+  }
+  t.enhance_ms = MillisecondsSince(stage);
+
+  stage = Clock::now();
+  std::vector<Calcification> calcs;
+  if (!roi.empty()) {
+    calcs = detail::FindCandidates(response, mask(roi), analysis.spacing_mm, params);
+    calcs = ToInputGrid(Shifted(std::move(calcs), roi.tl()), analysis, image.pixels.size());
+  }
+  t.candidates_ms = MillisecondsSince(stage);
+
+  stage = Clock::now();
+  std::vector<Finding> findings =
+      options.level == FindingLevel::kCluster
+          ? detail::GroupIntoClusters(calcs, spacing, image.pixels.size(), params)
+          : AsCalcificationFindings(calcs);
+  std::erase_if(findings, [&](const Finding& f) { return f.score < options.min_score; });
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const Finding& a, const Finding& b) { return a.score > b.score; });
+  result->findings = std::move(findings);
+  t.cluster_ms = MillisecondsSince(stage);
+}
+
 }  // namespace
 
 Detector::Detector(DetectorParams params) : params_(params) {}
@@ -115,44 +156,9 @@ Status Detector::Detect(const Image& image, const DetectOptions& options,
                       std::to_string(params_.max_spacing_mm) + "] mm");
   }
   result->spacing_mm = spacing;
-  StageTimings& t = result->timings;
   const auto start = Clock::now();
   try {
-    auto stage = Clock::now();
-    const detail::AnalysisImage analysis = detail::Normalise(image, spacing, params_);
-    t.normalise_ms = MillisecondsSince(stage);
-
-    stage = Clock::now();
-    const cv::Mat1b mask = detail::ComputeBreastMask(analysis.pixels, analysis.spacing_mm, params_);
-    t.mask_ms = MillisecondsSince(stage);
-
-    // Only the breast and the filters' support around it are enhanced (often half the image).
-    stage = Clock::now();
-    const cv::Rect roi = BreastRegion(mask, analysis.spacing_mm, params_);
-    cv::Mat1f response;
-    if (!roi.empty()) {
-      response = detail::EnhanceSpots(analysis.pixels(roi), analysis.spacing_mm, params_);
-    }
-    t.enhance_ms = MillisecondsSince(stage);
-
-    stage = Clock::now();
-    std::vector<Calcification> calcs;
-    if (!roi.empty()) {
-      calcs = detail::FindCandidates(response, mask(roi), analysis.spacing_mm, params_);
-      calcs = ToInputGrid(Shifted(std::move(calcs), roi.tl()), analysis, image.pixels.size());
-    }
-    t.candidates_ms = MillisecondsSince(stage);
-
-    stage = Clock::now();
-    std::vector<Finding> findings =
-        options.level == FindingLevel::kCluster
-            ? detail::GroupIntoClusters(calcs, spacing, image.pixels.size(), params_)
-            : AsCalcificationFindings(calcs);
-    std::erase_if(findings, [&](const Finding& f) { return f.score < options.min_score; });
-    std::stable_sort(findings.begin(), findings.end(),
-                     [](const Finding& a, const Finding& b) { return a.score > b.score; });
-    result->findings = std::move(findings);
-    t.cluster_ms = MillisecondsSince(stage);
+    RunStages(image, spacing, options, params_, result);
   } catch (const cv::Exception& e) {
     *result = DetectionResult();
     return Status(ErrorCode::kInternal, std::string("image processing failed: ") + e.what());
@@ -160,7 +166,7 @@ Status Detector::Detect(const Image& image, const DetectOptions& options,
     *result = DetectionResult();
     return Status(ErrorCode::kInternal, std::string("detector failed: ") + e.what());
   }
-  t.total_ms = MillisecondsSince(start);
+  result->timings.total_ms = MillisecondsSince(start);
   return Status::Ok();
 }
 
