@@ -247,5 +247,15 @@ TEST(Detector, RejectsBadInputWithStatus) {
   EXPECT_EQ(detector.Detect(image, options, &result).code(), ErrorCode::kBadParameter);
 }
 
+TEST(Detector, OpenCvErrorsBecomeInternalStatus) {
+  DetectorParams broken;
+  broken.mask_smoothing_mm = -1.0;  // GaussianBlur rejects the kernel: cv::Exception inside
+  DetectionResult result;
+  const Status s = Detector(broken).Detect(MakeSyntheticMammogram(SyntheticOptions()).image,
+                                           DetectOptions(), &result);
+  EXPECT_EQ(s.code(), ErrorCode::kInternal);
+  EXPECT_TRUE(result.findings.empty());
+}
+
 }  // namespace
 }  // namespace mammocad
