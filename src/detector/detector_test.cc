@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ostream>
 #include <opencv2/imgproc.hpp>
+#include <ostream>
 
 #include "mammocad/synthetic.h"
 
@@ -27,7 +27,9 @@ bool Hits(const Finding& found, const SyntheticCluster& inserted) {
 struct Tally {
   int inserted = 0, hit = 0, false_clusters = 0, images = 0;
   double Sensitivity() const { return inserted ? static_cast<double>(hit) / inserted : 0.0; }
-  double FalsePerImage() const { return images ? static_cast<double>(false_clusters) / images : 0.0; }
+  double FalsePerImage() const {
+    return images ? static_cast<double>(false_clusters) / images : 0.0;
+  }
 };
 
 void Score(const std::vector<Finding>& findings, const std::vector<SyntheticCluster>& truth,
@@ -35,8 +37,8 @@ void Score(const std::vector<Finding>& findings, const std::vector<SyntheticClus
   ++tally->images;
   tally->inserted += static_cast<int>(truth.size());
   for (const SyntheticCluster& c : truth) {
-    tally->hit += std::any_of(findings.begin(), findings.end(),
-                              [&](const Finding& f) { return Hits(f, c); });
+    tally->hit +=
+        std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return Hits(f, c); });
   }
   for (const Finding& f : findings) {
     tally->false_clusters += std::none_of(truth.begin(), truth.end(),
@@ -71,10 +73,11 @@ TEST_P(SyntheticDetection, FindsInsertedClustersWithFewFalseOnes) {
     Score(result.findings, m.clusters, &tally);
     total_ms += result.timings.total_ms;
   }
-  std::printf("synthetic %.1f mm %d-bit: %d/%d clusters found (%.1f%%), %.2f false clusters/image, "
-              "%.1f ms/image\n",
-              GetParam().spacing_mm, GetParam().bits, tally.hit, tally.inserted,
-              100 * tally.Sensitivity(), tally.FalsePerImage(), total_ms / kSeeds);
+  std::printf(
+      "synthetic %.1f mm %d-bit: %d/%d clusters found (%.1f%%), %.2f false clusters/image, "
+      "%.1f ms/image\n",
+      GetParam().spacing_mm, GetParam().bits, tally.hit, tally.inserted, 100 * tally.Sensitivity(),
+      tally.FalsePerImage(), total_ms / kSeeds);
   EXPECT_GE(tally.Sensitivity(), 0.9);
   EXPECT_LE(tally.FalsePerImage(), 0.3);
 }
@@ -83,7 +86,8 @@ INSTANTIATE_TEST_SUITE_P(Spacings, SyntheticDetection,
                          ::testing::Values(SyntheticCase{0.1, 16}, SyntheticCase{0.1, 8},
                                            SyntheticCase{0.2, 16}, SyntheticCase{0.2, 8}),
                          [](const auto& info) {
-                           return "at" + std::to_string(static_cast<int>(info.param.spacing_mm * 1000)) +
+                           return "at" +
+                                  std::to_string(static_cast<int>(info.param.spacing_mm * 1000)) +
                                   "um_" + std::to_string(info.param.bits) + "bit";
                          });
 
@@ -108,9 +112,8 @@ TEST(Detector, SixteenAndEightBitGiveTheSameFindings) {
       const auto& other = pair == &r16 ? r8.findings : r16.findings;
       for (const Finding& f : mine) {
         if (f.score < 0.2) continue;
-        const auto match = std::find_if(other.begin(), other.end(), [&](const Finding& g) {
-          return IoU(f.box, g.box) >= 0.5;
-        });
+        const auto match = std::find_if(other.begin(), other.end(),
+                                        [&](const Finding& g) { return IoU(f.box, g.box) >= 0.5; });
         ASSERT_NE(match, other.end()) << "seed " << seed << " box " << f.box;
         EXPECT_NEAR(match->score, f.score, 0.05) << "seed " << seed;
         ++compared;
@@ -232,7 +235,8 @@ TEST(Detector, RejectsBadInputWithStatus) {
   EXPECT_EQ(detector.Detect(empty, DetectOptions(), &result).code(), ErrorCode::kUnsupportedFormat);
   Image colour;
   colour.pixels = cv::Mat(10, 10, CV_8UC3, cv::Scalar::all(0));
-  EXPECT_EQ(detector.Detect(colour, DetectOptions(), &result).code(), ErrorCode::kUnsupportedFormat);
+  EXPECT_EQ(detector.Detect(colour, DetectOptions(), &result).code(),
+            ErrorCode::kUnsupportedFormat);
   Image image = Flat(10, 8);
   image.bits_stored = 12;  // more than an 8-bit container holds
   EXPECT_EQ(detector.Detect(image, DetectOptions(), &result).code(), ErrorCode::kBadParameter);

@@ -36,7 +36,8 @@ TEST(Enhance, IsStandardNormalOnFlatNoise) {
   const cv::Mat1f image = Noise({512, 512}, 0.5, 0.01, 7);
   for (double sigma : SpotSigmasPx(kSpacing, DetectorParams())) {
     cv::Scalar stddev;
-    const cv::Scalar mean = Stats(EnhanceAtScale(image, sigma, kSpacing, DetectorParams()), &stddev);
+    const cv::Scalar mean =
+        Stats(EnhanceAtScale(image, sigma, kSpacing, DetectorParams()), &stddev);
     EXPECT_NEAR(mean[0], 0.0, 0.05) << "sigma " << sigma;
     EXPECT_NEAR(stddev[0], 1.0, 0.1) << "sigma " << sigma;
   }

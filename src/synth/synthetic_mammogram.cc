@@ -1,25 +1,25 @@
 // Synthetic mammograms: see include/mammocad/synthetic.h for the model.
-#include "mammocad/synthetic.h"
-
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 #include <random>
 
+#include "mammocad/synthetic.h"
+
 namespace mammocad {
 namespace {
 
 // Model constants: intensities in [0, 1]; they shape the phantom, not the detector.
-constexpr double kBackgroundLevel = 0.04;       // air / unexposed film
-constexpr double kSkinLevel = 0.25;             // tissue at the skin line (thin breast)
-constexpr double kThicknessGain = 0.25;         // added at full compressed thickness
+constexpr double kBackgroundLevel = 0.04;  // air / unexposed film
+constexpr double kSkinLevel = 0.25;        // tissue at the skin line (thin breast)
+constexpr double kThicknessGain = 0.25;    // added at full compressed thickness
 constexpr double kDuctAmplitude = 0.03;
 constexpr double kDuctWidthMm = 1.5;
-constexpr double kSystemBlurMm = 0.05;          // focal spot + detector blur of the spots
-constexpr double kNoiseReferenceLevel = 0.5;    // options.noise_sigma holds at this intensity
-constexpr int kAnatomyDecimation = 4;           // structure is smooth: synthesise it coarse
-constexpr double kClusterPlacementRadius = 0.7; // cluster centres within this ellipse fraction
-constexpr int kSupersampling = 4;               // per axis, for the spots' partial volume
+constexpr double kSystemBlurMm = 0.05;           // focal spot + detector blur of the spots
+constexpr double kNoiseReferenceLevel = 0.5;     // options.noise_sigma holds at this intensity
+constexpr int kAnatomyDecimation = 4;            // structure is smooth: synthesise it coarse
+constexpr double kClusterPlacementRadius = 0.7;  // cluster centres within this ellipse fraction
+constexpr int kSupersampling = 4;                // per axis, for the spots' partial volume
 
 struct BreastShape {
   double centre_y, semi_x, semi_y;  // half-ellipse against x = 0
@@ -94,7 +94,10 @@ cv::Mat1f Anatomy(const SyntheticOptions& o, const BreastShape& shape, cv::Mat1b
   for (int y = 0; y < o.height; ++y) {
     for (int x = 0; x < o.width; ++x) {
       const double r = shape.Radius(x, y);
-      if (r >= 1.0) { image(y, x) = static_cast<float>(kBackgroundLevel); continue; }
+      if (r >= 1.0) {
+        image(y, x) = static_cast<float>(kBackgroundLevel);
+        continue;
+      }
       (*breast)(y, x) = 255;
       const double thickness = std::sqrt(1.0 - r * r);  // compressed breast thins at the skin
       const double tissue = kSkinLevel + kThicknessGain * thickness +
@@ -108,7 +111,8 @@ cv::Mat1f Anatomy(const SyntheticOptions& o, const BreastShape& shape, cv::Mat1b
 cv::Point2f RandomPointInDisc(cv::Point2f centre, double radius, std::mt19937_64& rng) {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const double r = radius * std::sqrt(unit(rng)), a = 2 * M_PI * unit(rng);
-  return centre + cv::Point2f(static_cast<float>(r * std::cos(a)), static_cast<float>(r * std::sin(a)));
+  return centre +
+         cv::Point2f(static_cast<float>(r * std::cos(a)), static_cast<float>(r * std::sin(a)));
 }
 
 // Places the spots of one cluster, never overlapping one another.
@@ -124,14 +128,17 @@ SyntheticCluster MakeCluster(cv::Point2f centre, const SyntheticOptions& o, std:
   constexpr int kMaxTries = 1000;
   for (int tries = 0; static_cast<int>(cluster.spots.size()) < n && tries < kMaxTries; ++tries) {
     const cv::Point2f p = RandomPointInDisc(centre, cluster.radius_px, rng);
-    const bool clear = std::none_of(cluster.spots.begin(), cluster.spots.end(),
-                                    [&](const SyntheticSpot& s) { return cv::norm(s.centre - p) < min_gap_px; });
+    const bool clear =
+        std::none_of(cluster.spots.begin(), cluster.spots.end(),
+                     [&](const SyntheticSpot& s) { return cv::norm(s.centre - p) < min_gap_px; });
     if (clear) cluster.spots.push_back({p, diameter(rng), contrast(rng)});
   }
   for (const SyntheticSpot& s : cluster.spots) {
     const double r = s.diameter_mm / o.spacing_mm / 2.0;
-    const cv::Rect box(cv::Point(static_cast<int>(std::floor(s.centre.x - r)), static_cast<int>(std::floor(s.centre.y - r))),
-                       cv::Point(static_cast<int>(std::ceil(s.centre.x + r)) + 1, static_cast<int>(std::ceil(s.centre.y + r)) + 1));
+    const cv::Rect box(cv::Point(static_cast<int>(std::floor(s.centre.x - r)),
+                                 static_cast<int>(std::floor(s.centre.y - r))),
+                       cv::Point(static_cast<int>(std::ceil(s.centre.x + r)) + 1,
+                                 static_cast<int>(std::ceil(s.centre.y + r)) + 1));
     cluster.box = cluster.box.empty() ? box : (cluster.box | box);
   }
   return cluster;
@@ -164,18 +171,19 @@ void DrawSpot(const SyntheticSpot& spot, double spacing_mm, cv::Mat1f* layer) {
 std::vector<SyntheticCluster> PlaceClusters(const SyntheticOptions& o, const BreastShape& shape,
                                             std::mt19937_64& rng) {
   std::vector<SyntheticCluster> clusters;
-  std::uniform_real_distribution<double> ux(0.0, shape.semi_x), uy(shape.centre_y - shape.semi_y,
-                                                                    shape.centre_y + shape.semi_y);
+  std::uniform_real_distribution<double> ux(0.0, shape.semi_x),
+      uy(shape.centre_y - shape.semi_y, shape.centre_y + shape.semi_y);
   const double min_distance = 6.0 * o.cluster_radius_mm / o.spacing_mm;  // clearly separate
   constexpr int kMaxTries = 10000;
-  for (int tries = 0; static_cast<int>(clusters.size()) < o.clusters && tries < kMaxTries; ++tries) {
+  for (int tries = 0; static_cast<int>(clusters.size()) < o.clusters && tries < kMaxTries;
+       ++tries) {
     const cv::Point2f c(static_cast<float>(ux(rng)), static_cast<float>(uy(rng)));
     if (shape.Radius(c.x, c.y) > kClusterPlacementRadius) continue;
     // Keep clear of the chest-wall edge (the image border).
     if (c.x < 2.0 * o.cluster_radius_mm / o.spacing_mm) continue;
-    const bool clear = std::none_of(clusters.begin(), clusters.end(), [&](const SyntheticCluster& k) {
-      return cv::norm(k.centre - c) < min_distance;
-    });
+    const bool clear = std::none_of(
+        clusters.begin(), clusters.end(),
+        [&](const SyntheticCluster& k) { return cv::norm(k.centre - c) < min_distance; });
     if (clear) clusters.push_back(MakeCluster(c, o, rng));
   }
   return clusters;
