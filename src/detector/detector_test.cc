@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <opencv2/imgproc.hpp>
 #include <ostream>
+#include <thread>
 
 #include "mammocad/synthetic.h"
 
@@ -259,6 +260,26 @@ TEST(Detector, OpenCvErrorsBecomeInternalStatus) {
                                            DetectOptions(), &result);
   EXPECT_EQ(s.code(), ErrorCode::kInternal);
   EXPECT_TRUE(result.findings.empty());
+}
+
+TEST(Detector, ConcurrentCallsAgreeWithASerialOne) {
+  const Detector detector;
+  const SyntheticMammogram m = MakeSyntheticMammogram(SyntheticOptions());
+  DetectionResult serial;
+  ASSERT_TRUE(detector.Detect(m.image, DetectOptions(), &serial).ok());
+  std::vector<DetectionResult> results(4);
+  std::vector<std::thread> threads;
+  for (DetectionResult& r : results) {
+    threads.emplace_back([&] { (void)detector.Detect(m.image, DetectOptions(), &r); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const DetectionResult& r : results) {
+    ASSERT_EQ(r.findings.size(), serial.findings.size());
+    for (size_t i = 0; i < r.findings.size(); ++i) {
+      EXPECT_EQ(r.findings[i].box, serial.findings[i].box);
+      EXPECT_DOUBLE_EQ(r.findings[i].score, serial.findings[i].score);
+    }
+  }
 }
 
 }  // namespace
