@@ -3,11 +3,13 @@
 //
 // Pipeline (src/detector/*.cc, one file per stage):
 //   normalise -> breast mask -> multi-scale bright-spot enhancement with local noise
-//   normalisation -> candidate calcifications (score each) -> clusters (grouping rule) -> rank.
+//   normalisation -> candidate calcifications (score each, lines rejected) -> clusters
+//   (grouping rule) -> rank. docs/detector.md describes each stage.
 //
 // Scores: every candidate gets a score in [0, 1] from its noise-normalised contrast, so scores
 // are monotone in confidence and comparable across images. A cluster's score combines its
-// members' scores (see clusters.cc).
+// members' scores: P(at least cluster_min_members of the strongest cluster_score_members
+// are true), member scores taken as independent probabilities (see clusters.cc).
 //
 // Thread-safety: a Detector is immutable after construction; Detect() may be called from many
 // threads at once.
@@ -64,8 +66,9 @@ class Detector {
  public:
   explicit Detector(DetectorParams params = DetectorParams());
 
-  // Runs the whole pipeline. Errors: kBadParameter (bad options), kUnsupportedFormat (pixel
-  // type not 8/16-bit single channel). Never throws.
+  // Runs the whole pipeline. Errors: kBadParameter (bad options, bits_stored, or a spacing
+  // outside [min_spacing_mm, max_spacing_mm]), kUnsupportedFormat (no pixels, or not 8/16-bit
+  // single channel), kInternal (OpenCV failed, e.g. out of memory). Never throws.
   Status Detect(const Image& image, const DetectOptions& options, DetectionResult* result) const;
 
   const DetectorParams& params() const { return params_; }

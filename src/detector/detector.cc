@@ -1,22 +1,172 @@
-// PLACEHOLDER until the detector lands: resolves spacing, finds nothing.
+// The detector: runs the stages of src/detector/ in order and maps results to the input grid.
 #include "mammocad/detector.h"
 
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <string>
+
+#include <opencv2/imgproc.hpp>
+
+#include "detector/stages.h"
+
 namespace mammocad {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double MillisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+Status ValidateInput(const Image& image, const DetectOptions& options) {
+  if (image.pixels.empty()) return Status(ErrorCode::kUnsupportedFormat, "image has no pixels");
+  const int type = image.pixels.type();
+  if (type != CV_8UC1 && type != CV_16UC1) {
+    return Status(ErrorCode::kUnsupportedFormat,
+                  "pixels must be 8- or 16-bit single channel");
+  }
+  const int container_bits = type == CV_8UC1 ? 8 : 16;
+  if (image.bits_stored < 1 || image.bits_stored > container_bits) {
+    return Status(ErrorCode::kBadParameter,
+                  "bits_stored " + std::to_string(image.bits_stored) + " does not fit the pixels");
+  }
+  if (!(options.min_score >= 0.0 && options.min_score <= 1.0)) {
+    return Status(ErrorCode::kBadParameter, "min_score must lie in [0, 1]");
+  }
+  if (!(options.spacing_override_mm >= 0.0)) {
+    return Status(ErrorCode::kBadParameter, "pixel spacing must be positive");
+  }
+  return Status::Ok();
+}
+
+// Candidates come out on the analysis grid; findings are reported on the input grid.
+std::vector<Calcification> ToInputGrid(std::vector<Calcification> calcs,
+                                       const detail::AnalysisImage& analysis, cv::Size size) {
+  for (Calcification& c : calcs) {
+    c.centre = detail::ToInputGrid(analysis, c.centre);
+    c.box = detail::ToInputGrid(analysis, c.box, size);
+  }
+  return calcs;
+}
+
+// The bounding box of the mask grown by the enhancement's support; empty for an empty mask.
+cv::Rect BreastRegion(const cv::Mat1b& mask, double spacing_mm, const DetectorParams& p) {
+  const cv::Rect breast = cv::boundingRect(mask);
+  if (breast.empty()) return breast;
+  const int support = detail::EnhancementSupportPx(spacing_mm, p);
+  // The origin stays on the enhancement's reduced grids, so the crop changes no value.
+  const int period = detail::EnhancementGridPx(spacing_mm, p);
+  const int x0 = std::max(0, (breast.x - support) / period * period);
+  const int y0 = std::max(0, (breast.y - support) / period * period);
+  const cv::Point end(breast.x + breast.width + support, breast.y + breast.height + support);
+  return cv::Rect(cv::Point(x0, y0), end) & cv::Rect(cv::Point(0, 0), mask.size());
+}
+
+std::vector<Calcification> Shifted(std::vector<Calcification> calcs, cv::Point offset) {
+  for (Calcification& c : calcs) {
+    c.centre += cv::Point2f(offset);
+    c.box += offset;
+  }
+  return calcs;
+}
+
+std::vector<Finding> AsCalcificationFindings(const std::vector<Calcification>& calcs) {
+  std::vector<Finding> findings;
+  findings.reserve(calcs.size());
+  for (const Calcification& c : calcs) {
+    Finding f;
+    f.kind = FindingKind::kCalcification;
+    f.score = c.score;
+    f.box = c.box;
+    findings.push_back(f);
+  }
+  return findings;
+}
+
+// The stages in order; may throw cv::Exception (caught by Detect).
+void RunStages(const Image& image, double spacing, const DetectOptions& options,
+               const DetectorParams& params, DetectionResult* result) {
+  StageTimings& t = result->timings;
+  auto stage = Clock::now();
+  const detail::AnalysisImage analysis = detail::Normalise(image, spacing, params);
+  t.normalise_ms = MillisecondsSince(stage);
+
+  stage = Clock::now();
+  const cv::Mat1b mask = detail::ComputeBreastMask(analysis.pixels, analysis.spacing_mm, params);
+  t.mask_ms = MillisecondsSince(stage);
+
+  // Only the breast and the filters' support around it are enhanced (often half the image).
+  stage = Clock::now();
+  const cv::Rect roi = BreastRegion(mask, analysis.spacing_mm, params);
+  cv::Mat1f response;
+  if (!roi.empty()) {
+    response = detail::EnhanceSpots(analysis.pixels(roi), analysis.spacing_mm, params);
+  }
+  t.enhance_ms = MillisecondsSince(stage);
+
+  stage = Clock::now();
+  std::vector<Calcification> calcs;
+  if (!roi.empty()) {
+    calcs = detail::FindCandidates(response, mask(roi), analysis.spacing_mm, params);
+    calcs = ToInputGrid(Shifted(std::move(calcs), roi.tl()), analysis, image.pixels.size());
+  }
+  t.candidates_ms = MillisecondsSince(stage);
+
+  stage = Clock::now();
+  std::vector<Finding> findings =
+      options.level == FindingLevel::kCluster
+          ? detail::GroupIntoClusters(calcs, spacing, image.pixels.size(), params)
+          : AsCalcificationFindings(calcs);
+  std::erase_if(findings, [&](const Finding& f) { return f.score < options.min_score; });
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const Finding& a, const Finding& b) { return a.score > b.score; });
+  result->findings = std::move(findings);
+  t.cluster_ms = MillisecondsSince(stage);
+}
+
+}  // namespace
 
 Detector::Detector(DetectorParams params) : params_(params) {}
 
 double ResolveSpacing(const Image& image, const DetectOptions& options, const DetectorParams& p,
                       SpacingSource* source) {
-  if (options.spacing_override_mm > 0) { *source = SpacingSource::kRequest; return options.spacing_override_mm; }
-  if (image.file_spacing_mm > 0) { *source = image.file_spacing_source; return image.file_spacing_mm; }
+  if (options.spacing_override_mm > 0) {
+    *source = SpacingSource::kRequest;
+    return options.spacing_override_mm;
+  }
+  if (image.file_spacing_mm > 0) {
+    *source = image.file_spacing_source;
+    return image.file_spacing_mm;
+  }
   *source = SpacingSource::kDefault;
-  return p.assumed_field_of_view_mm / std::max(image.pixels.cols, image.pixels.rows);
+  const int longer_side = std::max(image.pixels.cols, image.pixels.rows);
+  return longer_side > 0 ? p.assumed_field_of_view_mm / longer_side : 0.0;
 }
 
 Status Detector::Detect(const Image& image, const DetectOptions& options,
                         DetectionResult* result) const {
   *result = DetectionResult();
-  result->spacing_mm = ResolveSpacing(image, options, params_, &result->spacing_source);
+  if (Status s = ValidateInput(image, options); !s.ok()) return s;
+  const double spacing = ResolveSpacing(image, options, params_, &result->spacing_source);
+  if (!(spacing >= params_.min_spacing_mm && spacing <= params_.max_spacing_mm)) {
+    return Status(ErrorCode::kBadParameter,
+                  "pixel spacing " + std::to_string(spacing) + " mm is outside [" +
+                      std::to_string(params_.min_spacing_mm) + ", " +
+                      std::to_string(params_.max_spacing_mm) + "] mm");
+  }
+  result->spacing_mm = spacing;
+  const auto start = Clock::now();
+  try {
+    RunStages(image, spacing, options, params_, result);
+  } catch (const cv::Exception& e) {
+    *result = DetectionResult();
+    return Status(ErrorCode::kInternal, std::string("image processing failed: ") + e.what());
+  } catch (const std::exception& e) {
+    *result = DetectionResult();
+    return Status(ErrorCode::kInternal, std::string("detector failed: ") + e.what());
+  }
+  result->timings.total_ms = MillisecondsSince(start);
   return Status::Ok();
 }
 

@@ -1,0 +1,101 @@
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "detector/stages.h"
+
+namespace mammocad::detail {
+namespace {
+
+constexpr double kSpacing = 0.1;
+
+cv::Mat1f NoisyFlat(cv::Size size, uint64 seed) {
+  cv::Mat1f image(size);
+  cv::RNG rng(seed);
+  rng.fill(image, cv::RNG::NORMAL, 0.5, 0.01);
+  return image;
+}
+
+const Calcification* Nearest(const std::vector<Calcification>& calcs, cv::Point2f p) {
+  const Calcification* best = nullptr;
+  for (const Calcification& c : calcs) {
+    if (!best || cv::norm(c.centre - p) < cv::norm(best->centre - p)) best = &c;
+  }
+  return best;
+}
+
+TEST(Candidates, ScoreIsMonotoneInContrastAndBounded) {
+  const DetectorParams p;
+  double previous = 0.0;
+  for (double contrast = 0; contrast < 30; contrast += 0.5) {
+    const double s = CandidateScore(contrast, p);
+    EXPECT_GT(s, previous);
+    EXPECT_LT(s, 1.0);
+    previous = s;
+  }
+  EXPECT_NEAR(CandidateScore(p.score_midpoint_sigma, p), 0.5, 1e-12);
+}
+
+TEST(Candidates, FoundAtKnownSpotsWithDiameterAndContrast) {
+  cv::Mat1f image = NoisyFlat({400, 400}, 1);
+  const std::vector<cv::Point> spots = {{100, 100}, {250, 120}, {180, 300}};
+  for (const cv::Point& s : spots) cv::circle(image, s, 2, cv::Scalar(0.56), -1);
+  const cv::Mat1b mask(image.size(), 255);
+  const DetectorParams p;
+  const std::vector<Calcification> calcs =
+      FindCandidates(EnhanceSpots(image, kSpacing, p), mask, kSpacing, p);
+  for (const cv::Point& s : spots) {
+    const Calcification* c = Nearest(calcs, s);
+    ASSERT_NE(c, nullptr);
+    EXPECT_LE(cv::norm(c->centre - cv::Point2f(s)), 1.0);
+    EXPECT_GT(c->contrast, 8.0);
+    EXPECT_GT(c->diameter_mm, 0.2);
+    EXPECT_LT(c->diameter_mm, 1.0);
+    EXPECT_NEAR(c->score, CandidateScore(c->contrast, p), 1e-12);
+  }
+  EXPECT_TRUE(std::is_sorted(calcs.begin(), calcs.end(), [](const auto& a, const auto& b) {
+    return a.score > b.score;
+  }));
+}
+
+TEST(Candidates, BrighterSpotScoresHigher) {
+  cv::Mat1f image = NoisyFlat({300, 300}, 2);
+  cv::circle(image, {80, 150}, 2, cv::Scalar(0.55), -1);
+  cv::circle(image, {220, 150}, 2, cv::Scalar(0.60), -1);
+  const DetectorParams p;
+  const auto calcs = FindCandidates(EnhanceSpots(image, kSpacing, p), cv::Mat1b(image.size(), 255),
+                                    kSpacing, p);
+  EXPECT_GT(Nearest(calcs, {220, 150})->score, Nearest(calcs, {80, 150})->score);
+}
+
+TEST(Candidates, OutsideMaskLargeBlobsAndLinesAreNotCandidates) {
+  cv::Mat1f image = NoisyFlat({400, 400}, 3);
+  cv::circle(image, {100, 100}, 2, cv::Scalar(0.6), -1);             // outside the mask
+  cv::circle(image, {300, 100}, 25, cv::Scalar(0.6), -1);            // 5 mm blob (a mass)
+  cv::line(image, {220, 250}, {380, 380}, cv::Scalar(0.6), 2);       // vessel
+  cv::Mat1b mask(image.size(), 255);
+  mask(cv::Rect(0, 0, 200, 200)).setTo(0);
+  const DetectorParams p;
+  const auto calcs = FindCandidates(EnhanceSpots(image, kSpacing, p), mask, kSpacing, p);
+  for (const Calcification& c : calcs) {
+    EXPECT_GT(cv::norm(c.centre - cv::Point2f(100, 100)), 10);
+    EXPECT_GT(cv::norm(c.centre - cv::Point2f(300, 100)), 10) << "blob centre";
+    // Along the line (ends excluded: an end is a corner, not a line).
+    const bool on_line = c.centre.x > 240 && c.centre.x < 360 &&
+                         std::abs((c.centre.y - 250) - (c.centre.x - 220) * 130.0 / 160.0) < 4;
+    EXPECT_FALSE(on_line) << "at " << c.centre;
+  }
+}
+
+TEST(Candidates, KeepsAtMostMaxCandidates) {
+  cv::Mat1f image = NoisyFlat({300, 300}, 4);
+  for (int y = 20; y < 280; y += 20)
+    for (int x = 20; x < 280; x += 20) cv::circle(image, {x, y}, 1, cv::Scalar(0.6), -1);
+  DetectorParams p;
+  p.max_candidates = 10;
+  EXPECT_EQ(FindCandidates(EnhanceSpots(image, kSpacing, p), cv::Mat1b(image.size(), 255),
+                           kSpacing, p).size(), 10u);
+}
+
+}  // namespace
+}  // namespace mammocad::detail

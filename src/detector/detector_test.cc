@@ -1,0 +1,286 @@
+// End-to-end tests of the detector on synthetic mammograms with known clusters.
+#include "mammocad/detector.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <opencv2/imgproc.hpp>
+#include <ostream>
+#include <thread>
+
+#include "mammocad/synthetic.h"
+
+namespace mammocad {
+namespace {
+
+cv::Point2f BoxCentre(const cv::Rect& box) {
+  return {box.x + box.width / 2.0f, box.y + box.height / 2.0f};
+}
+
+// Hit rule of the synthetic evaluation: the found box holds the inserted centre, or the found
+// centre lies within the inserted cluster's radius.
+bool Hits(const Finding& found, const SyntheticCluster& inserted) {
+  return found.box.contains(cv::Point(inserted.centre)) ||
+         cv::norm(BoxCentre(found.box) - inserted.centre) <= inserted.radius_px;
+}
+
+struct Tally {
+  int inserted = 0, hit = 0, false_clusters = 0, images = 0;
+  double Sensitivity() const { return inserted ? static_cast<double>(hit) / inserted : 0.0; }
+  double FalsePerImage() const {
+    return images ? static_cast<double>(false_clusters) / images : 0.0;
+  }
+};
+
+void Score(const std::vector<Finding>& findings, const std::vector<SyntheticCluster>& truth,
+           Tally* tally) {
+  ++tally->images;
+  tally->inserted += static_cast<int>(truth.size());
+  for (const SyntheticCluster& c : truth) {
+    tally->hit +=
+        std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return Hits(f, c); });
+  }
+  for (const Finding& f : findings) {
+    tally->false_clusters += std::none_of(truth.begin(), truth.end(),
+                                          [&](const SyntheticCluster& c) { return Hits(f, c); });
+  }
+}
+
+struct SyntheticCase {
+  double spacing_mm;
+  int bits;
+};
+
+void PrintTo(const SyntheticCase& c, std::ostream* os) {
+  *os << c.spacing_mm << " mm, " << c.bits << "-bit";
+}
+
+class SyntheticDetection : public ::testing::TestWithParam<SyntheticCase> {};
+
+TEST_P(SyntheticDetection, FindsInsertedClustersWithFewFalseOnes) {
+  constexpr int kSeeds = 20;
+  const Detector detector;
+  Tally tally;
+  double total_ms = 0;
+  for (int seed = 1; seed <= kSeeds; ++seed) {
+    SyntheticOptions options;
+    options.spacing_mm = GetParam().spacing_mm;
+    options.bits = GetParam().bits;
+    options.seed = seed;
+    const SyntheticMammogram m = MakeSyntheticMammogram(options);
+    DetectionResult result;
+    ASSERT_TRUE(detector.Detect(m.image, DetectOptions(), &result).ok());
+    Score(result.findings, m.clusters, &tally);
+    total_ms += result.timings.total_ms;
+  }
+  std::printf(
+      "synthetic %.1f mm %d-bit: %d/%d clusters found (%.1f%%), %.2f false clusters/image, "
+      "%.1f ms/image\n",
+      GetParam().spacing_mm, GetParam().bits, tally.hit, tally.inserted, 100 * tally.Sensitivity(),
+      tally.FalsePerImage(), total_ms / kSeeds);
+  EXPECT_GE(tally.Sensitivity(), 0.9);
+  EXPECT_LE(tally.FalsePerImage(), 0.3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Spacings, SyntheticDetection,
+                         ::testing::Values(SyntheticCase{0.1, 16}, SyntheticCase{0.1, 8},
+                                           SyntheticCase{0.2, 16}, SyntheticCase{0.2, 8}),
+                         [](const auto& info) {
+                           return "at" +
+                                  std::to_string(static_cast<int>(info.param.spacing_mm * 1000)) +
+                                  "um_" + std::to_string(info.param.bits) + "bit";
+                         });
+
+double IoU(const cv::Rect& a, const cv::Rect& b) {
+  const double inter = (a & b).area();
+  return inter / (a.area() + b.area() - inter);
+}
+
+TEST(Detector, SixteenAndEightBitGiveTheSameFindings) {
+  const Detector detector;
+  int compared = 0;
+  for (int seed = 1; seed <= 5; ++seed) {
+    SyntheticOptions options;
+    options.seed = seed;
+    const SyntheticMammogram m = MakeSyntheticMammogram(options);
+    DetectionResult r16, r8;
+    ASSERT_TRUE(detector.Detect(m.image, DetectOptions(), &r16).ok());
+    ASSERT_TRUE(detector.Detect(To8Bit(m.image), DetectOptions(), &r8).ok());
+    // Every confident cluster of one version is in the other, at about the same score.
+    for (const auto* pair : {&r16, &r8}) {
+      const auto& mine = pair->findings;
+      const auto& other = pair == &r16 ? r8.findings : r16.findings;
+      for (const Finding& f : mine) {
+        if (f.score < 0.2) continue;
+        const auto match = std::find_if(other.begin(), other.end(),
+                                        [&](const Finding& g) { return IoU(f.box, g.box) >= 0.5; });
+        ASSERT_NE(match, other.end()) << "seed " << seed << " box " << f.box;
+        EXPECT_NEAR(match->score, f.score, 0.05) << "seed " << seed;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GE(compared, 10);
+}
+
+Image Flat(int value, int bits) {
+  Image image;
+  image.pixels = cv::Mat(800, 600, bits == 8 ? CV_8UC1 : CV_16UC1, cv::Scalar(value));
+  image.bits_stored = bits;
+  image.file_spacing_mm = 0.1;
+  return image;
+}
+
+TEST(Detector, BlankAndFlatImagesGiveNoFindings) {
+  const Detector detector;
+  DetectOptions calcs;
+  calcs.level = FindingLevel::kCalcification;
+  for (const Image& image : {Flat(0, 8), Flat(128, 8), Flat(40000, 16), Flat(65535, 16)}) {
+    for (const DetectOptions& options : {DetectOptions(), calcs}) {
+      DetectionResult result;
+      ASSERT_TRUE(detector.Detect(image, options, &result).ok());
+      EXPECT_TRUE(result.findings.empty());
+    }
+  }
+}
+
+TEST(Detector, OnlyABrightLabelGivesNoFindings) {
+  // Black film with a bright text label (strokes and dots like letters) and a marker.
+  Image image = Flat(3, 8);
+  cv::Mat noise(image.pixels.size(), CV_8UC1);
+  cv::randu(noise, 0, 4);
+  image.pixels += noise;
+  cv::rectangle(image.pixels, cv::Rect(400, 50, 150, 60), cv::Scalar(240), -1);
+  cv::putText(image.pixels, "R MLO", {410, 95}, cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(30), 2);
+  cv::circle(image.pixels, {100, 700}, 12, cv::Scalar(255), -1);
+  for (int i = 0; i < 6; ++i) cv::circle(image.pixels, {60 + 8 * i, 40}, 1, cv::Scalar(250), -1);
+  const Detector detector;
+  DetectOptions calcs;
+  calcs.level = FindingLevel::kCalcification;
+  for (const DetectOptions& options : {DetectOptions(), calcs}) {
+    DetectionResult result;
+    ASSERT_TRUE(detector.Detect(image, options, &result).ok());
+    EXPECT_TRUE(result.findings.empty()) << result.findings.size() << " findings";
+  }
+}
+
+TEST(Detector, CalcificationLevelMinScoreOrderAndTimings) {
+  const SyntheticMammogram m = MakeSyntheticMammogram(SyntheticOptions());
+  const Detector detector;
+  DetectOptions options;
+  options.level = FindingLevel::kCalcification;
+  DetectionResult result;
+  ASSERT_TRUE(detector.Detect(m.image, options, &result).ok());
+  ASSERT_GE(result.findings.size(), 6u);
+  for (const Finding& f : result.findings) {
+    EXPECT_EQ(f.kind, FindingKind::kCalcification);
+    EXPECT_TRUE(f.members.empty());
+    EXPECT_GE(f.score, 0.0);
+    EXPECT_LE(f.score, 1.0);
+  }
+  EXPECT_TRUE(std::is_sorted(result.findings.begin(), result.findings.end(),
+                             [](const Finding& a, const Finding& b) { return a.score > b.score; }));
+  EXPECT_GT(result.timings.enhance_ms, 0.0);
+  EXPECT_GE(result.timings.total_ms, result.timings.enhance_ms);
+  EXPECT_DOUBLE_EQ(result.spacing_mm, 0.1);
+  EXPECT_EQ(result.spacing_source, SpacingSource::kPixelSpacing);
+
+  const double median = result.findings[result.findings.size() / 2].score;
+  options.min_score = median;
+  DetectionResult strict;
+  ASSERT_TRUE(detector.Detect(m.image, options, &strict).ok());
+  EXPECT_LT(strict.findings.size(), result.findings.size());
+  for (const Finding& f : strict.findings) EXPECT_GE(f.score, median);
+}
+
+TEST(Detector, FineImagesAreAnalysedCoarserAndReportedInTheirOwnGrid) {
+  SyntheticOptions options;
+  options.width = options.height = 2048;
+  options.spacing_mm = 0.05;
+  options.min_spot_diameter_mm = 0.3;
+  options.seed = 3;
+  const SyntheticMammogram m = MakeSyntheticMammogram(options);
+  DetectionResult result;
+  ASSERT_TRUE(Detector().Detect(m.image, DetectOptions(), &result).ok());
+  Tally tally;
+  Score(result.findings, m.clusters, &tally);
+  EXPECT_EQ(tally.hit, tally.inserted);
+  EXPECT_EQ(tally.false_clusters, 0);
+  for (const Finding& f : result.findings) {
+    EXPECT_EQ(f.box & cv::Rect(0, 0, 2048, 2048), f.box);
+  }
+}
+
+TEST(Detector, SpacingPrecedence) {
+  const DetectorParams p;
+  Image image = Flat(0, 8);
+  image.file_spacing_mm = 0.0;
+  DetectOptions options;
+  SpacingSource source;
+  EXPECT_DOUBLE_EQ(ResolveSpacing(image, options, p, &source), p.assumed_field_of_view_mm / 800);
+  EXPECT_EQ(source, SpacingSource::kDefault);
+  image.file_spacing_mm = 0.1;
+  image.file_spacing_source = SpacingSource::kImagerPixelSpacing;
+  EXPECT_DOUBLE_EQ(ResolveSpacing(image, options, p, &source), 0.1);
+  EXPECT_EQ(source, SpacingSource::kImagerPixelSpacing);
+  options.spacing_override_mm = 0.07;
+  EXPECT_DOUBLE_EQ(ResolveSpacing(image, options, p, &source), 0.07);
+  EXPECT_EQ(source, SpacingSource::kRequest);
+}
+
+TEST(Detector, RejectsBadInputWithStatus) {
+  const Detector detector;
+  DetectionResult result;
+  Image empty;
+  EXPECT_EQ(detector.Detect(empty, DetectOptions(), &result).code(), ErrorCode::kUnsupportedFormat);
+  Image colour;
+  colour.pixels = cv::Mat(10, 10, CV_8UC3, cv::Scalar::all(0));
+  EXPECT_EQ(detector.Detect(colour, DetectOptions(), &result).code(),
+            ErrorCode::kUnsupportedFormat);
+  Image image = Flat(10, 8);
+  image.bits_stored = 12;  // more than an 8-bit container holds
+  EXPECT_EQ(detector.Detect(image, DetectOptions(), &result).code(), ErrorCode::kBadParameter);
+  image.bits_stored = 8;
+  DetectOptions options;
+  options.spacing_override_mm = 5.0;
+  EXPECT_EQ(detector.Detect(image, options, &result).code(), ErrorCode::kBadParameter);
+  options.spacing_override_mm = -1;
+  EXPECT_EQ(detector.Detect(image, options, &result).code(), ErrorCode::kBadParameter);
+  options = DetectOptions();
+  options.min_score = 1.5;
+  EXPECT_EQ(detector.Detect(image, options, &result).code(), ErrorCode::kBadParameter);
+}
+
+TEST(Detector, OpenCvErrorsBecomeInternalStatus) {
+  DetectorParams broken;
+  broken.mask_smoothing_mm = -1.0;  // GaussianBlur rejects the kernel: cv::Exception inside
+  DetectionResult result;
+  const Status s = Detector(broken).Detect(MakeSyntheticMammogram(SyntheticOptions()).image,
+                                           DetectOptions(), &result);
+  EXPECT_EQ(s.code(), ErrorCode::kInternal);
+  EXPECT_TRUE(result.findings.empty());
+}
+
+TEST(Detector, ConcurrentCallsAgreeWithASerialOne) {
+  const Detector detector;
+  const SyntheticMammogram m = MakeSyntheticMammogram(SyntheticOptions());
+  DetectionResult serial;
+  ASSERT_TRUE(detector.Detect(m.image, DetectOptions(), &serial).ok());
+  std::vector<DetectionResult> results(4);
+  std::vector<std::thread> threads;
+  for (DetectionResult& r : results) {
+    threads.emplace_back([&] { (void)detector.Detect(m.image, DetectOptions(), &r); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const DetectionResult& r : results) {
+    ASSERT_EQ(r.findings.size(), serial.findings.size());
+    for (size_t i = 0; i < r.findings.size(); ++i) {
+      EXPECT_EQ(r.findings[i].box, serial.findings[i].box);
+      EXPECT_DOUBLE_EQ(r.findings[i].score, serial.findings[i].score);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mammocad

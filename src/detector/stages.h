@@ -1,0 +1,87 @@
+// The detector's stages, one per file, internal to the library (tests use them directly).
+// All images here are CV_32FC1 in [0, 1] on the analysis grid unless said otherwise.
+#ifndef MAMMOCAD_DETECTOR_STAGES_H_
+#define MAMMOCAD_DETECTOR_STAGES_H_
+
+#include <opencv2/core.hpp>
+#include <vector>
+
+#include "mammocad/detector.h"
+#include "mammocad/detector_params.h"
+#include "mammocad/image.h"
+
+namespace mammocad::detail {
+
+// --- normalise.cc ------------------------------------------------------------------------
+struct AnalysisImage {
+  cv::Mat1f pixels;          // [0, 1], bright = dense
+  double spacing_mm = 0.0;   // pixel spacing of `pixels`
+  // Input-grid pixels per analysis pixel along x and y (1 when not downsampled).
+  double scale_x = 1.0;
+  double scale_y = 1.0;
+};
+
+// Scales 8/16-bit pixels by 2^bits_stored - 1 and downsamples (INTER_AREA) images finer than
+// params.analysis_spacing_mm. `image.pixels` must be CV_8UC1 or CV_16UC1.
+AnalysisImage Normalise(const Image& image, double spacing_mm, const DetectorParams& params);
+
+// Maps a point / box of the analysis grid back to the input pixel grid (clipped to `size`).
+cv::Point2f ToInputGrid(const AnalysisImage& analysis, cv::Point2f point);
+cv::Rect ToInputGrid(const AnalysisImage& analysis, cv::Rect box, cv::Size input_size);
+
+// --- breast_mask.cc ----------------------------------------------------------------------
+// 255 inside the breast (minus a margin from the skin line and the image border), 0 elsewhere,
+// same size as `image`. Computed on a ~params.mask_spacing_mm copy.
+cv::Mat1b ComputeBreastMask(const cv::Mat1f& image, double spacing_mm,
+                            const DetectorParams& params);
+
+// --- enhance.cc --------------------------------------------------------------------------
+// Spot (centre) Gaussian sigmas in pixels for the enhancement scales, ascending, deduplicated.
+std::vector<double> SpotSigmasPx(double spacing_mm, const DetectorParams& params);
+
+// Difference-of-Gaussians response at one spot sigma, divided by its local robust noise
+// estimate: in noise sigmas, ~N(0, 1) on pure noise.
+cv::Mat1f EnhanceAtScale(const cv::Mat1f& image, double spot_sigma_px, double spacing_mm,
+                         const DetectorParams& params);
+
+// Local robust noise sigma of a zero-mean response (mean absolute deviation in a box window,
+// recomputed with outliers clipped), floored at params.noise_floor.
+cv::Mat1f LocalNoiseSigma(const cv::Mat1f& response, double spacing_mm,
+                          const DetectorParams& params);
+
+// How far (pixels) the enhanced value of a pixel depends on the image around it: the widest
+// background Gaussian (3 sigma) plus the noise window. Cropping the image to the breast
+// plus this margin leaves the enhancement inside the breast unchanged.
+int EnhancementSupportPx(double spacing_mm, const DetectorParams& params);
+
+// The period (pixels) of the reduced grids inside the enhancement (wide blurs, noise blocks).
+// A crop whose origin is a multiple of it gives the same values as the whole image.
+int EnhancementGridPx(double spacing_mm, const DetectorParams& params);
+
+// Pixelwise maximum of EnhanceAtScale over all scales.
+cv::Mat1f EnhanceSpots(const cv::Mat1f& image, double spacing_mm, const DetectorParams& params);
+
+// --- candidates.cc -----------------------------------------------------------------------
+// Logistic of the noise-normalised contrast: monotone, in (0, 1), image-independent.
+double CandidateScore(double contrast_sigma, const DetectorParams& params);
+
+// Connected components of response > candidate_threshold_sigma inside `mask`, bigger ones than
+// max_candidate_diameter_mm dropped; at most max_candidates (strongest). Analysis grid.
+std::vector<Calcification> FindCandidates(const cv::Mat1f& response, const cv::Mat1b& mask,
+                                          double spacing_mm, const DetectorParams& params);
+
+// --- clusters.cc -------------------------------------------------------------------------
+// Groups calcifications (input grid, `spacing_mm` per pixel) by single linkage within
+// cluster_link_distance_mm; keeps groups with >= cluster_min_members members and an extent
+// <= cluster_max_extent_mm. Findings have members sorted by score and are sorted by score.
+std::vector<Finding> GroupIntoClusters(const std::vector<Calcification>& calcifications,
+                                       double spacing_mm, cv::Size image_size,
+                                       const DetectorParams& params);
+
+// P(at least cluster_min_members of the strongest cluster_score_members are true), member
+// scores as independent probabilities. `scores` sorted descending or not.
+double ClusterScore(std::vector<double> scores, const DetectorParams& params);
+
+}  // namespace mammocad::detail
+
+#endif  // MAMMOCAD_DETECTOR_STAGES_H_
