@@ -56,6 +56,15 @@ cv::Mat SideBySide(const std::vector<cv::Mat>& images) {
     width += m.cols;
     height = std::max(height, m.rows);
   }
+  // JPEG cannot hold a side over 65535 pixels: shrink a very wide row of images to fit.
+  constexpr int kMaxSide = 65000;
+  if (width > kMaxSide) {
+    double scale = double(kMaxSide) / width;
+    std::vector<cv::Mat> smaller(images.size());
+    for (std::size_t i = 0; i < images.size(); ++i)
+      cv::resize(images[i], smaller[i], cv::Size(), scale, scale, cv::INTER_AREA);
+    return SideBySide(smaller);
+  }
   cv::Mat canvas(height, width, CV_8UC3, cv::Scalar::all(0));
   int x = 0;
   for (const cv::Mat& m : images) {
