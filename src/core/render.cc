@@ -61,8 +61,11 @@ cv::Mat SideBySide(const std::vector<cv::Mat>& images) {
   if (width > kMaxSide) {
     double scale = double(kMaxSide) / width;
     std::vector<cv::Mat> smaller(images.size());
-    for (std::size_t i = 0; i < images.size(); ++i)
-      cv::resize(images[i], smaller[i], cv::Size(), scale, scale, cv::INTER_AREA);
+    for (std::size_t i = 0; i < images.size(); ++i) {
+      // Round down so the sum stays under the limit.
+      cv::Size size(std::max(1, int(images[i].cols * scale)), std::max(1, int(images[i].rows * scale)));
+      cv::resize(images[i], smaller[i], size, 0, 0, cv::INTER_AREA);
+    }
     return SideBySide(smaller);
   }
   cv::Mat canvas(height, width, CV_8UC3, cv::Scalar::all(0));
