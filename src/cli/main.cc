@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "api/reply_json.h"
+#include "cli/commands.h"
 #include "mammocad/render.h"
 #include "server/http_server.h"
 #include "service/analysis.h"
@@ -174,7 +175,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"legacy", "v2"}))->capture_default_str();
   detect->add_option("--debug-out", debug_out, "write each image with its findings drawn here");
 
+  const Subcommand eval = AddEvalCommand(app);
+
   CLI11_PARSE(app, argc, argv);
+  if (*eval.app) return eval.run();
   if (*serve) {
     config.limits.max_bytes = max_image_mb << 20;
     config.max_request_bytes = max_request_mb << 20;
