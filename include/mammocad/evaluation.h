@@ -92,6 +92,9 @@ struct SyntheticEvaluationOptions {
   int images = 10;
   std::uint64_t seed = 1;            // image i uses SyntheticSeed(seed, i)
   SyntheticOptions base;             // size, spacing, contrast, ... (its seed is ignored)
+  // Instead of `base`: RealisticSyntheticOptions(base.spacing_mm, seed of the image,
+  // max(base.width, base.height)), the morphological model with 0-3 clusters per image.
+  bool realistic = false;
   int threads = 1;
   // Calcification-level hit circles: the spot's radius, but at least this (mm), so that a
   // sub-pixel spot whose response peaks a pixel away is still found.
@@ -104,6 +107,29 @@ std::uint64_t SyntheticSeed(std::uint64_t seed, int index);
 // calcifications (each inserted spot). Errors: a detector failure.
 Status EvaluateSynthetic(const Detector& detector, const SyntheticEvaluationOptions& options,
                          const ProgressCallback& progress, EvaluationReport* report);
+
+// Generates image `index` of a set (with its ground truth in `clusters` and `breast`).
+using SyntheticSource = std::function<Status(int index, SyntheticMammogram* out)>;
+
+// The same evaluation over images from `source` (e.g. clusters inserted into real films).
+Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSource& source,
+                         const SyntheticEvaluationOptions& options,
+                         const ProgressCallback& progress, EvaluationReport* report);
+
+// Reads `path` and decodes it like an upload.
+Status LoadImageFile(const std::string& path, Image* image);
+
+// The region where simulated clusters may be inserted into a real image: the detector's breast
+// mask (with its margin from the skin line), on the image's grid.
+cv::Mat1b InsertionRegion(const Image& image, double spacing_mm);
+
+// Image i: the file paths[i] (a normal film) with `clusters` simulated clusters of the
+// morphological model inserted in its InsertionRegion, seeded by SyntheticSeed(seed, i).
+SyntheticSource InsertionSource(std::vector<std::string> paths, double spacing_mm,
+                                std::uint64_t seed, int clusters);
+
+// The image ids of the MIAS rows marked NORM (normal films), in table order.
+std::vector<std::string> NormalMiasImages(const std::vector<MiasAnnotation>& rows);
 
 }  // namespace mammocad
 

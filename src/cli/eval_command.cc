@@ -25,6 +25,9 @@ struct EvalFlags {
   double spacing = 0.1;
   int size = 1024;
   int bits = 16;
+  bool realistic = false;
+  std::string insert_into;
+  int insert_clusters = 1;
 };
 
 int ThreadCount(int requested) {
@@ -158,6 +161,7 @@ Status RunSynthetic(const EvalFlags& flags, const Detector& detector, Evaluation
   options.base.width = options.base.height = flags.size;
   options.base.spacing_mm = flags.spacing;
   options.base.bits = flags.bits;
+  options.realistic = flags.realistic;
   options.threads = ThreadCount(flags.threads);
   ProgressBar bar("eval");
   char text[160];
@@ -169,17 +173,44 @@ Status RunSynthetic(const EvalFlags& flags, const Detector& detector, Evaluation
                            [&bar](int done, int total) { bar.Update(done, total); }, report);
 }
 
+// Simulated clusters inserted into the NORM films of a MIAS folder.
+Status RunInserted(const EvalFlags& flags, const Detector& detector, EvaluationReport* report,
+                   std::string* title) {
+  std::vector<MiasAnnotation> rows;
+  if (Status s = ReadMiasAnnotations(flags.truth_path, &rows); !s.ok()) return s;
+  std::vector<std::string> paths;
+  for (const std::string& id : NormalMiasImages(rows)) {
+    paths.push_back((std::filesystem::path(flags.insert_into) / (id + ".pgm")).string());
+  }
+  if (paths.empty()) return Status(ErrorCode::kBadParameter, "no NORM rows in the truth file");
+  SyntheticEvaluationOptions options;
+  options.seed = flags.seed;
+  options.threads = ThreadCount(flags.threads);
+  const double spacing = flags.pixel_spacing > 0 ? flags.pixel_spacing : kMiasSpacingMm;
+  ProgressBar bar("eval");
+  *title = "FROC: simulated clusters in " + std::to_string(paths.size()) + " normal films";
+  const int n = static_cast<int>(paths.size());
+  return EvaluateGenerated(detector, n,
+                           InsertionSource(std::move(paths), spacing, flags.seed,
+                                           flags.insert_clusters),
+                           options, [&bar](int done, int total) { bar.Update(done, total); },
+                           report);
+}
+
 int RunEval(const EvalFlags& flags) {
-  const bool synthetic = flags.synthetic > 0;
-  if (!synthetic && (flags.images_dir.empty() || flags.truth_path.empty())) {
-    std::fprintf(stderr, "mammocad eval: give --images DIR and --truth FILE, or --synthetic N\n");
+  const bool synthetic = flags.synthetic > 0, inserted = !flags.insert_into.empty();
+  if (!synthetic && (!flags.images_dir.empty() == inserted || flags.truth_path.empty())) {
+    std::fprintf(stderr,
+                 "mammocad eval: give --images DIR and --truth FILE, --insert-into DIR and "
+                 "--truth FILE (MIAS), or --synthetic N\n");
     return 2;
   }
   const Detector detector;
   EvaluationReport report;
   std::string title;
-  Status s = synthetic ? RunSynthetic(flags, detector, &report, &title)
-                       : RunOnFolder(flags, detector, &report, &title);
+  Status s = synthetic  ? RunSynthetic(flags, detector, &report, &title)
+             : inserted ? RunInserted(flags, detector, &report, &title)
+                        : RunOnFolder(flags, detector, &report, &title);
   if (s.ok()) {
     PrintReport(report);
     s = WriteOutputs(report, title, flags.out_dir);
@@ -218,6 +249,15 @@ Subcommand AddEvalCommand(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(128, 8192));
   eval->add_option("--bits", flags->bits, "synthetic: 8 or 16")
       ->capture_default_str()->check(CLI::IsMember({8, 16}));
+  eval->add_flag("--realistic", flags->realistic,
+                 "synthetic: the morphological model (0-3 clusters of 3-30 calcifications of "
+                 "four morphologies per image; --size caps the side)");
+  eval->add_option("--insert-into", flags->insert_into,
+                   "insert simulated clusters into the NORM films of this MIAS folder "
+                   "(--truth: its annotations.txt) and evaluate them")
+      ->excludes(eval->get_option("--synthetic"));
+  eval->add_option("--insert-clusters", flags->insert_clusters, "clusters per inserted film")
+      ->capture_default_str()->check(CLI::Range(1, 5));
   eval->get_option("--images")->excludes(eval->get_option("--synthetic"));
   return {eval, [flags] { return RunEval(*flags); }};
 }

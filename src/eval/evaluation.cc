@@ -237,11 +237,9 @@ Status EvaluateImages(const Detector& detector, const FolderEvaluationOptions& o
   detect.spacing_override_mm = options.pixel_spacing_mm;
   const auto evaluate_one = [&](int i) -> Status {
     const std::string& path = options.image_paths[i];
-    std::string bytes;
     Image image;
     DetectionResult result;
-    Status s = ReadBytes(path, &bytes);
-    if (s.ok()) s = DecodeImage(bytes, DecodeLimits(), &image);
+    Status s = LoadImageFile(path, &image);
     if (s.ok()) s = detector.Detect(image, detect, &result);
     if (!s.ok()) return Status(s.code(), path + ": " + s.message());
     ImageEvaluation& e = report->images[i];
@@ -267,26 +265,88 @@ std::uint64_t SyntheticSeed(std::uint64_t seed, int index) {
 
 Status EvaluateSynthetic(const Detector& detector, const SyntheticEvaluationOptions& options,
                          const ProgressCallback& progress, EvaluationReport* report) {
+  const SyntheticSource source = [&options](int i, SyntheticMammogram* out) {
+    const std::uint64_t seed = SyntheticSeed(options.seed, i);
+    SyntheticOptions o = options.base;
+    o.seed = seed;
+    if (options.realistic) {
+      o = RealisticSyntheticOptions(options.base.spacing_mm, seed,
+                                    std::max(options.base.width, options.base.height));
+    }
+    *out = MakeSyntheticMammogram(o);
+    return Status::Ok();
+  };
+  return EvaluateGenerated(detector, options.images, source, options, progress, report);
+}
+
+Status LoadImageFile(const std::string& path, Image* image) {
+  std::string bytes;
+  Status s = ReadBytes(path, &bytes);
+  if (s.ok()) s = DecodeImage(bytes, DecodeLimits(), image);
+  if (!s.ok()) return Status(s.code(), path + ": " + s.message());
+  return Status::Ok();
+}
+
+cv::Mat1b InsertionRegion(const Image& image, double spacing_mm) {
+  const DetectorParams p;
+  const detail::AnalysisImage analysis = detail::Normalise(image, spacing_mm, p);
+  const cv::Mat1b mask = detail::ComputeBreastMask(analysis.pixels, analysis.spacing_mm, p);
+  cv::Mat1b input_grid;
+  cv::resize(mask, input_grid, image.pixels.size(), 0, 0, cv::INTER_NEAREST);
+  return input_grid;
+}
+
+SyntheticSource InsertionSource(std::vector<std::string> paths, double spacing_mm,
+                                std::uint64_t seed, int clusters) {
+  return [paths = std::move(paths), spacing_mm, seed, clusters](int i, SyntheticMammogram* out) {
+    if (i < 0 || i >= static_cast<int>(paths.size())) {
+      return Status(ErrorCode::kBadParameter, "no image " + std::to_string(i) + " to insert into");
+    }
+    Image film;
+    if (Status s = LoadImageFile(paths[i], &film); !s.ok()) return s;
+    SyntheticOptions o;
+    o.spacing_mm = spacing_mm;
+    o.clusters = clusters;
+    o.seed = SyntheticSeed(seed, i);
+    o.calcifications = CalcificationModel();
+    const Status s = InsertSimulatedClusters(film, InsertionRegion(film, spacing_mm), o, out);
+    if (!s.ok()) return Status(s.code(), paths[i] + ": " + s.message());
+    return Status::Ok();
+  };
+}
+
+std::vector<std::string> NormalMiasImages(const std::vector<MiasAnnotation>& rows) {
+  std::vector<std::string> ids;
+  for (const MiasAnnotation& row : rows) {
+    if (row.abnormality == "NORM") ids.push_back(row.id);
+  }
+  return ids;
+}
+
+Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSource& source,
+                         const SyntheticEvaluationOptions& options,
+                         const ProgressCallback& progress, EvaluationReport* report) {
   *report = EvaluationReport();
-  const int n = std::max(0, options.images);
+  const int n = std::max(0, images);
   report->images.resize(n);
   // Per image: spot-level findings with image-local lesion indices, renumbered after.
   std::vector<std::vector<ScoredFinding>> spot_findings(n);
   std::vector<int> spot_counts(n);
   const auto evaluate_one = [&](int i) -> Status {
-    SyntheticOptions o = options.base;
-    o.seed = SyntheticSeed(options.seed, i);
-    const SyntheticMammogram m = MakeSyntheticMammogram(o);
+    SyntheticMammogram m;
+    if (Status s = source(i, &m); !s.ok()) return s;
+    const double spacing = m.image.file_spacing_mm;
     std::vector<TruthLesion> clusters, spots;
-    const float min_spot_radius = static_cast<float>(options.min_spot_hit_radius_mm / o.spacing_mm);
+    const float min_spot_radius = static_cast<float>(options.min_spot_hit_radius_mm / spacing);
     for (const SyntheticCluster& c : m.clusters) {
       clusters.push_back({c.centre, static_cast<float>(c.radius_px)});
       for (const SyntheticSpot& s : c.spots) {
-        const float r = static_cast<float>(s.diameter_mm / 2 / o.spacing_mm);
+        const float r = static_cast<float>(s.diameter_mm / 2 / spacing);
         spots.push_back({s.centre, std::max(r, min_spot_radius)});
       }
     }
     DetectOptions detect;
+    detect.spacing_override_mm = spacing;
     DetectionResult cluster_result, spot_result;
     Status s = detector.Detect(m.image, detect, &cluster_result);
     detect.level = FindingLevel::kCalcification;
