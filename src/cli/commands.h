@@ -16,6 +16,9 @@ struct Subcommand {
 // `mammocad eval`: FROC of the detector on a folder with ground truth, or on synthetic images.
 Subcommand AddEvalCommand(CLI::App& app);
 
+// `mammocad train`: trains the learned candidate scorer on simulated data.
+Subcommand AddTrainCommand(CLI::App& app);
+
 }  // namespace mammocad
 
 #endif  // MAMMOCAD_CLI_COMMANDS_H_

@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/scorer_flags.h"
 #include "mammocad/evaluation.h"
 #include "mammocad/mias.h"
 
@@ -28,6 +29,7 @@ struct EvalFlags {
   bool realistic = false;
   std::string insert_into;
   int insert_clusters = 1;
+  ScorerFlags scorer;
 };
 
 int ThreadCount(int requested) {
@@ -205,7 +207,12 @@ int RunEval(const EvalFlags& flags) {
                  "--truth FILE (MIAS), or --synthetic N\n");
     return 2;
   }
-  const Detector detector;
+  std::unique_ptr<Detector> made;
+  if (Status s = MakeDetector(flags.scorer, &made); !s.ok()) {
+    std::fprintf(stderr, "mammocad eval: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  const Detector& detector = *made;
   EvaluationReport report;
   std::string title;
   Status s = synthetic  ? RunSynthetic(flags, detector, &report, &title)
@@ -249,6 +256,7 @@ Subcommand AddEvalCommand(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(128, 8192));
   eval->add_option("--bits", flags->bits, "synthetic: 8 or 16")
       ->capture_default_str()->check(CLI::IsMember({8, 16}));
+  AddScorerOptions(eval, &flags->scorer);
   eval->add_flag("--realistic", flags->realistic,
                  "synthetic: the morphological model (0-3 clusters of 3-30 calcifications of "
                  "four morphologies per image; --size caps the side)");

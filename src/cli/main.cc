@@ -176,9 +176,11 @@ int main(int argc, char** argv) {
   detect->add_option("--debug-out", debug_out, "write each image with its findings drawn here");
 
   const Subcommand eval = AddEvalCommand(app);
+  const Subcommand train = AddTrainCommand(app);
 
   CLI11_PARSE(app, argc, argv);
   if (*eval.app) return eval.run();
+  if (*train.app) return train.run();
   if (*serve) {
     config.limits.max_bytes = max_image_mb << 20;
     config.max_request_bytes = max_request_mb << 20;

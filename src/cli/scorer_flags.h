@@ -1,0 +1,31 @@
+// The candidate-scoring options shared by `eval` (and, later, `serve`/`detect`): which scorer,
+// which model file, and whether a missing model may fall back to the hand-made score.
+#ifndef MAMMOCAD_CLI_SCORER_FLAGS_H_
+#define MAMMOCAD_CLI_SCORER_FLAGS_H_
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+
+#include "mammocad/detector.h"
+
+namespace mammocad {
+
+struct ScorerFlags {
+  std::string scorer = "handmade";  // "handmade" or "learned"
+  std::string model_path;           // empty: DefaultModelPath()
+  bool fallback_to_handmade = false;
+};
+
+// models/calc-v1.yml of the source tree this binary was built from.
+std::string DefaultModelPath();
+
+void AddScorerOptions(CLI::App* command, ScorerFlags* flags);
+
+// The detector the flags ask for. With the learned scorer, a missing or corrupt model is an
+// error (message naming the file) unless fallback_to_handmade, which logs a warning.
+Status MakeDetector(const ScorerFlags& flags, std::unique_ptr<Detector>* detector);
+
+}  // namespace mammocad
+
+#endif  // MAMMOCAD_CLI_SCORER_FLAGS_H_
