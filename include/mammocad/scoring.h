@@ -99,15 +99,31 @@ class CandidateScorer {
   const ModelProvenance& provenance() const { return provenance_; }
   const PlattCalibration& calibration() const { return calibration_; }
 
+  // Cluster scores: the detector's P(at least cluster_min_members members are true), from the
+  // calibrated member probabilities, recalibrated on simulated clusters (Platt on its logit)
+  // into the probability that the cluster is a true one. Monotone: the ranking is unchanged.
+  double ClusterProbability(double member_based_score) const;
+  const PlattCalibration& cluster_calibration() const { return cluster_calibration_; }
+  // Training only: sets the cluster calibration of a freshly trained model.
+  static std::shared_ptr<const CandidateScorer> WithClusterCalibration(
+      const CandidateScorer& model, PlattCalibration cluster_calibration);
+
   ~CandidateScorer();
 
  private:
   CandidateScorer();
   cv::Ptr<cv::ml::RTrees> forest_;
   PlattCalibration calibration_;
+  PlattCalibration cluster_calibration_{1.0, 0.0};  // identity on the logit
   ModelProvenance provenance_;
   mutable std::mutex predict_lock_;
 };
+
+// The logit used as the cluster calibration's input (clamped away from 0 and 1).
+double ClusterScoreLogit(double score);
+
+// The detector's hook after clustering: cluster scores become ClusterProbability().
+void ApplyClusterCalibration(const CandidateScorer* scorer, std::vector<Finding>* findings);
 
 // `base` with the candidate-stage settings the scorer was trained behind.
 DetectorParams ParamsForScorer(const CandidateScorer& scorer, DetectorParams base);

@@ -49,6 +49,9 @@ struct TrainingReport {
   // Reliability of the calibrated probabilities on the calibration set: 10 equal-width bins.
   std::vector<int> bin_count;
   std::vector<double> bin_mean_probability, bin_true_fraction;
+  // Cluster findings of the calibration images (with the learned scorer) and how many hit a
+  // simulated cluster: the data of the cluster calibration.
+  int calibration_clusters = 0, calibration_true_clusters = 0;
 };
 
 // Generates the images, detects and labels candidates, trains and calibrates the scorer.

@@ -32,6 +32,8 @@ void PrintReport(const TrainingReport& r) {
   std::printf("calibration set   log-loss   ROC AUC\n");
   std::printf("  hand-made        %.4f     %.4f\n", r.handmade_log_loss, r.handmade_auc);
   std::printf("  learned          %.4f     %.4f\n", r.model_log_loss, r.model_auc);
+  std::printf("cluster calibration: %d clusters on the calibration images, %d true\n",
+              r.calibration_clusters, r.calibration_true_clusters);
   std::printf("reliability (calibration set): probability bin, candidates, mean p, true fraction\n");
   for (size_t b = 0; b < r.bin_count.size(); ++b) {
     if (r.bin_count[b] == 0) continue;
@@ -72,8 +74,9 @@ int RunTrain(TrainFlags flags) {
     std::fprintf(stderr, "mammocad train: %s\n", s.ToString().c_str());
     return 1;
   }
-  std::printf("wrote %s (Platt a = %.4f, b = %.4f)\n", flags.out.c_str(), scorer->calibration().a,
-              scorer->calibration().b);
+  std::printf("wrote %s (candidate Platt a = %.4f, b = %.4f; cluster Platt a = %.4f, b = %.4f)\n",
+              flags.out.c_str(), scorer->calibration().a, scorer->calibration().b,
+              scorer->cluster_calibration().a, scorer->cluster_calibration().b);
   return 0;
 }
 

@@ -123,6 +123,7 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
       options.level == FindingLevel::kCluster
           ? detail::GroupIntoClusters(calcs, spacing, image.pixels.size(), params)
           : AsCalcificationFindings(calcs);
+  if (options.level == FindingLevel::kCluster) ApplyClusterCalibration(scorer, &findings);
   std::erase_if(findings, [&](const Finding& f) { return f.score < options.min_score; });
   std::stable_sort(findings.begin(), findings.end(),
                    [](const Finding& a, const Finding& b) { return a.score > b.score; });

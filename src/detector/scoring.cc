@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/ml.hpp>
 
@@ -230,6 +231,32 @@ DetectorParams ParamsForScorer(const CandidateScorer& scorer, DetectorParams bas
   return base;
 }
 
+double ClusterScoreLogit(double score) {
+  const double p = std::clamp(score, 1e-9, 1 - 1e-9);
+  return std::log(p / (1 - p));
+}
+
+double CandidateScorer::ClusterProbability(double member_based_score) const {
+  return cluster_calibration_.Apply(ClusterScoreLogit(member_based_score));
+}
+
+std::shared_ptr<const CandidateScorer> CandidateScorer::WithClusterCalibration(
+    const CandidateScorer& model, PlattCalibration cluster_calibration) {
+  auto copy = std::shared_ptr<CandidateScorer>(new CandidateScorer());
+  copy->forest_ = model.forest_;  // shared, never modified after training
+  copy->calibration_ = model.calibration_;
+  copy->provenance_ = model.provenance_;
+  copy->cluster_calibration_ = cluster_calibration;
+  return copy;
+}
+
+void ApplyClusterCalibration(const CandidateScorer* scorer, std::vector<Finding>* findings) {
+  if (!scorer) return;
+  for (Finding& f : *findings) {
+    if (f.kind == FindingKind::kCluster) f.score = scorer->ClusterProbability(f.score);
+  }
+}
+
 double PlattCalibration::Apply(double raw) const { return Sigmoid(a * raw + b); }
 
 PlattCalibration FitPlatt(const std::vector<double>& raw, const std::vector<int>& labels) {
@@ -333,6 +360,7 @@ Status CandidateScorer::Save(const std::string& path) const {
     for (const std::string& name : CandidateFeatureNames()) fs << name;
     fs << "]";
     fs << "platt_a" << calibration_.a << "platt_b" << calibration_.b;
+    fs << "cluster_platt_a" << cluster_calibration_.a << "cluster_platt_b" << cluster_calibration_.b;
     fs << "forest" << "{";
     forest_->write(fs);
     fs << "}";
@@ -343,6 +371,10 @@ Status CandidateScorer::Save(const std::string& path) const {
 Status CandidateScorer::Load(const std::string& path,
                              std::shared_ptr<const CandidateScorer>* scorer) {
   return Guarded("corrupt model " + path, [&]() -> Status {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      return Status(ErrorCode::kIoError, "model file " + path + " not found");
+    }
     cv::FileStorage fs;
     try {
       if (!fs.open(path, cv::FileStorage::READ)) {
@@ -381,6 +413,11 @@ Status CandidateScorer::Load(const std::string& path,
     }
     model->calibration_.a = static_cast<double>(fs["platt_a"]);
     model->calibration_.b = static_cast<double>(fs["platt_b"]);
+    if (fs["cluster_platt_a"].empty() || fs["cluster_platt_b"].empty()) {
+      return Status(ErrorCode::kBadParameter, path + " lacks its cluster calibration");
+    }
+    model->cluster_calibration_.a = static_cast<double>(fs["cluster_platt_a"]);
+    model->cluster_calibration_.b = static_cast<double>(fs["cluster_platt_b"]);
     model->forest_ = cv::ml::RTrees::create();
     model->forest_->read(fs["forest"]);
     if (!model->forest_->isTrained() ||

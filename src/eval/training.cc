@@ -66,6 +66,29 @@ void Reliability(const std::vector<double>& p, const std::vector<int>& labels,
   }
 }
 
+// Runs task(i) for i in [0, n) on `threads` workers; the first failing index's error.
+Status ForEachImage(int n, int threads, const std::function<Status(int)>& task,
+                    const ProgressCallback& progress) {
+  std::atomic<int> next{0}, done{0};
+  std::mutex lock;
+  std::vector<Status> statuses(n);
+  const auto worker = [&] {
+    for (int i = next++; i < n; i = next++) {
+      statuses[i] = task(i);
+      std::lock_guard<std::mutex> guard(lock);
+      if (progress) progress(++done, n);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::max(1, threads); ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  for (const Status& s : statuses) {
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void LabelledCandidates::Append(const LabelledCandidates& other) {
@@ -108,39 +131,26 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
   std::vector<LabelledCandidates> per_image(n);
   const SyntheticSource films_source = InsertionSource(
       options.normal_films, options.film_spacing_mm, options.seed ^ 0xF11E5ull, 1);
+  const auto make_image = [&](int i, SyntheticMammogram* m) -> Status {
+    if (i >= synthetic) return films_source(i - synthetic, m);
+    const double spacing = options.spacings_mm[i % options.spacings_mm.size()];
+    *m = MakeSyntheticMammogram(
+        RealisticSyntheticOptions(spacing, SyntheticSeed(options.seed, i), options.max_side_px));
+    return Status::Ok();
+  };
+  const auto is_calibration = [&](int i) {
+    return options.calibration_every > 0 && i % options.calibration_every ==
+                                                options.calibration_every - 1;
+  };
   const auto label_one = [&](int i) -> Status {
     SyntheticMammogram m;
-    if (i < synthetic) {
-      const double spacing = options.spacings_mm[i % options.spacings_mm.size()];
-      m = MakeSyntheticMammogram(
-          RealisticSyntheticOptions(spacing, SyntheticSeed(options.seed, i), options.max_side_px));
-    } else if (Status s = films_source(i - synthetic, &m); !s.ok()) {
-      return s;
-    }
+    if (Status s = make_image(i, &m); !s.ok()) return s;
     return LabelImage(detector, m, options.min_spot_hit_radius_mm, &per_image[i]);
   };
   // Images are labelled on `threads` workers taking the next index from a shared counter.
-  std::atomic<int> next{0}, done{0};
-  std::mutex lock;
-  std::vector<Status> statuses(n);
-  const auto worker = [&] {
-    for (int i = next++; i < n; i = next++) {
-      statuses[i] = label_one(i);
-      std::lock_guard<std::mutex> guard(lock);
-      if (progress) progress(++done, n);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < std::max(1, options.threads); ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-  for (const Status& s : statuses) {
-    if (!s.ok()) return s;
-  }
+  if (Status s = ForEachImage(n, options.threads, label_one, progress); !s.ok()) return s;
   for (int i = 0; i < n; ++i) {
-    const bool calibration = options.calibration_every > 0 && i % options.calibration_every ==
-                                                                  options.calibration_every - 1;
-    (calibration ? report->calibration : report->training).Append(per_image[i]);
+    (is_calibration(i) ? report->calibration : report->training).Append(per_image[i]);
   }
   report->images = n;
   ModelProvenance provenance;
@@ -160,6 +170,45 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
       !s.ok()) {
     return s;
   }
+  // Cluster calibration: the learned detector's clusters on the calibration images against the
+  // simulated clusters.
+  const Detector learned(params, *scorer);
+  std::vector<std::vector<std::pair<double, int>>> clusters_of(n);
+  const auto cluster_one = [&](int i) -> Status {
+    if (!is_calibration(i)) return Status::Ok();
+    SyntheticMammogram m;
+    if (Status s = make_image(i, &m); !s.ok()) return s;
+    std::vector<TruthLesion> truth;
+    for (const SyntheticCluster& c : m.clusters) {
+      truth.push_back({c.centre, static_cast<float>(c.radius_px)});
+    }
+    DetectOptions detect;
+    detect.spacing_override_mm = m.image.file_spacing_mm;
+    DetectionResult result;
+    if (Status s = learned.Detect(m.image, detect, &result); !s.ok()) return s;
+    for (const Finding& f : result.findings) {
+      clusters_of[i].push_back({ClusterScoreLogit(f.score), MatchLesion(f.box, truth) >= 0});
+    }
+    return Status::Ok();
+  };
+  if (Status s = ForEachImage(n, options.threads, cluster_one, nullptr); !s.ok()) return s;
+  std::vector<double> cluster_logits;
+  std::vector<int> cluster_labels;
+  for (const auto& image_clusters : clusters_of) {
+    for (const auto& [logit, label] : image_clusters) {
+      cluster_logits.push_back(logit);
+      cluster_labels.push_back(label);
+      report->calibration_true_clusters += label;
+    }
+  }
+  report->calibration_clusters = static_cast<int>(cluster_labels.size());
+  if (report->calibration_true_clusters == 0 ||
+      report->calibration_true_clusters == report->calibration_clusters) {
+    return Status(ErrorCode::kBadParameter, "the calibration images gave clusters of one class only");
+  }
+  *scorer = CandidateScorer::WithClusterCalibration(**scorer,
+                                                    FitPlatt(cluster_logits, cluster_labels));
+
   // How the model compares with the hand-made score on the held-out calibration set.
   std::vector<double> handmade;
   for (const std::vector<float>& f : report->calibration.features) {
