@@ -30,6 +30,7 @@ struct EvalFlags {
   std::string insert_into;
   int insert_clusters = 1;
   ScorerFlags scorer;
+  bool compare_handmade = false;
 };
 
 int ThreadCount(int requested) {
@@ -113,18 +114,22 @@ std::string FindingsCsv(const EvaluationReport& report) {
   return csv;
 }
 
-Status WriteOutputs(const EvaluationReport& report, const std::string& title,
+// `scorer_name` labels the curves; `comparison` (may be null): the hand-made score's run,
+// plotted as a further cluster curve.
+Status WriteOutputs(const EvaluationReport& report, const std::string& scorer_name,
+                    const EvaluationReport* comparison, const std::string& title,
                     const std::string& out_dir) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Status(ErrorCode::kIoError, "cannot create '" + out_dir + "': " + ec.message());
   const std::filesystem::path out(out_dir);
-  std::vector<FrocPlotSeries> series = {{"clusters", report.cluster_curve}};
+  std::vector<FrocPlotSeries> series = {{"clusters, " + scorer_name, report.cluster_curve}};
+  if (comparison) series.push_back({"clusters, hand-made", comparison->cluster_curve});
   if (Status s = WriteText(out / "froc-cluster.csv", FrocCsv(report.cluster_curve)); !s.ok()) {
     return s;
   }
   if (report.has_calcification_curve) {
-    series.push_back({"calcifications", report.calcification_curve});
+    series.push_back({"calcifications, " + scorer_name, report.calcification_curve});
     Status s = WriteText(out / "froc-calcification.csv", FrocCsv(report.calcification_curve));
     if (!s.ok()) return s;
   }
@@ -212,15 +217,25 @@ int RunEval(const EvalFlags& flags) {
     std::fprintf(stderr, "mammocad eval: %s\n", s.ToString().c_str());
     return 1;
   }
-  const Detector& detector = *made;
-  EvaluationReport report;
+  const auto run = [&](const Detector& detector, EvaluationReport* report, std::string* title) {
+    return synthetic  ? RunSynthetic(flags, detector, report, title)
+           : inserted ? RunInserted(flags, detector, report, title)
+                      : RunOnFolder(flags, detector, report, title);
+  };
+  const std::string scorer_name = made->scorer() ? "learned" : "hand-made";
+  EvaluationReport report, handmade;
   std::string title;
-  Status s = synthetic  ? RunSynthetic(flags, detector, &report, &title)
-             : inserted ? RunInserted(flags, detector, &report, &title)
-                        : RunOnFolder(flags, detector, &report, &title);
+  std::printf("%s score:\n", scorer_name.c_str());
+  Status s = run(*made, &report, &title);
+  if (s.ok()) PrintReport(report);
+  const bool compare = s.ok() && flags.compare_handmade && made->scorer();
+  if (compare) {
+    std::printf("hand-made score:\n");
+    s = run(Detector(), &handmade, &title);
+    if (s.ok()) PrintReport(handmade);
+  }
   if (s.ok()) {
-    PrintReport(report);
-    s = WriteOutputs(report, title, flags.out_dir);
+    s = WriteOutputs(report, scorer_name, compare ? &handmade : nullptr, title, flags.out_dir);
   }
   if (!s.ok()) {
     std::fprintf(stderr, "mammocad eval: %s\n", s.ToString().c_str());
@@ -257,6 +272,8 @@ Subcommand AddEvalCommand(CLI::App& app) {
   eval->add_option("--bits", flags->bits, "synthetic: 8 or 16")
       ->capture_default_str()->check(CLI::IsMember({8, 16}));
   AddScorerOptions(eval, &flags->scorer);
+  eval->add_flag("--compare-handmade", flags->compare_handmade,
+                 "also evaluate the hand-made score and plot its cluster curve");
   eval->add_flag("--realistic", flags->realistic,
                  "synthetic: the morphological model (0-3 clusters of 3-30 calcifications of "
                  "four morphologies per image; --size caps the side)");
