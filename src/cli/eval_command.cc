@@ -272,6 +272,8 @@ Subcommand AddEvalCommand(CLI::App& app) {
   eval->add_option("--bits", flags->bits, "synthetic: 8 or 16")
       ->capture_default_str()->check(CLI::IsMember({8, 16}));
   AddScorerOptions(eval, &flags->scorer);
+  eval->add_option("--param", flags->scorer.param_overrides,
+                   "tuning: set a detector parameter, NAME=VALUE (repeatable)");
   eval->add_flag("--compare-handmade", flags->compare_handmade,
                  "also evaluate the hand-made score and plot its cluster curve");
   eval->add_flag("--realistic", flags->realistic,

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "mammocad/param_overrides.h"
 #include "mammocad/scoring.h"
 
 namespace mammocad {
@@ -19,8 +20,12 @@ void AddScorerOptions(CLI::App* command, ScorerFlags* flags) {
 }
 
 Status MakeDetector(const ScorerFlags& flags, std::unique_ptr<Detector>* detector) {
+  DetectorParams overridden;
+  for (const std::string& assignment : flags.param_overrides) {
+    if (Status s = ApplyParamOverride(assignment, &overridden); !s.ok()) return s;
+  }
   if (flags.scorer != "learned") {
-    *detector = std::make_unique<Detector>();
+    *detector = std::make_unique<Detector>(overridden);
     return Status::Ok();
   }
   const std::string path = flags.model_path.empty() ? DefaultModelPath() : flags.model_path;
@@ -30,10 +35,11 @@ Status MakeDetector(const ScorerFlags& flags, std::unique_ptr<Detector>* detecto
     if (!flags.fallback_to_handmade) return s;
     std::fprintf(stderr, "mammocad: warning: %s; falling back to the hand-made score\n",
                  s.message().c_str());
-    *detector = std::make_unique<Detector>();
+    *detector = std::make_unique<Detector>(overridden);
     return Status::Ok();
   }
-  *detector = std::make_unique<Detector>(ParamsForScorer(*scorer, DetectorParams()), scorer);
+  // The candidate stage is the model's; the overrides apply to the rest.
+  *detector = std::make_unique<Detector>(ParamsForScorer(*scorer, overridden), scorer);
   return Status::Ok();
 }
 

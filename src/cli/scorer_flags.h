@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mammocad/detector.h"
 
@@ -17,6 +18,7 @@ struct ScorerFlags {
   std::string scorer = "learned";
   std::string model_path;           // empty: DefaultModelPath()
   bool fallback_to_handmade = false;
+  std::vector<std::string> param_overrides;  // "name=value" (eval only, for tuning)
 };
 
 // models/calc-v1.yml of the source tree this binary was built from.
