@@ -47,8 +47,8 @@ class SyntheticEvalTest(unittest.TestCase):
         rows = froc_rows(self.done.stdout)
         self.assertEqual(rows["cluster_images"], 10)
         self.assertGreaterEqual(rows["cluster_lesions"], 10)
-        # Measured (learned scorer, models/calc-v1.yml): clusters 1.00 at every rate;
-        # calcifications 0.78 at 0.5 and 1 FP/image (hand-made score: 0.77, 0.78).
+        # Measured (hand-made score, the default): clusters 1.00 at every rate; calcifications
+        # 0.77 at 0.5, 0.78 at 1 FP/image.
         self.assertGreaterEqual(rows["cluster"][1], 0.90)
         self.assertGreaterEqual(rows["calcification"][1], 0.65)
         self.assertIn("0 cluster findings outside the breast", self.done.stdout)
@@ -77,19 +77,20 @@ class SyntheticEvalTest(unittest.TestCase):
 
 
 class ScorerOptionsTest(unittest.TestCase):
-    """The learned scorer is the default; a missing model fails clearly unless fallback is asked."""
+    """With --scorer learned, a missing model fails clearly unless fallback is asked."""
 
     def test_missing_model_fails_with_its_name(self):
         for command in (["eval", "--synthetic", "1"], ["detect", "x.png"]):
-            done = subprocess.run([BIN, *command, "--model", "/nonexistent/calc.yml"],
+            done = subprocess.run([BIN, *command, "--scorer", "learned",
+                                   "--model", "/nonexistent/calc.yml"],
                                   capture_output=True, text=True, timeout=60)
             self.assertNotEqual(done.returncode, 0)
             self.assertIn("/nonexistent/calc.yml", done.stderr)
 
     def test_explicit_fallback_uses_the_handmade_score(self):
         out = tempfile.mkdtemp()
-        done = run("--synthetic", "2", "--size", "512", "--model", "/nonexistent/calc.yml",
-                   "--model-fallback", "--out", out)
+        done = run("--synthetic", "2", "--size", "512", "--scorer", "learned",
+                   "--model", "/nonexistent/calc.yml", "--model-fallback", "--out", out)
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertIn("falling back to the hand-made score", done.stderr)
         handmade = run("--synthetic", "2", "--size", "512", "--scorer", "handmade", "--out", out)
@@ -100,9 +101,19 @@ class ScorerOptionsTest(unittest.TestCase):
         model = os.path.join(folder, "broken.yml")
         with open(model, "w") as f:
             f.write("%YAML:1.0\n---\nkind: mammocad-candidate-scorer\nformat: 1\nfeatures: [x]\n")
-        done = run("--synthetic", "1", "--model", model, "--out", folder)
+        done = run("--synthetic", "1", "--scorer", "learned", "--model", model, "--out", folder)
         self.assertNotEqual(done.returncode, 0)
         self.assertIn("broken.yml", done.stderr)
+
+
+    def test_shipped_model_on_synthetic_images(self):
+        done = run("--synthetic", "10", "--seed", "1", "--spacing", "0.07", "--size", "1024",
+                   "--scorer", "learned", "--out", tempfile.mkdtemp())
+        self.assertEqual(done.returncode, 0, done.stderr)
+        rows = froc_rows(done.stdout)
+        # Measured with models/calc-v1.yml: clusters 1.00, calcifications 0.78 at 0.5 FP/image.
+        self.assertGreaterEqual(rows["cluster"][1], 0.90)
+        self.assertGreaterEqual(rows["calcification"][1], 0.70)
 
 
 class FolderEvalTest(unittest.TestCase):
