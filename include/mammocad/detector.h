@@ -16,6 +16,7 @@
 #ifndef MAMMOCAD_DETECTOR_H_
 #define MAMMOCAD_DETECTOR_H_
 
+#include <memory>
 #include <opencv2/core.hpp>
 #include <vector>
 
@@ -52,6 +53,10 @@ struct DetectionResult {
   SpacingSource spacing_source = SpacingSource::kDefault;
   std::vector<Finding> findings;            // at the requested level, highest score first
   StageTimings timings;
+  // Only with DetectOptions::keep_candidates: every candidate (input grid) and its learned-
+  // scoring features (CandidateFeatureNames(), same order). For training and evaluation.
+  std::vector<Calcification> candidates;
+  std::vector<std::vector<float>> candidate_features;
 };
 
 enum class FindingLevel { kCluster, kCalcification };
@@ -60,11 +65,16 @@ struct DetectOptions {
   FindingLevel level = FindingLevel::kCluster;
   double min_score = 0.0;             // findings scoring below are dropped
   double spacing_override_mm = 0.0;   // > 0: use this instead of the file's spacing
+  bool keep_candidates = false;       // fill DetectionResult::candidates and their features
 };
+
+class CandidateScorer;  // mammocad/scoring.h
 
 class Detector {
  public:
   explicit Detector(DetectorParams params = DetectorParams());
+  // With a learned candidate scorer (mammocad/scoring.h) instead of the hand-made score.
+  Detector(DetectorParams params, std::shared_ptr<const CandidateScorer> scorer);
 
   // Runs the whole pipeline. Errors: kBadParameter (bad options, bits_stored, or a spacing
   // outside [min_spacing_mm, max_spacing_mm]), kUnsupportedFormat (no pixels, or not 8/16-bit
@@ -72,9 +82,11 @@ class Detector {
   Status Detect(const Image& image, const DetectOptions& options, DetectionResult* result) const;
 
   const DetectorParams& params() const { return params_; }
+  const CandidateScorer* scorer() const { return scorer_.get(); }
 
  private:
   DetectorParams params_;
+  std::shared_ptr<const CandidateScorer> scorer_;
 };
 
 // The spacing the detector will use for `image` under `options`, and where it came from.

@@ -9,12 +9,37 @@
 #define MAMMOCAD_SYNTHETIC_H_
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <opencv2/core.hpp>
 #include <vector>
 
 #include "mammocad/image.h"
+#include "mammocad/status.h"
 
 namespace mammocad {
+
+enum class CalcMorphology { kPunctate, kAmorphous, kPleomorphic, kLinear };
+std::string_view CalcMorphologyName(CalcMorphology morphology);
+
+// The morphological calcification model (see the top of this file and docs/simulator.md).
+struct CalcificationModel {
+  std::vector<CalcMorphology> morphologies = {CalcMorphology::kPunctate, CalcMorphology::kAmorphous,
+                                              CalcMorphology::kPleomorphic, CalcMorphology::kLinear};
+  int min_calcs_per_cluster = 3;
+  int max_calcs_per_cluster = 30;
+  double min_cluster_radius_mm = 2.0;  // a cluster's spots lie in a disc of a radius drawn here
+  double max_cluster_radius_mm = 5.0;
+  double min_size_mm = 0.1;            // longest extent of one calcification
+  double max_size_mm = 1.0;
+  // Intensity ([0, 1] units) added per mm of calcium along the ray, times a factor drawn
+  // uniformly in [1 - contrast_spread, 1 + contrast_spread] per calcification.
+  double contrast_per_mm = 0.4;
+  double contrast_spread = 0.4;
+  double amorphous_contrast_factor = 0.5;  // amorphous calcifications are faint and hazy
+  double focal_blur_mm = 0.05;             // Gaussian sigma of the focal spot's blur
+  double detector_blur_px = 0.4;           // Gaussian sigma of the detector aperture, pixels
+};
 
 struct SyntheticOptions {
   int width = 1024;
@@ -39,13 +64,36 @@ struct SyntheticOptions {
   double noise_sigma = 0.01;
   double noise_reference_spacing_mm = 0.1;
   double anatomy_amplitude = 0.08;  // standard deviation of the 1/f^3 background structure
+  // Power spectrum of the anatomical structure ~ 1/f^exponent (mammograms: about 3).
+  double anatomy_power_exponent = 3.0;
   int ducts = 4;
+  // Set: the morphological calcification model, which then replaces the legacy cluster and
+  // spot fields above (min/max_calcs_per_cluster, cluster_radius_mm, spot diameter/contrast).
+  std::optional<CalcificationModel> calcifications;
+};
+
+// Options for training/evaluation images at `spacing_mm` (0.05-0.2 mm): the morphological
+// model, a power-law exponent drawn in [2.7, 3.3], 0-3 clusters and a breast filling a
+// 240 x 300 mm field, all drawn from `seed` (the same seed, the same options). `max_side_px`
+// caps the image size (the field is then smaller).
+SyntheticOptions RealisticSyntheticOptions(double spacing_mm, std::uint64_t seed,
+                                           int max_side_px = 2048);
+
+// One ellipsoid of calcium: the building block of a morphological calcification.
+struct CalcBlob {
+  cv::Point2f offset_mm;        // from the calcification's centre
+  double semi_major_mm = 0.0;   // ellipse semi-axes in the image plane
+  double semi_minor_mm = 0.0;
+  double angle_rad = 0.0;       // direction of the major axis
+  double thickness_mm = 0.0;    // calcium along the ray at the centre (sphere-like profile)
 };
 
 struct SyntheticSpot {
   cv::Point2f centre;        // pixels
-  double diameter_mm = 0.0;
-  double contrast = 0.0;
+  double diameter_mm = 0.0;  // legacy: diameter; morphological: longest extent
+  double contrast = 0.0;     // added intensity at the centre before blur ([0, 1] units)
+  CalcMorphology morphology = CalcMorphology::kPunctate;
+  std::vector<CalcBlob> blobs;  // morphological model only (empty: a legacy round spot)
 };
 
 struct SyntheticCluster {
@@ -62,6 +110,16 @@ struct SyntheticMammogram {
 };
 
 SyntheticMammogram MakeSyntheticMammogram(const SyntheticOptions& options);
+
+// Inserts options.clusters simulated clusters (morphological model if options.calcifications
+// is set, else legacy) into a real image, inside `region` (255 = allowed; every cluster disc
+// lies wholly inside it). Intended for normal mini-MIAS films at 0.2 mm: the spots are drawn
+// in the image's own intensity units and requantised to its bits. options.spacing_mm must be
+// the image's spacing; its size fields are ignored. Deterministic for options.seed. Fails
+// with kBadParameter if the image is not 8/16-bit, the region does not match it, or there is
+// no room for a cluster.
+Status InsertSimulatedClusters(const Image& real, const cv::Mat1b& region,
+                               const SyntheticOptions& options, SyntheticMammogram* out);
 
 // The same image quantised to 8 bits (for 8- vs 16-bit comparisons).
 Image To8Bit(const Image& image16);

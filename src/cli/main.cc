@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "api/reply_json.h"
+#include "cli/commands.h"
+#include "cli/scorer_flags.h"
 #include "mammocad/render.h"
 #include "server/http_server.h"
 #include "service/analysis.h"
@@ -57,8 +59,13 @@ Status ReadFile(const std::string& path, std::string* bytes) {
 }
 
 int RunDetect(const std::vector<std::string>& paths, const CommonFlags& flags,
-              const std::string& format, const std::string& debug_out) {
-  Detector detector;
+              const std::string& format, const std::string& debug_out, const ScorerFlags& scorer) {
+  std::unique_ptr<Detector> made;
+  if (Status s = MakeDetector(scorer, &made); !s.ok()) {
+    std::cerr << "mammocad: " << s.ToString() << "\n";
+    return 1;
+  }
+  const Detector& detector = *made;
   DetectOptions options;
   Status status = OptionsFromFlags(flags, detector.params(), &options);
   std::vector<UploadedFile> files;
@@ -94,7 +101,7 @@ int RunDetect(const std::vector<std::string>& paths, const CommonFlags& flags,
   return 0;
 }
 
-int RunServe(ServerConfig config) {
+int RunServe(ServerConfig config, const ScorerFlags& scorer) {
   // Block termination signals in every thread; one watcher thread waits for them and stops
   // the server, so shutdown never runs inside a signal handler.
   sigset_t signals;
@@ -104,7 +111,12 @@ int RunServe(ServerConfig config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  Detector detector;
+  std::unique_ptr<Detector> made;
+  if (Status s = MakeDetector(scorer, &made); !s.ok()) {
+    spdlog::critical("{}", s.ToString());
+    return 1;
+  }
+  const Detector& detector = *made;
   HttpServer server(config, detector);
   Status status = server.Bind();
   if (!status.ok()) {
@@ -161,6 +173,9 @@ int main(int argc, char** argv) {
   serve->add_option("--max-images", config.max_images_per_request, "most images in one request")
       ->capture_default_str()->check(CLI::Range(1, 1000));
 
+  ScorerFlags serve_scorer, detect_scorer;
+  AddScorerOptions(serve, &serve_scorer);
+
   CommonFlags flags;
   std::vector<std::string> paths;
   std::string format = "legacy", debug_out;
@@ -173,12 +188,18 @@ int main(int argc, char** argv) {
   detect->add_option("--format", format, "legacy (state/result, as the server) or v2")
       ->check(CLI::IsMember({"legacy", "v2"}))->capture_default_str();
   detect->add_option("--debug-out", debug_out, "write each image with its findings drawn here");
+  AddScorerOptions(detect, &detect_scorer);
+
+  const Subcommand eval = AddEvalCommand(app);
+  const Subcommand train = AddTrainCommand(app);
 
   CLI11_PARSE(app, argc, argv);
+  if (*eval.app) return eval.run();
+  if (*train.app) return train.run();
   if (*serve) {
     config.limits.max_bytes = max_image_mb << 20;
     config.max_request_bytes = max_request_mb << 20;
-    return RunServe(config);
+    return RunServe(config, serve_scorer);
   }
-  return RunDetect(paths, flags, format, debug_out);
+  return RunDetect(paths, flags, format, debug_out, detect_scorer);
 }

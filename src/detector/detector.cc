@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "detector/stages.h"
+#include "mammocad/scoring.h"
 
 namespace mammocad {
 namespace {
@@ -86,7 +87,8 @@ std::vector<Finding> AsCalcificationFindings(const std::vector<Calcification>& c
 
 // The stages in order; may throw cv::Exception (caught by Detect).
 void RunStages(const Image& image, double spacing, const DetectOptions& options,
-               const DetectorParams& params, DetectionResult* result) {
+               const DetectorParams& params, const CandidateScorer* scorer,
+               DetectionResult* result) {
   StageTimings& t = result->timings;
   auto stage = Clock::now();
   const detail::AnalysisImage analysis = detail::Normalise(image, spacing, params);
@@ -109,8 +111,11 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
   std::vector<Calcification> calcs;
   if (!roi.empty()) {
     calcs = detail::FindCandidates(response, mask(roi), analysis.spacing_mm, params);
+    ApplyCandidateScorer(scorer, analysis.pixels(roi), response, analysis.spacing_mm, params,
+                         &calcs, options.keep_candidates ? &result->candidate_features : nullptr);
     calcs = ToInputGrid(Shifted(std::move(calcs), roi.tl()), analysis, image.pixels.size());
   }
+  if (options.keep_candidates) result->candidates = calcs;
   t.candidates_ms = MillisecondsSince(stage);
 
   stage = Clock::now();
@@ -118,6 +123,7 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
       options.level == FindingLevel::kCluster
           ? detail::GroupIntoClusters(calcs, spacing, image.pixels.size(), params)
           : AsCalcificationFindings(calcs);
+  if (options.level == FindingLevel::kCluster) ApplyClusterCalibration(scorer, &findings);
   std::erase_if(findings, [&](const Finding& f) { return f.score < options.min_score; });
   std::stable_sort(findings.begin(), findings.end(),
                    [](const Finding& a, const Finding& b) { return a.score > b.score; });
@@ -128,6 +134,8 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
 }  // namespace
 
 Detector::Detector(DetectorParams params) : params_(params) {}
+Detector::Detector(DetectorParams params, std::shared_ptr<const CandidateScorer> scorer)
+    : params_(params), scorer_(std::move(scorer)) {}
 
 double ResolveSpacing(const Image& image, const DetectOptions& options, const DetectorParams& p,
                       SpacingSource* source) {
@@ -158,7 +166,7 @@ Status Detector::Detect(const Image& image, const DetectOptions& options,
   result->spacing_mm = spacing;
   const auto start = Clock::now();
   try {
-    RunStages(image, spacing, options, params_, result);
+    RunStages(image, spacing, options, params_, scorer_.get(), result);
   } catch (const cv::Exception& e) {
     *result = DetectionResult();
     return Status(ErrorCode::kInternal, std::string("image processing failed: ") + e.what());

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "mammocad/synthetic.h"
+#include "synth/calcification_model.h"
 
 namespace mammocad {
 namespace {
@@ -35,8 +36,9 @@ BreastShape ShapeFor(const SyntheticOptions& o, std::mt19937_64& rng) {
   return {o.height / 2.0, 0.85 * o.width * jitter(rng), 0.47 * o.height * jitter(rng)};
 }
 
-// Gaussian noise filtered to a power spectrum ~ 1/f^3 (amplitude ~ f^-1.5), unit variance.
-cv::Mat1f PowerLawField(cv::Size size, cv::RNG& rng) {
+// Gaussian noise filtered to a power spectrum ~ 1/f^exponent (amplitude ~ f^-exponent/2),
+// unit variance.
+cv::Mat1f PowerLawField(cv::Size size, double exponent, cv::RNG& rng) {
   const cv::Size small(std::max(8, size.width / kAnatomyDecimation),
                        std::max(8, size.height / kAnatomyDecimation));
   cv::Mat1f white(small);
@@ -48,7 +50,7 @@ cv::Mat1f PowerLawField(cv::Size size, cv::RNG& rng) {
     for (int x = 0; x < small.width; ++x) {
       const double fx = std::min(x, small.width - x) / static_cast<double>(small.width);
       const double f = std::hypot(fx, fy);
-      const double gain = f > 0 ? std::pow(f, -1.5) : 0.0;
+      const double gain = f > 0 ? std::pow(f, -exponent / 2) : 0.0;
       spectrum.at<cv::Vec2f>(y, x) *= static_cast<float>(gain);
     }
   }
@@ -87,7 +89,8 @@ cv::Mat1f Ducts(const SyntheticOptions& o, const BreastShape& shape, std::mt1993
 
 cv::Mat1f Anatomy(const SyntheticOptions& o, const BreastShape& shape, cv::Mat1b* breast,
                   std::mt19937_64& rng, cv::RNG& cv_rng) {
-  const cv::Mat1f structure = PowerLawField({o.width, o.height}, cv_rng);
+  const cv::Mat1f structure =
+      PowerLawField({o.width, o.height}, o.anatomy_power_exponent, cv_rng);
   const cv::Mat1f ducts = Ducts(o, shape, rng);
   cv::Mat1f image(o.height, o.width);
   *breast = cv::Mat1b::zeros(o.height, o.width);
@@ -131,7 +134,7 @@ SyntheticCluster MakeCluster(cv::Point2f centre, const SyntheticOptions& o, std:
     const bool clear =
         std::none_of(cluster.spots.begin(), cluster.spots.end(),
                      [&](const SyntheticSpot& s) { return cv::norm(s.centre - p) < min_gap_px; });
-    if (clear) cluster.spots.push_back({p, diameter(rng), contrast(rng)});
+    if (clear) cluster.spots.push_back({p, diameter(rng), contrast(rng), CalcMorphology::kPunctate, {}});
   }
   for (const SyntheticSpot& s : cluster.spots) {
     const double r = s.diameter_mm / o.spacing_mm / 2.0;
@@ -173,18 +176,23 @@ std::vector<SyntheticCluster> PlaceClusters(const SyntheticOptions& o, const Bre
   std::vector<SyntheticCluster> clusters;
   std::uniform_real_distribution<double> ux(0.0, shape.semi_x),
       uy(shape.centre_y - shape.semi_y, shape.centre_y + shape.semi_y);
-  const double min_distance = 6.0 * o.cluster_radius_mm / o.spacing_mm;  // clearly separate
+  const double radius_mm =
+      o.calcifications ? o.calcifications->max_cluster_radius_mm : o.cluster_radius_mm;
+  const double min_distance = 6.0 * radius_mm / o.spacing_mm;  // clearly separate
   constexpr int kMaxTries = 10000;
   for (int tries = 0; static_cast<int>(clusters.size()) < o.clusters && tries < kMaxTries;
        ++tries) {
     const cv::Point2f c(static_cast<float>(ux(rng)), static_cast<float>(uy(rng)));
     if (shape.Radius(c.x, c.y) > kClusterPlacementRadius) continue;
     // Keep clear of the chest-wall edge (the image border).
-    if (c.x < 2.0 * o.cluster_radius_mm / o.spacing_mm) continue;
+    if (c.x < 2.0 * radius_mm / o.spacing_mm) continue;
     const bool clear = std::none_of(
         clusters.begin(), clusters.end(),
         [&](const SyntheticCluster& k) { return cv::norm(k.centre - c) < min_distance; });
-    if (clear) clusters.push_back(MakeCluster(c, o, rng));
+    if (!clear) continue;
+    clusters.push_back(o.calcifications
+                           ? synth::MakeModelCluster(c, *o.calcifications, o.spacing_mm, rng)
+                           : MakeCluster(c, o, rng));
   }
   return clusters;
 }
@@ -203,7 +211,119 @@ void AddNoise(const SyntheticOptions& o, cv::RNG& cv_rng, cv::Mat1f* image) {
   }
 }
 
+// The calcifications of all clusters, blurred by the imaging system, in intensity units.
+cv::Mat1f CalcificationLayer(const std::vector<SyntheticCluster>& clusters,
+                             const SyntheticOptions& o, cv::Size size) {
+  cv::Mat1f spots = cv::Mat1f::zeros(size);
+  for (const SyntheticCluster& c : clusters) {
+    for (const SyntheticSpot& s : c.spots) {
+      if (o.calcifications) {
+        synth::DrawCalcification(s, o.spacing_mm, &spots);
+      } else {
+        DrawSpot(s, o.spacing_mm, &spots);
+      }
+    }
+  }
+  const double blur = o.calcifications ? synth::ModelBlurSigmaPx(*o.calcifications, o.spacing_mm)
+                                       : kSystemBlurMm / o.spacing_mm;
+  cv::GaussianBlur(spots, spots, cv::Size(), blur, blur);
+  return spots;
+}
+
+// Cluster centres in `region` with the whole disc inside it and clusters clearly apart.
+std::vector<SyntheticCluster> PlaceClustersInRegion(const cv::Mat1b& region,
+                                                    const SyntheticOptions& o,
+                                                    std::mt19937_64& rng) {
+  const double radius_px =
+      (o.calcifications ? o.calcifications->max_cluster_radius_mm : o.cluster_radius_mm) /
+      o.spacing_mm;
+  cv::Mat1f distance;
+  cv::distanceTransform(region, distance, cv::DIST_L2, 3);
+  std::vector<cv::Point> room;
+  for (int y = 0; y < distance.rows; ++y) {
+    for (int x = 0; x < distance.cols; ++x) {
+      if (distance(y, x) > radius_px + 1) room.emplace_back(x, y);
+    }
+  }
+  std::vector<SyntheticCluster> clusters;
+  if (room.empty()) return clusters;
+  std::uniform_int_distribution<size_t> pick(0, room.size() - 1);
+  constexpr int kMaxTries = 1000;
+  for (int tries = 0; static_cast<int>(clusters.size()) < o.clusters && tries < kMaxTries;
+       ++tries) {
+    const cv::Point2f c(room[pick(rng)]);
+    const bool clear = std::none_of(
+        clusters.begin(), clusters.end(),
+        [&](const SyntheticCluster& k) { return cv::norm(k.centre - c) < 6.0 * radius_px; });
+    if (!clear) continue;
+    clusters.push_back(o.calcifications
+                           ? synth::MakeModelCluster(c, *o.calcifications, o.spacing_mm, rng)
+                           : MakeCluster(c, o, rng));
+  }
+  return clusters;
+}
+
 }  // namespace
+
+std::string_view CalcMorphologyName(CalcMorphology morphology) {
+  switch (morphology) {
+    case CalcMorphology::kPunctate: return "punctate";
+    case CalcMorphology::kAmorphous: return "amorphous";
+    case CalcMorphology::kPleomorphic: return "pleomorphic";
+    case CalcMorphology::kLinear: return "linear";
+  }
+  return "unknown";
+}
+
+SyntheticOptions RealisticSyntheticOptions(double spacing_mm, std::uint64_t seed,
+                                           int max_side_px) {
+  std::mt19937_64 rng(seed ^ 0x5EED0F5EEDull);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  SyntheticOptions o;
+  o.seed = seed;
+  o.spacing_mm = spacing_mm;
+  // A 240 x 190 mm field (a compressed breast against the chest wall), capped in pixels.
+  o.height = std::min(max_side_px, static_cast<int>(std::lround(240.0 / spacing_mm)));
+  o.width = std::min(max_side_px, static_cast<int>(std::lround(190.0 / spacing_mm)));
+  o.bits = 16;
+  o.clusters = std::uniform_int_distribution<int>(0, 3)(rng);
+  o.anatomy_power_exponent = 2.7 + 0.6 * unit(rng);
+  o.anatomy_amplitude = 0.05 + 0.05 * unit(rng);
+  o.ducts = std::uniform_int_distribution<int>(2, 8)(rng);
+  o.noise_sigma = 0.008 + 0.006 * unit(rng);
+  o.calcifications = CalcificationModel();
+  return o;
+}
+
+Status InsertSimulatedClusters(const Image& real, const cv::Mat1b& region,
+                               const SyntheticOptions& o, SyntheticMammogram* out) {
+  *out = SyntheticMammogram();
+  const int type = real.pixels.type();
+  if (type != CV_8UC1 && type != CV_16UC1) {
+    return Status(ErrorCode::kBadParameter, "insertion needs 8- or 16-bit single-channel pixels");
+  }
+  if (region.size() != real.pixels.size()) {
+    return Status(ErrorCode::kBadParameter, "insertion region and image differ in size");
+  }
+  if (!(o.spacing_mm > 0)) return Status(ErrorCode::kBadParameter, "spacing must be positive");
+  std::mt19937_64 rng(o.seed);
+  out->clusters = PlaceClustersInRegion(region, o, rng);
+  if (static_cast<int>(out->clusters.size()) < o.clusters) {
+    return Status(ErrorCode::kBadParameter, "no room for the clusters in the region");
+  }
+  const double max_value = std::ldexp(1.0, real.bits_stored) - 1.0;
+  cv::Mat1f image;
+  real.pixels.convertTo(image, CV_32F, 1.0 / max_value);
+  image += CalcificationLayer(out->clusters, o, image.size());
+  cv::min(image, 1.0, image);  // bits_stored may be fewer than the container's
+  out->image = real;
+  out->image.pixels = cv::Mat();  // a new buffer: the caller's image shares the old one
+  image.convertTo(out->image.pixels, type, max_value);  // rounds, saturates
+  out->image.display = cv::Mat();
+  out->image.file_spacing_mm = o.spacing_mm;
+  out->breast = region.clone();
+  return Status::Ok();
+}
 
 SyntheticMammogram MakeSyntheticMammogram(const SyntheticOptions& o) {
   std::mt19937_64 rng(o.seed);
@@ -213,13 +333,7 @@ SyntheticMammogram MakeSyntheticMammogram(const SyntheticOptions& o) {
   cv::Mat1f image = Anatomy(o, shape, &out.breast, rng, cv_rng);
 
   out.clusters = PlaceClusters(o, shape, rng);
-  cv::Mat1f spots = cv::Mat1f::zeros(image.size());
-  for (const SyntheticCluster& c : out.clusters) {
-    for (const SyntheticSpot& s : c.spots) DrawSpot(s, o.spacing_mm, &spots);
-  }
-  const double blur = kSystemBlurMm / o.spacing_mm;
-  cv::GaussianBlur(spots, spots, cv::Size(), blur, blur);
-  image += spots;
+  image += CalcificationLayer(out.clusters, o, image.size());
   AddNoise(o, cv_rng, &image);
 
   const int bits = o.bits == 8 ? 8 : 16;

@@ -1,0 +1,136 @@
+// Evaluation of the detector against ground truth: the library behind `mammocad eval`.
+//
+// Ground truth is a set of lesions (circles in the pixel grid, row counted from the TOP), each
+// belonging to one image; images without lesions are normal and still count in the
+// false-positive rate. Two readers: the MIAS annotation table and a simple CSV
+// (docs/detection-quality.md describes both).
+//
+// Hit rule (the same as MiasHit): a finding hits a lesion when the centre of the finding's box
+// lies inside the lesion's circle, or the box holds the lesion's centre. A finding hitting
+// several lesions is credited to the nearest one; lesions hit by several findings count once.
+//
+// Thread-safety: functions are re-entrant; EvaluateImages/EvaluateSynthetic use `threads`
+// worker threads and call `progress` from them one at a time (under a lock).
+#ifndef MAMMOCAD_EVALUATION_H_
+#define MAMMOCAD_EVALUATION_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mammocad/detector.h"
+#include "mammocad/froc.h"
+#include "mammocad/status.h"
+#include "mammocad/synthetic.h"
+
+namespace mammocad {
+
+struct TruthLesion {
+  cv::Point2f centre;  // pixels, row from the top
+  float radius = 0.0f; // pixels
+};
+
+// Lesions per image name. The key is the image file's stem ("mdb209" for mdb209.pgm).
+using GroundTruth = std::map<std::string, std::vector<TruthLesion>>;
+
+// MIAS rows: every image listed gets an entry (normal ones an empty list); calcification
+// circles (CALC with a location) become lesions, other abnormalities are ignored.
+GroundTruth TruthFromMias(const std::vector<MiasAnnotation>& rows);
+
+// CSV: optional header "image,x,y,radius", then one row per lesion; `image` is a file name or
+// stem, x/y/radius in pixels with y counted from the TOP. Blank lines and lines starting with
+// '#' are skipped. Errors: kIoError (unreadable), kBadParameter (malformed row, with its line
+// number).
+Status ReadCsvTruth(const std::string& path, GroundTruth* truth);
+Status ParseCsvTruth(const std::string& text, GroundTruth* truth);
+
+// The hit rule above for one finding box and one lesion.
+bool HitsLesion(const cv::Rect& box, const TruthLesion& lesion);
+
+// Index into `lesions` of the lesion `box` hits (the nearest if several), or -1.
+int MatchLesion(const cv::Rect& box, const std::vector<TruthLesion>& lesions);
+
+// One evaluated image: its findings, their lesion indices global over the whole evaluation.
+struct ImageEvaluation {
+  std::string name;
+  int lesions = 0;
+  std::vector<ScoredFinding> findings;
+  int findings_outside_breast = 0;
+  double detect_ms = 0;
+};
+
+struct EvaluationReport {
+  std::vector<ImageEvaluation> images;   // in input order
+  FrocCurve cluster_curve;
+  // Synthetic runs only: every inserted spot is a lesion, findings at the calcification level.
+  FrocCurve calcification_curve;
+  bool has_calcification_curve = false;
+  int findings_outside_breast = 0;       // cluster findings whose box centre is not breast
+  double total_detect_ms = 0;
+};
+
+using ProgressCallback = std::function<void(int done, int total)>;
+
+struct FolderEvaluationOptions {
+  std::vector<std::string> image_paths;  // evaluated in this order
+  GroundTruth truth;                      // looked up by each path's stem
+  double pixel_spacing_mm = 0.0;          // > 0: overrides the files' spacing
+  int threads = 1;
+};
+
+// Image files (by extension: pgm pnm png jpg jpeg tif tiff bmp dcm) directly in `dir`, sorted.
+Status ListImages(const std::string& dir, std::vector<std::string>* paths);
+
+// Decodes and detects every image, matches cluster findings to the truth, builds the curve.
+// Errors: the first image that cannot be read, decoded or analysed (named in the message).
+Status EvaluateImages(const Detector& detector, const FolderEvaluationOptions& options,
+                      const ProgressCallback& progress, EvaluationReport* report);
+
+struct SyntheticEvaluationOptions {
+  int images = 10;
+  std::uint64_t seed = 1;            // image i uses SyntheticSeed(seed, i)
+  SyntheticOptions base;             // size, spacing, contrast, ... (its seed is ignored)
+  // Instead of `base`: RealisticSyntheticOptions(base.spacing_mm, seed of the image,
+  // max(base.width, base.height)), the morphological model with 0-3 clusters per image.
+  bool realistic = false;
+  int threads = 1;
+  // Calcification-level hit circles: the spot's radius, but at least this (mm), so that a
+  // sub-pixel spot whose response peaks a pixel away is still found.
+  double min_spot_hit_radius_mm = 0.25;
+};
+
+std::uint64_t SyntheticSeed(std::uint64_t seed, int index);
+
+// Generates the images in memory and evaluates clusters (the inserted clusters' discs) and
+// calcifications (each inserted spot). Errors: a detector failure.
+Status EvaluateSynthetic(const Detector& detector, const SyntheticEvaluationOptions& options,
+                         const ProgressCallback& progress, EvaluationReport* report);
+
+// Generates image `index` of a set (with its ground truth in `clusters` and `breast`).
+using SyntheticSource = std::function<Status(int index, SyntheticMammogram* out)>;
+
+// The same evaluation over images from `source` (e.g. clusters inserted into real films).
+Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSource& source,
+                         const SyntheticEvaluationOptions& options,
+                         const ProgressCallback& progress, EvaluationReport* report);
+
+// Reads `path` and decodes it like an upload.
+Status LoadImageFile(const std::string& path, Image* image);
+
+// The region where simulated clusters may be inserted into a real image: the detector's breast
+// mask (with its margin from the skin line), on the image's grid.
+cv::Mat1b InsertionRegion(const Image& image, double spacing_mm);
+
+// Image i: the file paths[i] (a normal film) with `clusters` simulated clusters of the
+// morphological model inserted in its InsertionRegion, seeded by SyntheticSeed(seed, i).
+SyntheticSource InsertionSource(std::vector<std::string> paths, double spacing_mm,
+                                std::uint64_t seed, int clusters);
+
+// The image ids of the MIAS rows marked NORM (normal films), in table order.
+std::vector<std::string> NormalMiasImages(const std::vector<MiasAnnotation>& rows);
+
+}  // namespace mammocad
+
+#endif  // MAMMOCAD_EVALUATION_H_

@@ -1,0 +1,68 @@
+// Training the learned candidate scorer on simulated data (`mammocad train`,
+// docs/learned-scoring.md). Everything is derived from one seed, so a model can be rebuilt.
+#ifndef MAMMOCAD_TRAINING_H_
+#define MAMMOCAD_TRAINING_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mammocad/evaluation.h"
+#include "mammocad/scoring.h"
+
+namespace mammocad {
+
+struct TrainingOptions {
+  std::uint64_t seed = 1;
+  int images = 200;                 // realistic synthetic images (RealisticSyntheticOptions)
+  std::vector<double> spacings_mm = {0.05, 0.07, 0.1, 0.14, 0.2};  // image i uses i % size
+  int max_side_px = 1536;
+  // Every calibration_every-th image goes to the calibration set (Platt scaling), not training.
+  int calibration_every = 4;
+  // Optional: simulated clusters inserted into these real normal films (0.2 mm) as well.
+  std::vector<std::string> normal_films;
+  double film_spacing_mm = 0.2;
+  int threads = 1;
+  std::string version = "calc-v1";
+  // The candidate stage the scorer will sit behind (stored in the model).
+  double candidate_threshold_sigma = 4.5;
+  double max_lineness = 0.4;
+  // Candidate-level hit circle: the spot's radius, at least this (as in EvaluateSynthetic).
+  double min_spot_hit_radius_mm = 0.25;
+};
+
+// Labelled candidates of a set of images.
+struct LabelledCandidates {
+  std::vector<std::vector<float>> features;
+  std::vector<int> labels;  // 1: the candidate lies on a simulated calcification
+  void Append(const LabelledCandidates& other);
+};
+
+struct TrainingReport {
+  int images = 0;
+  LabelledCandidates training, calibration;
+  // On the calibration set: mean log-loss of the hand-made score and of the calibrated model,
+  // and the area under the ROC curve of each (candidate level).
+  double handmade_log_loss = 0, model_log_loss = 0;
+  double handmade_auc = 0, model_auc = 0;
+  // Reliability of the calibrated probabilities on the calibration set: 10 equal-width bins.
+  std::vector<int> bin_count;
+  std::vector<double> bin_mean_probability, bin_true_fraction;
+  // Cluster findings of the calibration images (with the learned scorer) and how many hit a
+  // simulated cluster: the data of the cluster calibration.
+  int calibration_clusters = 0, calibration_true_clusters = 0;
+};
+
+// Generates the images, detects and labels candidates, trains and calibrates the scorer.
+// Errors: a detector or image failure, or too few candidates of a class.
+Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallback& progress,
+                            std::shared_ptr<const CandidateScorer>* scorer,
+                            TrainingReport* report);
+
+// Area under the ROC curve of scores against 0/1 labels (ties count half).
+double RocAuc(const std::vector<double>& scores, const std::vector<int>& labels);
+
+}  // namespace mammocad
+
+#endif  // MAMMOCAD_TRAINING_H_

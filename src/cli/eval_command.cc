@@ -1,0 +1,292 @@
+// `mammocad eval`: the detector's FROC on a folder of images with ground truth, or on
+// synthetic images generated in-process (docs/detection-quality.md).
+#include <cstdio>
+#include <memory>
+#include <set>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "cli/scorer_flags.h"
+#include "mammocad/evaluation.h"
+#include "mammocad/mias.h"
+
+namespace mammocad {
+namespace {
+
+struct EvalFlags {
+  std::string images_dir, truth_path, format = "auto", out_dir = "eval-out";
+  double pixel_spacing = 0.0;
+  int threads = 0;
+  int synthetic = 0;
+  std::uint64_t seed = 1;
+  double spacing = 0.1;
+  int size = 1024;
+  int bits = 16;
+  bool realistic = false;
+  std::string insert_into;
+  int insert_clusters = 1;
+  ScorerFlags scorer;
+  bool compare_handmade = false;
+};
+
+int ThreadCount(int requested) {
+  if (requested > 0) return requested;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+Status WriteText(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !out.write(text.data(), static_cast<std::streamsize>(text.size()))) {
+    return Status(ErrorCode::kIoError, "cannot write '" + path.string() + "'");
+  }
+  return Status::Ok();
+}
+
+Status LoadTruth(const EvalFlags& flags, GroundTruth* truth, bool* is_mias) {
+  std::string format = flags.format;
+  if (format == "auto") {
+    format = std::filesystem::path(flags.truth_path).extension() == ".csv" ? "csv" : "mias";
+  }
+  *is_mias = format == "mias";
+  if (format == "csv") return ReadCsvTruth(flags.truth_path, truth);
+  std::vector<MiasAnnotation> rows;
+  if (Status s = ReadMiasAnnotations(flags.truth_path, &rows); !s.ok()) return s;
+  *truth = TruthFromMias(rows);
+  return Status::Ok();
+}
+
+// Truth rows for images that are not in the folder are not counted: say so, they may be typos.
+void WarnAboutMissingImages(const GroundTruth& truth, const std::vector<std::string>& paths) {
+  std::set<std::string> present;
+  for (const std::string& p : paths) present.insert(std::filesystem::path(p).stem().string());
+  int missing_lesions = 0, missing_images = 0;
+  for (const auto& [name, lesions] : truth) {
+    if (present.count(name)) continue;
+    ++missing_images;
+    missing_lesions += static_cast<int>(lesions.size());
+  }
+  if (missing_images > 0) {
+    std::fprintf(stderr,
+                 "mammocad eval: warning: %d images of the truth file (%d lesions) are not in "
+                 "the folder and are not counted\n",
+                 missing_images, missing_lesions);
+  }
+}
+
+void PrintCurveRow(const char* level, const FrocCurve& curve) {
+  std::printf("%-15s %7d %7d", level, curve.lesions, curve.images);
+  for (double rate : ReportedFpRates()) {
+    std::printf("  %6.3f", PointAtFpRate(curve, rate).sensitivity);
+  }
+  const OperatingPoint all = curve.points.back();
+  std::printf("   %.3f at %.2f\n", all.sensitivity, all.fp_per_image);
+}
+
+void PrintReport(const EvaluationReport& report) {
+  const int images = static_cast<int>(report.images.size());
+  int normal = 0;
+  for (const ImageEvaluation& e : report.images) normal += e.lesions == 0;
+  std::printf("%d images (%d without lesions), %.1f ms/image detection, %d cluster findings "
+              "outside the breast\n",
+              images, normal, images > 0 ? report.total_detect_ms / images : 0.0,
+              report.findings_outside_breast);
+  std::printf("%-15s %7s %7s", "FROC", "lesions", "images");
+  for (double rate : ReportedFpRates()) std::printf("  @%-5.2g", rate);
+  std::printf("   all findings (sens at FP/image)\n");
+  PrintCurveRow("cluster", report.cluster_curve);
+  if (report.has_calcification_curve) PrintCurveRow("calcification", report.calcification_curve);
+  std::printf("(sensitivity at <= N false-positive findings per image)\n");
+}
+
+std::string FindingsCsv(const EvaluationReport& report) {
+  std::string csv = "image,score,lesion\n";
+  for (const ImageEvaluation& e : report.images) {
+    for (const ScoredFinding& f : e.findings) {
+      char row[64];
+      std::snprintf(row, sizeof row, ",%.6f,%d\n", f.score, f.lesion);
+      csv += e.name + row;
+    }
+  }
+  return csv;
+}
+
+// `scorer_name` labels the curves; `comparison` (may be null): the hand-made score's run,
+// plotted as a further cluster curve.
+Status WriteOutputs(const EvaluationReport& report, const std::string& scorer_name,
+                    const EvaluationReport* comparison, const std::string& title,
+                    const std::string& out_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) return Status(ErrorCode::kIoError, "cannot create '" + out_dir + "': " + ec.message());
+  const std::filesystem::path out(out_dir);
+  std::vector<FrocPlotSeries> series = {{"clusters, " + scorer_name, report.cluster_curve}};
+  if (comparison) series.push_back({"clusters, hand-made", comparison->cluster_curve});
+  if (Status s = WriteText(out / "froc-cluster.csv", FrocCsv(report.cluster_curve)); !s.ok()) {
+    return s;
+  }
+  if (report.has_calcification_curve) {
+    series.push_back({"calcifications, " + scorer_name, report.calcification_curve});
+    Status s = WriteText(out / "froc-calcification.csv", FrocCsv(report.calcification_curve));
+    if (!s.ok()) return s;
+  }
+  if (Status s = WriteText(out / "findings.csv", FindingsCsv(report)); !s.ok()) return s;
+  if (Status s = WriteText(out / "froc.svg", FrocSvg(series, title)); !s.ok()) return s;
+  std::printf("wrote %s/{froc-cluster.csv,%sfindings.csv,froc.svg}\n", out_dir.c_str(),
+              report.has_calcification_curve ? "froc-calcification.csv," : "");
+  return Status::Ok();
+}
+
+Status RunOnFolder(const EvalFlags& flags, const Detector& detector, EvaluationReport* report,
+                   std::string* title) {
+  FolderEvaluationOptions options;
+  bool is_mias = false;
+  if (Status s = LoadTruth(flags, &options.truth, &is_mias); !s.ok()) return s;
+  if (Status s = ListImages(flags.images_dir, &options.image_paths); !s.ok()) return s;
+  if (options.image_paths.empty()) {
+    return Status(ErrorCode::kBadParameter, "no image files in '" + flags.images_dir + "'");
+  }
+  WarnAboutMissingImages(options.truth, options.image_paths);
+  // mini-MIAS files carry no spacing; their 200 um is part of the data set's definition.
+  options.pixel_spacing_mm =
+      flags.pixel_spacing > 0 ? flags.pixel_spacing : (is_mias ? kMiasSpacingMm : 0.0);
+  options.threads = ThreadCount(flags.threads);
+  ProgressBar bar("eval");
+  *title = "FROC: " + std::filesystem::path(flags.images_dir).lexically_normal().filename().string();
+  return EvaluateImages(detector, options,
+                        [&bar](int done, int total) { bar.Update(done, total); }, report);
+}
+
+Status RunSynthetic(const EvalFlags& flags, const Detector& detector, EvaluationReport* report,
+                    std::string* title) {
+  SyntheticEvaluationOptions options;
+  options.images = flags.synthetic;
+  options.seed = flags.seed;
+  options.base.width = options.base.height = flags.size;
+  options.base.spacing_mm = flags.spacing;
+  options.base.bits = flags.bits;
+  options.realistic = flags.realistic;
+  options.threads = ThreadCount(flags.threads);
+  ProgressBar bar("eval");
+  char text[160];
+  std::snprintf(text, sizeof text, "FROC: %d synthetic %dx%d images at %.3g mm (seed %llu)",
+                flags.synthetic, flags.size, flags.size, flags.spacing,
+                static_cast<unsigned long long>(flags.seed));
+  *title = text;
+  return EvaluateSynthetic(detector, options,
+                           [&bar](int done, int total) { bar.Update(done, total); }, report);
+}
+
+// Simulated clusters inserted into the NORM films of a MIAS folder.
+Status RunInserted(const EvalFlags& flags, const Detector& detector, EvaluationReport* report,
+                   std::string* title) {
+  std::vector<MiasAnnotation> rows;
+  if (Status s = ReadMiasAnnotations(flags.truth_path, &rows); !s.ok()) return s;
+  std::vector<std::string> paths;
+  for (const std::string& id : NormalMiasImages(rows)) {
+    paths.push_back((std::filesystem::path(flags.insert_into) / (id + ".pgm")).string());
+  }
+  if (paths.empty()) return Status(ErrorCode::kBadParameter, "no NORM rows in the truth file");
+  SyntheticEvaluationOptions options;
+  options.seed = flags.seed;
+  options.threads = ThreadCount(flags.threads);
+  const double spacing = flags.pixel_spacing > 0 ? flags.pixel_spacing : kMiasSpacingMm;
+  ProgressBar bar("eval");
+  *title = "FROC: simulated clusters in " + std::to_string(paths.size()) + " normal films";
+  const int n = static_cast<int>(paths.size());
+  return EvaluateGenerated(detector, n,
+                           InsertionSource(std::move(paths), spacing, flags.seed,
+                                           flags.insert_clusters),
+                           options, [&bar](int done, int total) { bar.Update(done, total); },
+                           report);
+}
+
+int RunEval(const EvalFlags& flags) {
+  const bool synthetic = flags.synthetic > 0, inserted = !flags.insert_into.empty();
+  if (!synthetic && (!flags.images_dir.empty() == inserted || flags.truth_path.empty())) {
+    std::fprintf(stderr,
+                 "mammocad eval: give --images DIR and --truth FILE, --insert-into DIR and "
+                 "--truth FILE (MIAS), or --synthetic N\n");
+    return 2;
+  }
+  std::unique_ptr<Detector> made;
+  if (Status s = MakeDetector(flags.scorer, &made); !s.ok()) {
+    std::fprintf(stderr, "mammocad eval: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  const auto run = [&](const Detector& detector, EvaluationReport* report, std::string* title) {
+    return synthetic  ? RunSynthetic(flags, detector, report, title)
+           : inserted ? RunInserted(flags, detector, report, title)
+                      : RunOnFolder(flags, detector, report, title);
+  };
+  const std::string scorer_name = made->scorer() ? "learned" : "hand-made";
+  EvaluationReport report, handmade;
+  std::string title;
+  std::printf("%s score:\n", scorer_name.c_str());
+  Status s = run(*made, &report, &title);
+  if (s.ok()) PrintReport(report);
+  const bool compare = s.ok() && flags.compare_handmade && made->scorer();
+  if (compare) {
+    std::printf("hand-made score:\n");
+    s = run(Detector(), &handmade, &title);
+    if (s.ok()) PrintReport(handmade);
+  }
+  if (s.ok()) {
+    s = WriteOutputs(report, scorer_name, compare ? &handmade : nullptr, title, flags.out_dir);
+  }
+  if (!s.ok()) {
+    std::fprintf(stderr, "mammocad eval: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Subcommand AddEvalCommand(CLI::App& app) {
+  auto flags = std::make_shared<EvalFlags>();
+  CLI::App* eval = app.add_subcommand(
+      "eval", "FROC of the detector: a folder of images against ground truth, or synthetic images");
+  eval->add_option("--images", flags->images_dir, "folder of images (pgm png jpg tif bmp dcm)");
+  eval->add_option("--truth", flags->truth_path,
+                   "ground truth: MIAS annotations.txt, or CSV image,x,y,radius (y from the top)");
+  eval->add_option("--format", flags->format, "truth format (auto: .csv is csv, else mias)")
+      ->check(CLI::IsMember({"auto", "mias", "csv"}))->capture_default_str();
+  eval->add_option("--pixel-spacing", flags->pixel_spacing,
+                   "mm per pixel for every image (default: the files'; 0.2 for MIAS)");
+  eval->add_option("--out", flags->out_dir, "write the curves (CSV), findings and plot (SVG) here")
+      ->capture_default_str();
+  eval->add_option("--threads", flags->threads, "images analysed at once (0: one per core)")
+      ->capture_default_str()->check(CLI::Range(0, 256));
+  eval->add_option("--synthetic", flags->synthetic,
+                   "evaluate on N synthetic images instead (cluster and calcification FROC)")
+      ->check(CLI::Range(1, 100000));
+  eval->add_option("--seed", flags->seed, "synthetic: seed of the set")->capture_default_str();
+  eval->add_option("--spacing", flags->spacing, "synthetic: pixel spacing, mm")
+      ->capture_default_str()->check(CLI::Range(0.02, 1.0));
+  eval->add_option("--size", flags->size, "synthetic: image side, pixels")
+      ->capture_default_str()->check(CLI::Range(128, 8192));
+  eval->add_option("--bits", flags->bits, "synthetic: 8 or 16")
+      ->capture_default_str()->check(CLI::IsMember({8, 16}));
+  AddScorerOptions(eval, &flags->scorer);
+  eval->add_option("--param", flags->scorer.param_overrides,
+                   "tuning: set a detector parameter, NAME=VALUE (repeatable)");
+  eval->add_flag("--compare-handmade", flags->compare_handmade,
+                 "also evaluate the hand-made score and plot its cluster curve");
+  eval->add_flag("--realistic", flags->realistic,
+                 "synthetic: the morphological model (0-3 clusters of 3-30 calcifications of "
+                 "four morphologies per image; --size caps the side)");
+  eval->add_option("--insert-into", flags->insert_into,
+                   "insert simulated clusters into the NORM films of this MIAS folder "
+                   "(--truth: its annotations.txt) and evaluate them")
+      ->excludes(eval->get_option("--synthetic"));
+  eval->add_option("--insert-clusters", flags->insert_clusters, "clusters per inserted film")
+      ->capture_default_str()->check(CLI::Range(1, 5));
+  eval->get_option("--images")->excludes(eval->get_option("--synthetic"));
+  return {eval, [flags] { return RunEval(*flags); }};
+}
+
+}  // namespace mammocad

@@ -1,0 +1,388 @@
+// Running the detector over a set of images against ground truth (include/mammocad/evaluation.h).
+#include "mammocad/evaluation.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include <opencv2/imgproc.hpp>
+
+#include "detector/stages.h"
+#include "mammocad/decode.h"
+
+namespace mammocad {
+namespace {
+
+cv::Point2f BoxCentre(const cv::Rect& box) {
+  return {box.x + box.width / 2.0f, box.y + box.height / 2.0f};
+}
+
+std::string Stem(const std::string& path) {
+  return std::filesystem::path(path).stem().string();
+}
+
+// Runs task(i) for i in [0, n) on `threads` threads; reports progress after each task and
+// returns the error of the lowest failing index (so the message does not depend on timing).
+Status ParallelFor(int n, int threads, const std::function<Status(int)>& task,
+                   const ProgressCallback& progress) {
+  std::atomic<int> next{0};
+  std::mutex lock;
+  int done = 0;
+  std::vector<Status> statuses(n);
+  const auto worker = [&] {
+    for (int i = next++; i < n; i = next++) {
+      statuses[i] = task(i);
+      std::lock_guard<std::mutex> guard(lock);
+      ++done;
+      if (progress) progress(done, n);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::clamp(threads, 1, std::max(1, n)); ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  for (const Status& s : statuses) {
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// Where the breast is at all (the detector's mask without its safety margin), on the input grid.
+cv::Mat1b WholeBreast(const Image& image, double spacing_mm) {
+  DetectorParams p;
+  p.mask_margin_mm = 0;
+  const detail::AnalysisImage analysis = detail::Normalise(image, spacing_mm, p);
+  cv::Mat1b mask = detail::ComputeBreastMask(analysis.pixels, analysis.spacing_mm, p);
+  cv::Mat1b input_grid;
+  cv::resize(mask, input_grid, image.pixels.size(), 0, 0, cv::INTER_NEAREST);
+  return input_grid;
+}
+
+int CountOutside(const std::vector<Finding>& findings, const cv::Mat1b& breast) {
+  int outside = 0;
+  for (const Finding& f : findings) {
+    const cv::Point2f c = BoxCentre(f.box);
+    const cv::Point p(std::clamp(static_cast<int>(c.x), 0, breast.cols - 1),
+                      std::clamp(static_cast<int>(c.y), 0, breast.rows - 1));
+    outside += breast(p) == 0;
+  }
+  return outside;
+}
+
+// Scores the findings against this image's lesions, whose global indices start at `first`.
+std::vector<ScoredFinding> Match(const std::vector<Finding>& findings,
+                                 const std::vector<TruthLesion>& lesions, int first) {
+  std::vector<ScoredFinding> scored;
+  for (const Finding& f : findings) {
+    const int local = MatchLesion(f.box, lesions);
+    scored.push_back({f.score, local >= 0 ? first + local : -1});
+  }
+  return scored;
+}
+
+// Global lesion numbering: image i's lesions start at the returned offsets[i].
+std::vector<int> LesionOffsets(const std::vector<int>& lesions_per_image, int* total) {
+  std::vector<int> offsets;
+  *total = 0;
+  for (int n : lesions_per_image) {
+    offsets.push_back(*total);
+    *total += n;
+  }
+  return offsets;
+}
+
+std::vector<ScoredFinding> AllFindings(const std::vector<ImageEvaluation>& images) {
+  std::vector<ScoredFinding> all;
+  for (const ImageEvaluation& e : images) all.insert(all.end(), e.findings.begin(), e.findings.end());
+  return all;
+}
+
+void Summarise(EvaluationReport* report) {
+  int lesions = 0;
+  report->findings_outside_breast = 0;
+  report->total_detect_ms = 0;
+  for (const ImageEvaluation& e : report->images) {
+    lesions += e.lesions;
+    report->findings_outside_breast += e.findings_outside_breast;
+    report->total_detect_ms += e.detect_ms;
+  }
+  report->cluster_curve = ComputeFroc(AllFindings(report->images), lesions,
+                                      static_cast<int>(report->images.size()));
+}
+
+Status ReadBytes(const std::string& path, std::string* bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::kIoError, "cannot open '" + path + "'");
+  std::ostringstream content;
+  content << in.rdbuf();
+  *bytes = content.str();
+  return Status::Ok();
+}
+
+bool ParseCsvNumber(const std::string& text, double* value) {
+  std::istringstream in(text);
+  in >> *value;
+  return in && (in >> std::ws).eof();
+}
+
+std::vector<std::string> SplitCsv(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream in(line);
+  std::string field;
+  while (std::getline(in, field, ',')) {
+    const size_t b = field.find_first_not_of(" \t\r");
+    const size_t e = field.find_last_not_of(" \t\r");
+    fields.push_back(b == std::string::npos ? "" : field.substr(b, e - b + 1));
+  }
+  return fields;
+}
+
+}  // namespace
+
+GroundTruth TruthFromMias(const std::vector<MiasAnnotation>& rows) {
+  GroundTruth truth;
+  for (const MiasAnnotation& row : rows) {
+    std::vector<TruthLesion>& lesions = truth[row.id];
+    if (row.IsCalcificationCluster()) lesions.push_back({row.centre, row.radius});
+  }
+  return truth;
+}
+
+Status ParseCsvTruth(const std::string& text, GroundTruth* truth) {
+  truth->clear();
+  std::istringstream in(text);
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const std::vector<std::string> fields = SplitCsv(line);
+    if (number == 1 && !fields.empty() && fields[0] == "image") continue;  // header
+    double x, y, radius;
+    if (fields.size() != 4 || fields[0].empty() || !ParseCsvNumber(fields[1], &x) ||
+        !ParseCsvNumber(fields[2], &y) || !ParseCsvNumber(fields[3], &radius) || radius < 0) {
+      return Status(ErrorCode::kBadParameter,
+                    "truth CSV line " + std::to_string(number) +
+                        ": expected image,x,y,radius (numbers, radius >= 0), got '" +
+                        line.substr(0, 80) + "'");
+    }
+    (*truth)[Stem(fields[0])].push_back(
+        {cv::Point2f(static_cast<float>(x), static_cast<float>(y)), static_cast<float>(radius)});
+  }
+  return Status::Ok();
+}
+
+Status ReadCsvTruth(const std::string& path, GroundTruth* truth) {
+  std::string text;
+  if (Status s = ReadBytes(path, &text); !s.ok()) return s;
+  return ParseCsvTruth(text, truth);
+}
+
+bool HitsLesion(const cv::Rect& box, const TruthLesion& lesion) {
+  const bool centre_in_circle = cv::norm(BoxCentre(box) - lesion.centre) <= lesion.radius;
+  return centre_in_circle || cv::Rect2f(box).contains(lesion.centre);
+}
+
+int MatchLesion(const cv::Rect& box, const std::vector<TruthLesion>& lesions) {
+  int best = -1;
+  double best_distance = 0;
+  for (size_t i = 0; i < lesions.size(); ++i) {
+    if (!HitsLesion(box, lesions[i])) continue;
+    const double distance = cv::norm(BoxCentre(box) - lesions[i].centre);
+    if (best < 0 || distance < best_distance) {
+      best = static_cast<int>(i);
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+Status ListImages(const std::string& dir, std::vector<std::string>* paths) {
+  static const std::vector<std::string> kExtensions = {".pgm", ".pnm", ".png", ".jpg", ".jpeg",
+                                                       ".tif", ".tiff", ".bmp", ".dcm"};
+  paths->clear();
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file()) continue;
+    std::string ext = entry.path().extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    if (std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end()) {
+      paths->push_back(entry.path().string());
+    }
+  }
+  if (ec) return Status(ErrorCode::kIoError, "cannot list '" + dir + "': " + ec.message());
+  std::sort(paths->begin(), paths->end());
+  return Status::Ok();
+}
+
+Status EvaluateImages(const Detector& detector, const FolderEvaluationOptions& options,
+                      const ProgressCallback& progress, EvaluationReport* report) {
+  *report = EvaluationReport();
+  const int n = static_cast<int>(options.image_paths.size());
+  std::vector<const std::vector<TruthLesion>*> lesions_of(n);
+  std::vector<int> counts(n);
+  static const std::vector<TruthLesion> kNormal;
+  for (int i = 0; i < n; ++i) {
+    const auto it = options.truth.find(Stem(options.image_paths[i]));
+    lesions_of[i] = it == options.truth.end() ? &kNormal : &it->second;
+    counts[i] = static_cast<int>(lesions_of[i]->size());
+  }
+  int total = 0;
+  const std::vector<int> offsets = LesionOffsets(counts, &total);
+  report->images.resize(n);
+  DetectOptions detect;
+  detect.spacing_override_mm = options.pixel_spacing_mm;
+  const auto evaluate_one = [&](int i) -> Status {
+    const std::string& path = options.image_paths[i];
+    Image image;
+    DetectionResult result;
+    Status s = LoadImageFile(path, &image);
+    if (s.ok()) s = detector.Detect(image, detect, &result);
+    if (!s.ok()) return Status(s.code(), path + ": " + s.message());
+    ImageEvaluation& e = report->images[i];
+    e.name = Stem(path);
+    e.lesions = counts[i];
+    e.findings = Match(result.findings, *lesions_of[i], offsets[i]);
+    e.findings_outside_breast = CountOutside(result.findings, WholeBreast(image, result.spacing_mm));
+    e.detect_ms = result.timings.total_ms;
+    return Status::Ok();
+  };
+  if (Status s = ParallelFor(n, options.threads, evaluate_one, progress); !s.ok()) return s;
+  Summarise(report);
+  return Status::Ok();
+}
+
+std::uint64_t SyntheticSeed(std::uint64_t seed, int index) {
+  // SplitMix64 of (seed, index): distinct, well-mixed seeds for every image of every set.
+  std::uint64_t z = seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(index) + 1;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+Status EvaluateSynthetic(const Detector& detector, const SyntheticEvaluationOptions& options,
+                         const ProgressCallback& progress, EvaluationReport* report) {
+  const SyntheticSource source = [&options](int i, SyntheticMammogram* out) {
+    const std::uint64_t seed = SyntheticSeed(options.seed, i);
+    SyntheticOptions o = options.base;
+    o.seed = seed;
+    if (options.realistic) {
+      o = RealisticSyntheticOptions(options.base.spacing_mm, seed,
+                                    std::max(options.base.width, options.base.height));
+    }
+    *out = MakeSyntheticMammogram(o);
+    return Status::Ok();
+  };
+  return EvaluateGenerated(detector, options.images, source, options, progress, report);
+}
+
+Status LoadImageFile(const std::string& path, Image* image) {
+  std::string bytes;
+  Status s = ReadBytes(path, &bytes);
+  if (s.ok()) s = DecodeImage(bytes, DecodeLimits(), image);
+  if (!s.ok()) return Status(s.code(), path + ": " + s.message());
+  return Status::Ok();
+}
+
+cv::Mat1b InsertionRegion(const Image& image, double spacing_mm) {
+  const DetectorParams p;
+  const detail::AnalysisImage analysis = detail::Normalise(image, spacing_mm, p);
+  const cv::Mat1b mask = detail::ComputeBreastMask(analysis.pixels, analysis.spacing_mm, p);
+  cv::Mat1b input_grid;
+  cv::resize(mask, input_grid, image.pixels.size(), 0, 0, cv::INTER_NEAREST);
+  return input_grid;
+}
+
+SyntheticSource InsertionSource(std::vector<std::string> paths, double spacing_mm,
+                                std::uint64_t seed, int clusters) {
+  return [paths = std::move(paths), spacing_mm, seed, clusters](int i, SyntheticMammogram* out) {
+    if (i < 0 || i >= static_cast<int>(paths.size())) {
+      return Status(ErrorCode::kBadParameter, "no image " + std::to_string(i) + " to insert into");
+    }
+    Image film;
+    if (Status s = LoadImageFile(paths[i], &film); !s.ok()) return s;
+    SyntheticOptions o;
+    o.spacing_mm = spacing_mm;
+    o.clusters = clusters;
+    o.seed = SyntheticSeed(seed, i);
+    o.calcifications = CalcificationModel();
+    const Status s = InsertSimulatedClusters(film, InsertionRegion(film, spacing_mm), o, out);
+    if (!s.ok()) return Status(s.code(), paths[i] + ": " + s.message());
+    return Status::Ok();
+  };
+}
+
+std::vector<std::string> NormalMiasImages(const std::vector<MiasAnnotation>& rows) {
+  std::vector<std::string> ids;
+  for (const MiasAnnotation& row : rows) {
+    if (row.abnormality == "NORM") ids.push_back(row.id);
+  }
+  return ids;
+}
+
+Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSource& source,
+                         const SyntheticEvaluationOptions& options,
+                         const ProgressCallback& progress, EvaluationReport* report) {
+  *report = EvaluationReport();
+  const int n = std::max(0, images);
+  report->images.resize(n);
+  // Per image: spot-level findings with image-local lesion indices, renumbered after.
+  std::vector<std::vector<ScoredFinding>> spot_findings(n);
+  std::vector<int> spot_counts(n);
+  const auto evaluate_one = [&](int i) -> Status {
+    SyntheticMammogram m;
+    if (Status s = source(i, &m); !s.ok()) return s;
+    const double spacing = m.image.file_spacing_mm;
+    std::vector<TruthLesion> clusters, spots;
+    const float min_spot_radius = static_cast<float>(options.min_spot_hit_radius_mm / spacing);
+    for (const SyntheticCluster& c : m.clusters) {
+      clusters.push_back({c.centre, static_cast<float>(c.radius_px)});
+      for (const SyntheticSpot& s : c.spots) {
+        const float r = static_cast<float>(s.diameter_mm / 2 / spacing);
+        spots.push_back({s.centre, std::max(r, min_spot_radius)});
+      }
+    }
+    DetectOptions detect;
+    detect.spacing_override_mm = spacing;
+    DetectionResult cluster_result, spot_result;
+    Status s = detector.Detect(m.image, detect, &cluster_result);
+    detect.level = FindingLevel::kCalcification;
+    if (s.ok()) s = detector.Detect(m.image, detect, &spot_result);
+    if (!s.ok()) return Status(s.code(), "synthetic image " + std::to_string(i) + ": " + s.message());
+    ImageEvaluation& e = report->images[i];
+    e.name = "synthetic-" + std::to_string(i);
+    e.lesions = static_cast<int>(clusters.size());
+    e.findings = Match(cluster_result.findings, clusters, 0);
+    e.findings_outside_breast = CountOutside(cluster_result.findings, m.breast);
+    e.detect_ms = cluster_result.timings.total_ms;
+    spot_findings[i] = Match(spot_result.findings, spots, 0);
+    spot_counts[i] = static_cast<int>(spots.size());
+    return Status::Ok();
+  };
+  if (Status s = ParallelFor(n, options.threads, evaluate_one, progress); !s.ok()) return s;
+  // Local lesion indices become global ones, image by image.
+  std::vector<int> cluster_counts;
+  for (const ImageEvaluation& e : report->images) cluster_counts.push_back(e.lesions);
+  int total_clusters = 0, total_spots = 0;
+  const std::vector<int> cluster_offsets = LesionOffsets(cluster_counts, &total_clusters);
+  const std::vector<int> spot_offsets = LesionOffsets(spot_counts, &total_spots);
+  std::vector<ScoredFinding> all_spots;
+  for (int i = 0; i < n; ++i) {
+    for (ScoredFinding& f : report->images[i].findings) {
+      if (f.lesion >= 0) f.lesion += cluster_offsets[i];
+    }
+    for (ScoredFinding f : spot_findings[i]) {
+      if (f.lesion >= 0) f.lesion += spot_offsets[i];
+      all_spots.push_back(f);
+    }
+  }
+  Summarise(report);
+  report->calcification_curve = ComputeFroc(all_spots, total_spots, n);
+  report->has_calcification_curve = true;
+  return Status::Ok();
+}
+
+}  // namespace mammocad

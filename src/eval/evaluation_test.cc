@@ -1,0 +1,125 @@
+#include "mammocad/evaluation.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace mammocad {
+namespace {
+
+TEST(GroundTruth, CsvWithHeaderCommentsAndStems) {
+  GroundTruth truth;
+  ASSERT_TRUE(ParseCsvTruth("image,x,y,radius\n# a comment\n\na.png, 10, 20, 5\n"
+                            "a,30,40,6\nb.dcm,1.5,2.5,0\n",
+                            &truth)
+                  .ok());
+  ASSERT_EQ(truth.size(), 2u);
+  ASSERT_EQ(truth["a"].size(), 2u);
+  EXPECT_FLOAT_EQ(truth["a"][0].centre.x, 10);
+  EXPECT_FLOAT_EQ(truth["a"][0].centre.y, 20);  // y from the top: taken as is
+  EXPECT_FLOAT_EQ(truth["a"][1].radius, 6);
+  EXPECT_FLOAT_EQ(truth["b"][0].centre.y, 2.5f);
+}
+
+TEST(GroundTruth, CsvErrorsNameTheLine) {
+  GroundTruth truth;
+  const Status s = ParseCsvTruth("image,x,y,radius\na,1,2,3\na,1,two,3\n", &truth);
+  EXPECT_EQ(s.code(), ErrorCode::kBadParameter);
+  EXPECT_NE(s.message().find("line 3"), std::string::npos) << s.message();
+  EXPECT_EQ(ParseCsvTruth("a,1,2\n", &truth).code(), ErrorCode::kBadParameter);
+  EXPECT_EQ(ParseCsvTruth("a,1,2,-1\n", &truth).code(), ErrorCode::kBadParameter);
+  EXPECT_EQ(ReadCsvTruth("/nonexistent/truth.csv", &truth).code(), ErrorCode::kIoError);
+}
+
+TEST(GroundTruth, FromMiasKeepsNormalImagesAndCalcificationCircles) {
+  std::vector<MiasAnnotation> rows(3);
+  ASSERT_TRUE(ParseMiasAnnotation("mdb001 G CIRC B 535 425 197", &rows[0]).ok());
+  ASSERT_TRUE(ParseMiasAnnotation("mdb003 D NORM", &rows[1]).ok());
+  ASSERT_TRUE(ParseMiasAnnotation("mdb209 G CALC M 647 503 87", &rows[2]).ok());
+  rows.push_back(rows[2]);
+  rows.back().centre.x = 100;  // a second circle on the same image
+  const GroundTruth truth = TruthFromMias(rows);
+  EXPECT_EQ(truth.size(), 3u);
+  EXPECT_TRUE(truth.at("mdb001").empty());  // a mass is not a calcification lesion
+  EXPECT_TRUE(truth.at("mdb003").empty());
+  ASSERT_EQ(truth.at("mdb209").size(), 2u);
+  EXPECT_FLOAT_EQ(truth.at("mdb209")[0].centre.y, 1024 - 503);
+}
+
+TEST(GroundTruth, HitRuleMatchesMiasHit) {
+  MiasAnnotation a;
+  ASSERT_TRUE(ParseMiasAnnotation("x G CALC B 100 924 10", &a).ok());
+  const TruthLesion lesion{a.centre, a.radius};
+  for (const cv::Rect box : {cv::Rect(95, 95, 8, 8), cv::Rect(60, 60, 60, 20),
+                             cv::Rect(90, 60, 200, 200), cv::Rect(300, 300, 10, 10)}) {
+    Finding f;
+    f.box = box;
+    EXPECT_EQ(HitsLesion(box, lesion), MiasHit(f, a)) << box;
+  }
+}
+
+TEST(GroundTruth, MatchPicksTheNearestLesion) {
+  const std::vector<TruthLesion> lesions = {{{100, 100}, 50}, {{130, 100}, 50}, {{500, 500}, 5}};
+  EXPECT_EQ(MatchLesion(cv::Rect(118, 98, 4, 4), lesions), 1);
+  EXPECT_EQ(MatchLesion(cv::Rect(98, 98, 4, 4), lesions), 0);
+  EXPECT_EQ(MatchLesion(cv::Rect(300, 300, 4, 4), lesions), -1);
+}
+
+TEST(Evaluation, ListImagesByExtensionSorted) {
+  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "eval_list";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  for (const char* name : {"b.PNG", "a.pgm", "notes.txt", "c.dcm"}) std::ofstream(dir / name) << "x";
+  std::vector<std::string> paths;
+  ASSERT_TRUE(ListImages(dir.string(), &paths).ok());
+  ASSERT_EQ(paths.size(), 3u);
+  EXPECT_EQ(std::filesystem::path(paths[0]).filename(), "a.pgm");
+  EXPECT_EQ(std::filesystem::path(paths[2]).filename(), "c.dcm");
+  EXPECT_EQ(ListImages((dir / "missing").string(), &paths).code(), ErrorCode::kIoError);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Evaluation, SyntheticSetFindsMostInsertedClusters) {
+  SyntheticEvaluationOptions o;
+  o.images = 4;
+  o.seed = 7;
+  o.base.width = o.base.height = 512;
+  o.threads = 2;
+  int calls = 0, last_done = 0;
+  EvaluationReport report;
+  ASSERT_TRUE(EvaluateSynthetic(Detector(), o,
+                                [&](int done, int total) {
+                                  ++calls;
+                                  last_done = done;
+                                  EXPECT_EQ(total, 4);
+                                },
+                                &report)
+                  .ok());
+  EXPECT_EQ(calls, 4);
+  EXPECT_EQ(last_done, 4);
+  ASSERT_EQ(report.images.size(), 4u);
+  EXPECT_EQ(report.cluster_curve.images, 4);
+  EXPECT_GE(report.cluster_curve.lesions, 4);
+  EXPECT_TRUE(report.has_calcification_curve);
+  EXPECT_GT(report.calcification_curve.lesions, 4 * report.cluster_curve.lesions - 1);
+  // Lesion indices are global and in range.
+  for (const ImageEvaluation& e : report.images) {
+    for (const ScoredFinding& f : e.findings) EXPECT_LT(f.lesion, report.cluster_curve.lesions);
+  }
+  EXPECT_GE(report.cluster_curve.points.back().sensitivity, 0.5);
+  EXPECT_GT(report.calcification_curve.points.back().sensitivity, 0.3);
+  EXPECT_EQ(report.findings_outside_breast, 0);
+  // Same seed, same result, whatever the thread count.
+  o.threads = 1;
+  EvaluationReport again;
+  ASSERT_TRUE(EvaluateSynthetic(Detector(), o, nullptr, &again).ok());
+  ASSERT_EQ(again.cluster_curve.points.size(), report.cluster_curve.points.size());
+  for (size_t i = 0; i < again.cluster_curve.points.size(); ++i) {
+    EXPECT_DOUBLE_EQ(again.cluster_curve.points[i].sensitivity,
+                     report.cluster_curve.points[i].sensitivity);
+  }
+}
+
+}  // namespace
+}  // namespace mammocad
