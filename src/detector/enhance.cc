@@ -10,6 +10,7 @@
 #include <numeric>
 #include <opencv2/imgproc.hpp>
 
+#include "detector/parallel.h"
 #include "detector/stages.h"
 
 namespace mammocad::detail {
@@ -202,6 +203,27 @@ cv::Mat1f EnhanceSpots(const cv::Mat1f& image, double spacing_mm, const Detector
     }
   }
   return best;
+}
+
+// A strip's enhanced rows depend only on the rows within the support around it, and grids
+// aligned like the whole image's give the same values; so the strips' results, each cut to
+// its own rows, put together the whole image's enhancement.
+cv::Mat1f EnhanceSpotsInStrips(const cv::Mat1f& image, double spacing_mm,
+                               const DetectorParams& p, int strips, int threads) {
+  strips = std::clamp(strips, 1, std::max(1, image.rows));
+  if (strips == 1) return EnhanceSpots(image, spacing_mm, p);
+  const int support = EnhancementSupportPx(spacing_mm, p);
+  const int grid = EnhancementGridPx(spacing_mm, p);
+  cv::Mat1f out(image.size());
+  ParallelFor(strips, threads, [&](int i) {
+    const int first = image.rows * i / strips, end = image.rows * (i + 1) / strips;
+    const int source_first = std::max(0, (first - support) / grid * grid);
+    const int source_end = std::min(image.rows, end + support);
+    const cv::Mat1f enhanced =
+        EnhanceSpots(image.rowRange(source_first, source_end), spacing_mm, p);
+    enhanced.rowRange(first - source_first, end - source_first).copyTo(out.rowRange(first, end));
+  });
+  return out;
 }
 
 }  // namespace mammocad::detail

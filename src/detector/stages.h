@@ -61,6 +61,11 @@ int EnhancementGridPx(double spacing_mm, const DetectorParams& params);
 // Pixelwise maximum of EnhanceAtScale over all scales.
 cv::Mat1f EnhanceSpots(const cv::Mat1f& image, double spacing_mm, const DetectorParams& params);
 
+// EnhanceSpots computed on `strips` horizontal strips (each with the support around it) by up
+// to `threads` threads (see parallel.h): the same values up to float rounding.
+cv::Mat1f EnhanceSpotsInStrips(const cv::Mat1f& image, double spacing_mm,
+                               const DetectorParams& params, int strips, int threads);
+
 // --- candidates.cc -----------------------------------------------------------------------
 // Logistic of the noise-normalised contrast: monotone, in (0, 1), image-independent.
 double CandidateScore(double contrast_sigma, const DetectorParams& params);
