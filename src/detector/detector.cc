@@ -93,7 +93,8 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
                const DetectorParams& params, DetectionResult* result) {
   StageTimings& t = result->timings;
   auto stage = Clock::now();
-  const detail::AnalysisImage analysis = detail::Normalise(image, spacing, params);
+  const detail::AnalysisImage analysis =
+      detail::Normalise(image, spacing, params, detail::AvailableThreads(options.max_threads));
   t.normalise_ms = MillisecondsSince(stage);
 
   stage = Clock::now();

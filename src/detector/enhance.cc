@@ -78,19 +78,42 @@ int WideBlurFactor(double sigma, const DetectorParams& p) {
   return sigma < p.wide_blur_min_sigma_px || k < 2 ? 1 : k;
 }
 
+// Mean of each k x k block of `image` (whole blocks only). The same as resize(INTER_AREA) at
+// an integer ratio up to float rounding, at a third of its cost: rows are summed element-wise
+// (vectorised) before the short horizontal sums.
+cv::Mat1f BlockMean(const cv::Mat1f& image, int k) {
+  cv::Mat1f means(image.rows / k, image.cols / k);
+  std::vector<float> column_sums(image.cols);
+  const float scale = 1.0f / static_cast<float>(k * k);
+  for (int by = 0; by < means.rows; ++by) {
+    float* sums = column_sums.data();
+    std::copy_n(image[by * k], image.cols, sums);
+    for (int y = by * k + 1; y < (by + 1) * k; ++y) {
+      const float* row = image[y];
+      for (int x = 0; x < image.cols; ++x) sums[x] += row[x];
+    }
+    float* out = means[by];
+    for (int bx = 0; bx < means.cols; ++bx) {
+      float sum = 0.0f;
+      for (int x = bx * k; x < (bx + 1) * k; ++x) sum += sums[x];
+      out[bx] = sum * scale;
+    }
+  }
+  return means;
+}
+
 void WideBlur(const cv::Mat1f& image, double sigma, const DetectorParams& p, cv::Mat1f* out) {
   const int k = WideBlurFactor(sigma, p);
   if (k == 1) return Blur(image, sigma, out);
   // Padded to whole k x k blocks so that the blocks sit at multiples of k from the origin
-  // (crops aligned to the grid give the same result) and OpenCV takes its integer-ratio path.
+  // (crops aligned to the grid give the same result) and the block means are whole.
   const cv::Size padded((image.cols + k - 1) / k * k, (image.rows + k - 1) / k * k);
   cv::Mat1f source = image;
   if (padded != image.size()) {
     cv::copyMakeBorder(image, source, 0, padded.height - image.rows, 0, padded.width - image.cols,
                        cv::BORDER_REFLECT);
   }
-  cv::Mat1f reduced;
-  cv::resize(source, reduced, cv::Size(padded.width / k, padded.height / k), 0, 0, cv::INTER_AREA);
+  cv::Mat1f reduced = BlockMean(source, k);
   const double residual_var = sigma * sigma - (k * k - 1) / 12.0 - k * k / 6.0;
   const double small_sigma = std::sqrt(std::max(residual_var, 0.25)) / k;
   cv::GaussianBlur(reduced, reduced, cv::Size(), small_sigma, small_sigma, cv::BORDER_REFLECT);

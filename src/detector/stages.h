@@ -21,9 +21,11 @@ struct AnalysisImage {
   double scale_y = 1.0;
 };
 
-// Scales 8/16-bit pixels by 2^bits_stored - 1 and downsamples (INTER_AREA) images finer than
-// params.analysis_spacing_mm. `image.pixels` must be CV_8UC1 or CV_16UC1.
-AnalysisImage Normalise(const Image& image, double spacing_mm, const DetectorParams& params);
+// Scales 8/16-bit pixels by 2^bits_stored - 1 and downsamples (area averaging) images finer
+// than params.analysis_spacing_mm, in strips on up to `threads` threads (same values for any
+// number). `image.pixels` must be CV_8UC1 or CV_16UC1.
+AnalysisImage Normalise(const Image& image, double spacing_mm, const DetectorParams& params,
+                        int threads = 1);
 
 // Maps a point / box of the analysis grid back to the input pixel grid (clipped to `size`).
 cv::Point2f ToInputGrid(const AnalysisImage& analysis, cv::Point2f point);
