@@ -115,7 +115,8 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
   stage = Clock::now();
   std::vector<Calcification> calcs;
   if (!roi.empty()) {
-    calcs = detail::FindCandidates(response, mask(roi), analysis.spacing_mm, params);
+    calcs = detail::FindCandidates(response, mask(roi), analysis.spacing_mm, params,
+                                   detail::AvailableThreads(options.max_threads));
     calcs = ToInputGrid(Shifted(std::move(calcs), roi.tl()), analysis, image.pixels.size());
   }
   t.candidates_ms = MillisecondsSince(stage);

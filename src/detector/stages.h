@@ -74,8 +74,10 @@ double CandidateScore(double contrast_sigma, const DetectorParams& params);
 
 // Connected components of response > candidate_threshold_sigma inside `mask`, bigger ones than
 // max_candidate_diameter_mm dropped; at most max_candidates (strongest). Analysis grid.
+// The pixel scan runs in strips on up to `threads` threads (same result for any number).
 std::vector<Calcification> FindCandidates(const cv::Mat1f& response, const cv::Mat1b& mask,
-                                          double spacing_mm, const DetectorParams& params);
+                                          double spacing_mm, const DetectorParams& params,
+                                          int threads = 1);
 
 // --- clusters.cc -------------------------------------------------------------------------
 // Groups calcifications (input grid, `spacing_mm` per pixel) by single linkage within
