@@ -11,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "detector/parallel.h"
+#include "detector/scratch.h"
 #include "detector/stages.h"
 
 namespace mammocad::detail {
@@ -27,14 +28,17 @@ double SpotSigmaForDiameter(double diameter_px) { return diameter_px / (2.0 * st
 // empty) each |response| is first limited to its block's clip level. Rows are accumulated
 // element-wise (vectorisable) before the short per-block horizontal sums.
 cv::Mat1f BlockMeanAbs(const cv::Mat1f& response, int block, const cv::Mat1f& clip_at) {
-  if (block == 1) {  // no blocks: OpenCV's vectorised element-wise operations
-    cv::Mat1f magnitude = cv::abs(response);
-    if (!clip_at.empty()) magnitude = cv::min(magnitude, clip_at);
-    return magnitude;
-  }
   const int cols = response.cols;
   const cv::Size grid((cols + block - 1) / block, (response.rows + block - 1) / block);
-  cv::Mat1f means(grid);
+  cv::Mat1f means = PooledImage(grid);
+  if (block == 1) {  // no blocks: OpenCV's vectorised element-wise operations
+    means = cv::abs(response);  // a same-sized expression is evaluated into `means`
+    if (!clip_at.empty()) {
+      const cv::InputArray a(means), b(clip_at);  // the cv:: overload, not std::min
+      cv::min(a, b, cv::OutputArray(means));
+    }
+    return means;
+  }
   std::vector<float> column_sums(cols), clip(cols);
   for (int by = 0; by < grid.height; ++by) {
     std::fill(column_sums.begin(), column_sums.end(), 0.0f);
@@ -201,17 +205,22 @@ cv::Mat1f NoiseSigmaGrid(const cv::Mat1f& response, double spacing_mm, const Det
   const double window_px = p.noise_window_mm / spacing_mm;
   const int block = NoiseBlockPx(spacing_mm, p);
   const int window = std::max(3, 2 * static_cast<int>(window_px / block / 2) + 1);  // in blocks
+  // Grid-sized images are pooled and updated in place (a fresh one per step was most of the
+  // remaining page faults).
+  cv::Mat1f sigma = PooledImage(cv::Size((response.cols + block - 1) / block,
+                                         (response.rows + block - 1) / block));
   const auto windowed_sigma = [&](const cv::Mat1f& block_means) {
-    cv::Mat1f sigma;
     cv::boxFilter(block_means, sigma, CV_32F, cv::Size(window, window), cv::Point(-1, -1), true,
                   cv::BORDER_REFLECT);
-    return cv::Mat1f(sigma * kSigmaPerMeanAbs);
+    sigma *= kSigmaPerMeanAbs;
   };
-  const cv::Mat1f first = windowed_sigma(BlockMeanAbs(response, block, cv::Mat1f()));
+  windowed_sigma(BlockMeanAbs(response, block, cv::Mat1f()));
   // Second pass with the outliers (spots, edges) clipped: a bright calcification must not
   // raise the noise estimate that its own contrast is measured against.
-  cv::Mat1f sigma = windowed_sigma(BlockMeanAbs(response, block, first * p.noise_clip_sigma));
-  return cv::max(sigma, p.noise_floor);
+  sigma *= p.noise_clip_sigma;
+  windowed_sigma(BlockMeanAbs(response, block, sigma));
+  cv::max(sigma, p.noise_floor, sigma);
+  return sigma;
 }
 
 // Calls visit(y, sigma_row) for every row of `size`, the noise sigma interpolated from its
@@ -228,7 +237,8 @@ void ForEachSigmaRow(const cv::Mat1f& sigma_grid, int block, cv::Size size, Visi
 
 // The difference of Gaussians at one scale, in place of buffers->response.
 struct ScaleBuffers {
-  cv::Mat1f response, background;
+  cv::Mat1f& response;
+  cv::Mat1f& background;
 };
 
 void DifferenceOfGaussians(const cv::Mat1f& image, double spot_sigma_px, const DetectorParams& p,
@@ -288,7 +298,8 @@ cv::Mat1f LocalNoiseSigma(const cv::Mat1f& response, double spacing_mm, const De
 
 cv::Mat1f EnhanceAtScale(const cv::Mat1f& image, double spot_sigma_px, double spacing_mm,
                          const DetectorParams& p) {
-  ScaleBuffers buffers;
+  cv::Mat1f response, background;
+  ScaleBuffers buffers{response, background};
   DifferenceOfGaussians(image, spot_sigma_px, p, &buffers);
   return buffers.response / LocalNoiseSigma(buffers.response, spacing_mm, p);
 }
@@ -296,18 +307,26 @@ cv::Mat1f EnhanceAtScale(const cv::Mat1f& image, double spot_sigma_px, double sp
 // Per scale: the difference of Gaussians, its noise on the block grid, and one fused pass
 // that divides by the interpolated noise and keeps the maximum over scales (no full-size
 // noise, quotient or background images: fewer passes and fewer fresh pages).
-cv::Mat1f EnhanceSpots(const cv::Mat1f& image, double spacing_mm, const DetectorParams& p) {
-  cv::Mat1f best(image.size());
-  ScaleBuffers buffers;
+namespace {
+
+// Rows [first_row, first_row + out->rows) of the enhancement of `image`, written to `out`.
+// Per scale: the difference of Gaussians (in pooled buffers), its noise on the block grid, and
+// one fused pass that divides by the interpolated noise and keeps the maximum over scales (no
+// full-size noise, quotient or background images: fewer passes and no fresh pages).
+void EnhanceRowsInto(const cv::Mat1f& image, double spacing_mm, const DetectorParams& p,
+                     int first_row, cv::Mat1f* out) {
+  cv::Mat1f response = PooledImage(image.size()), background = PooledImage(image.size());
+  ScaleBuffers buffers{response, background};
   bool first_scale = true;
   const int block = NoiseBlockPx(spacing_mm, p);
+  const cv::Size size(image.cols, first_row + out->rows);  // rows past these are not needed
   for (double sigma : SpotSigmasPx(spacing_mm, p)) {
     DifferenceOfGaussians(image, sigma, p, &buffers);
-    const cv::Mat1f& response = buffers.response;
-    ForEachSigmaRow(NoiseSigmaGrid(response, spacing_mm, p), block, image.size(),
+    ForEachSigmaRow(NoiseSigmaGrid(buffers.response, spacing_mm, p), block, size,
                     [&](int y, const float* noise) {
-                      const float* r = response[y];
-                      float* b = best[y];
+                      if (y < first_row) return;
+                      const float* r = buffers.response[y];
+                      float* b = (*out)[y - first_row];
                       if (first_scale) {
                         for (int x = 0; x < image.cols; ++x) b[x] = r[x] / noise[x];
                       } else {
@@ -316,6 +335,13 @@ cv::Mat1f EnhanceSpots(const cv::Mat1f& image, double spacing_mm, const Detector
                     });
     first_scale = false;
   }
+}
+
+}  // namespace
+
+cv::Mat1f EnhanceSpots(const cv::Mat1f& image, double spacing_mm, const DetectorParams& p) {
+  cv::Mat1f best = PooledImage(image.size());
+  EnhanceRowsInto(image, spacing_mm, p, 0, &best);
   return best;
 }
 
@@ -328,14 +354,14 @@ cv::Mat1f EnhanceSpotsInStrips(const cv::Mat1f& image, double spacing_mm,
   if (strips == 1) return EnhanceSpots(image, spacing_mm, p);
   const int support = EnhancementSupportPx(spacing_mm, p);
   const int grid = EnhancementGridPx(spacing_mm, p);
-  cv::Mat1f out(image.size());
+  cv::Mat1f out = PooledImage(image.size());
   ParallelFor(strips, threads, [&](int i) {
     const int first = image.rows * i / strips, end = image.rows * (i + 1) / strips;
     const int source_first = std::max(0, (first - support) / grid * grid);
     const int source_end = std::min(image.rows, end + support);
-    const cv::Mat1f enhanced =
-        EnhanceSpots(image.rowRange(source_first, source_end), spacing_mm, p);
-    enhanced.rowRange(first - source_first, end - source_first).copyTo(out.rowRange(first, end));
+    cv::Mat1f rows = out.rowRange(first, end);
+    EnhanceRowsInto(image.rowRange(source_first, source_end), spacing_mm, p,
+                    first - source_first, &rows);
   });
   return out;
 }

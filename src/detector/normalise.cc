@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "detector/parallel.h"
+#include "detector/scratch.h"
 #include "detector/stages.h"
 
 namespace mammocad::detail {
@@ -14,7 +15,7 @@ namespace {
 
 cv::Mat1f ToUnitFloat(const cv::Mat& pixels, int bits_stored) {
   const double max_value = std::ldexp(1.0, bits_stored) - 1.0;
-  cv::Mat1f out;
+  cv::Mat1f out = PooledImage(pixels.size());
   pixels.convertTo(out, CV_32F, 1.0 / max_value);
   // Pixels above 2^bits_stored - 1 (stray high bits) saturate instead of leaving [0, 1].
   cv::min(out, 1.0, out);
@@ -91,7 +92,7 @@ cv::Mat1f ReduceToUnitFloat(const cv::Mat& pixels, int bits_stored, cv::Size siz
   const AreaTaps rows = MakeAreaTaps(pixels.rows, size.height);
   const AreaTaps cols = MakeAreaTaps(pixels.cols, size.width);
   const float unit = static_cast<float>(1.0 / max_value);
-  cv::Mat1f out(size);
+  cv::Mat1f out = PooledImage(size);
   const int strips = std::max(1, threads);
   ParallelFor(strips, threads, [&](int i) {
     const int begin = size.height * i / strips, end = size.height * (i + 1) / strips;
