@@ -14,8 +14,10 @@
 
 namespace mammocad::detail {
 
-// About the full-size images of two full-field analyses (one per core under load).
-inline constexpr std::size_t kScratchPoolBytes = 192u << 20;
+// About the full-size images of one full-field analysis (four or five analysis-sized images);
+// a second analysis at the same time allocates the rest afresh. Bounds the resident memory
+// the pool adds to an idle server.
+inline constexpr std::size_t kScratchPoolBytes = 128u << 20;
 
 // A Mat of `size` and `type` over pooled memory (contents undefined). It behaves like any
 // Mat; OpenCV functions writing a same-sized output into it reuse its memory.
