@@ -223,16 +223,17 @@ cv::Mat1f NoiseSigmaGrid(const cv::Mat1f& response, double spacing_mm, const Det
   return sigma;
 }
 
-// Calls visit(y, sigma_row) for every row of `size`, the noise sigma interpolated from its
-// block grid (or taken as it is when blocks are single pixels).
+// Calls visit(y, sigma_row) for rows [first_row, size.height) of `size`, the noise sigma
+// interpolated from its block grid (or taken as it is when blocks are single pixels).
 template <typename Visit>
-void ForEachSigmaRow(const cv::Mat1f& sigma_grid, int block, cv::Size size, Visit visit) {
+void ForEachSigmaRow(const cv::Mat1f& sigma_grid, int block, cv::Size size, int first_row,
+                     Visit visit) {
   if (block == 1) {
-    for (int y = 0; y < size.height; ++y) visit(y, sigma_grid[y]);
+    for (int y = first_row; y < size.height; ++y) visit(y, sigma_grid[y]);
     return;
   }
   UpsampledRows sigma(sigma_grid, block, size.width);
-  for (int y = 0; y < size.height; ++y) visit(y, sigma.Row(y));
+  for (int y = first_row; y < size.height; ++y) visit(y, sigma.Row(y));
 }
 
 // The difference of Gaussians at one scale, in place of buffers->response.
@@ -290,7 +291,7 @@ int EnhancementGridPx(double spacing_mm, const DetectorParams& p) {
 cv::Mat1f LocalNoiseSigma(const cv::Mat1f& response, double spacing_mm, const DetectorParams& p) {
   cv::Mat1f sigma(response.size());
   ForEachSigmaRow(NoiseSigmaGrid(response, spacing_mm, p), NoiseBlockPx(spacing_mm, p),
-                  response.size(), [&](int y, const float* s) {
+                  response.size(), 0, [&](int y, const float* s) {
                     std::copy_n(s, response.cols, sigma[y]);
                   });
   return sigma;
@@ -322,9 +323,8 @@ void EnhanceRowsInto(const cv::Mat1f& image, double spacing_mm, const DetectorPa
   const cv::Size size(image.cols, first_row + out->rows);  // rows past these are not needed
   for (double sigma : SpotSigmasPx(spacing_mm, p)) {
     DifferenceOfGaussians(image, sigma, p, &buffers);
-    ForEachSigmaRow(NoiseSigmaGrid(buffers.response, spacing_mm, p), block, size,
+    ForEachSigmaRow(NoiseSigmaGrid(buffers.response, spacing_mm, p), block, size, first_row,
                     [&](int y, const float* noise) {
-                      if (y < first_row) return;
                       const float* r = buffers.response[y];
                       float* b = (*out)[y - first_row];
                       if (first_scale) {
