@@ -206,7 +206,8 @@ void BM_StageNormalise(benchmark::State& state) {
 }
 
 void BM_StageMask(benchmark::State& state) {
-  const StageInputs& in = Inputs(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  const StageInputs& in =
+      Inputs(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
   for (auto _ : state) {
     benchmark::DoNotOptimize(
         detail::ComputeBreastMask(in.analysis.pixels, in.analysis.spacing_mm, DetectorParams()));
@@ -214,7 +215,8 @@ void BM_StageMask(benchmark::State& state) {
 }
 
 void BM_StageEnhance(benchmark::State& state) {
-  const StageInputs& in = Inputs(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  const StageInputs& in =
+      Inputs(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
   for (auto _ : state) {
     benchmark::DoNotOptimize(
         detail::EnhanceSpots(in.analysis.pixels, in.analysis.spacing_mm, DetectorParams()));
@@ -222,7 +224,8 @@ void BM_StageEnhance(benchmark::State& state) {
 }
 
 void BM_StageCandidates(benchmark::State& state) {
-  const StageInputs& in = Inputs(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  const StageInputs& in =
+      Inputs(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
   for (auto _ : state) {
     benchmark::DoNotOptimize(detail::FindCandidates(in.response, in.mask,
                                                     in.analysis.spacing_mm, DetectorParams()));
