@@ -7,7 +7,6 @@
 #include <chrono>
 #include <exception>
 #include <functional>
-#include <semaphore>
 #include <thread>
 #include <vector>
 
