@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <opencv2/imgproc.hpp>
 
 #include "detector/parallel.h"
@@ -24,10 +25,59 @@ const double kSigmaPerMeanAbs = std::sqrt(M_PI / 2.0);
 // whose zero crossing sits on the disc edge).
 double SpotSigmaForDiameter(double diameter_px) { return diameter_px / (2.0 * std::sqrt(2.0)); }
 
+// Mean |response| over blocks of block x block pixels, fed one row at a time in order, so
+// that it can ride along the pass that produces the rows. Rows are accumulated element-wise
+// (vectorisable) before the short per-block horizontal sums.
+class BlockMeanAbsRows {
+ public:
+  BlockMeanAbsRows(cv::Size size, int block)
+      : size_(size),
+        block_(block),
+        means_(PooledImage({(size.width + block - 1) / block, (size.height + block - 1) / block})),
+        column_sums_(block > 1 ? size.width : 0, 0.0f) {}
+
+  void Add(int y, const float* row) {
+    const int cols = size_.width;
+    if (block_ == 1) {  // no blocks
+      float* out = means_[y];
+      for (int x = 0; x < cols; ++x) out[x] = std::abs(row[x]);
+      return;
+    }
+    float* sums = column_sums_.data();
+    for (int x = 0; x < cols; ++x) sums[x] += std::abs(row[x]);
+    if ((y + 1) % block_ == 0 || y + 1 == size_.height) FinishBlockRow(y);
+  }
+
+  const cv::Mat1f& means() const { return means_; }
+
+ private:
+  void FinishBlockRow(int last_y) {
+    const int by = last_y / block_, rows_in_block = last_y + 1 - by * block_;
+    float* out = means_[by];
+    for (int bx = 0; bx < means_.cols; ++bx) {
+      const int x_end = std::min(size_.width, (bx + 1) * block_);
+      float sum = 0.0f;
+      for (int x = bx * block_; x < x_end; ++x) sum += column_sums_[x];
+      out[bx] = sum / static_cast<float>(rows_in_block * (x_end - bx * block_));
+    }
+    std::fill(column_sums_.begin(), column_sums_.end(), 0.0f);
+  }
+
+  const cv::Size size_;
+  const int block_;
+  cv::Mat1f means_;
+  std::vector<float> column_sums_;
+};
+
 // Mean of |response| over blocks of block x block pixels; with `clip_at` (block grid, may be
 // empty) each |response| is first limited to its block's clip level. Rows are accumulated
 // element-wise (vectorisable) before the short per-block horizontal sums.
 cv::Mat1f BlockMeanAbs(const cv::Mat1f& response, int block, const cv::Mat1f& clip_at) {
+  if (clip_at.empty()) {
+    BlockMeanAbsRows means(response.size(), block);
+    for (int y = 0; y < response.rows; ++y) means.Add(y, response[y]);
+    return means.means();
+  }
   const int cols = response.cols;
   const cv::Size grid((cols + block - 1) / block, (response.rows + block - 1) / block);
   cv::Mat1f means = PooledImage(grid);
@@ -184,12 +234,17 @@ class UpsampledRows {
 };
 
 // response -= the wide blur (on its reduced grid), row by row.
-void SubtractUpsampled(const cv::Mat1f& reduced, int k, cv::Mat1f* response) {
-  UpsampledRows background(reduced, k, response->cols);
+// response = response - background row by row, the background from its reduced grid (k > 1)
+// or full size (k == 1), and the block means of |response| gathered on the way.
+void SubtractBackground(const cv::Mat1f& background, int k, cv::Mat1f* response,
+                        BlockMeanAbsRows* magnitude) {
+  std::optional<UpsampledRows> upsampled;
+  if (k > 1) upsampled.emplace(background, k, response->cols);
   for (int y = 0; y < response->rows; ++y) {
-    const float* b = background.Row(y);
+    const float* b = k > 1 ? upsampled->Row(y) : background[y];
     float* r = (*response)[y];
     for (int x = 0; x < response->cols; ++x) r[x] -= b[x];
+    magnitude->Add(y, r);
   }
 }
 
@@ -201,7 +256,9 @@ int NoiseBlockPx(double spacing_mm, const DetectorParams& p) {
 }
 
 // The noise sigma on the grid of NoiseBlockPx blocks.
-cv::Mat1f NoiseSigmaGrid(const cv::Mat1f& response, double spacing_mm, const DetectorParams& p) {
+// `first_means`: BlockMeanAbs(response, NoiseBlockPx, no clipping).
+cv::Mat1f NoiseSigmaGrid(const cv::Mat1f& response, const cv::Mat1f& first_means,
+                         double spacing_mm, const DetectorParams& p) {
   const double window_px = p.noise_window_mm / spacing_mm;
   const int block = NoiseBlockPx(spacing_mm, p);
   const int window = std::max(3, 2 * static_cast<int>(window_px / block / 2) + 1);  // in blocks
@@ -214,7 +271,7 @@ cv::Mat1f NoiseSigmaGrid(const cv::Mat1f& response, double spacing_mm, const Det
                   cv::BORDER_REFLECT);
     sigma *= kSigmaPerMeanAbs;
   };
-  windowed_sigma(BlockMeanAbs(response, block, cv::Mat1f()));
+  windowed_sigma(first_means);
   // Second pass with the outliers (spots, edges) clipped: a bright calcification must not
   // raise the noise estimate that its own contrast is measured against.
   sigma *= p.noise_clip_sigma;
@@ -242,17 +299,21 @@ struct ScaleBuffers {
   cv::Mat1f& background;
 };
 
-void DifferenceOfGaussians(const cv::Mat1f& image, double spot_sigma_px, const DetectorParams& p,
-                           ScaleBuffers* buffers) {
+// Also returns the block means of |response| (the noise estimate's first pass).
+cv::Mat1f DifferenceOfGaussians(const cv::Mat1f& image, double spot_sigma_px, double spacing_mm,
+                                const DetectorParams& p, ScaleBuffers* buffers) {
   Blur(image, spot_sigma_px, &buffers->response);
   const double background_sigma = spot_sigma_px * p.background_ratio;
   const int k = WideBlurFactor(background_sigma, p);
+  BlockMeanAbsRows magnitude(image.size(), NoiseBlockPx(spacing_mm, p));
   if (k == 1) {
     Blur(image, background_sigma, &buffers->background);
-    cv::subtract(buffers->response, buffers->background, buffers->response);
+    SubtractBackground(buffers->background, 1, &buffers->response, &magnitude);
   } else {
-    SubtractUpsampled(ReducedWideBlur(image, background_sigma, k), k, &buffers->response);
+    SubtractBackground(ReducedWideBlur(image, background_sigma, k), k, &buffers->response,
+                       &magnitude);
   }
+  return magnitude.means();
 }
 
 }  // namespace
@@ -290,8 +351,10 @@ int EnhancementGridPx(double spacing_mm, const DetectorParams& p) {
 
 cv::Mat1f LocalNoiseSigma(const cv::Mat1f& response, double spacing_mm, const DetectorParams& p) {
   cv::Mat1f sigma(response.size());
-  ForEachSigmaRow(NoiseSigmaGrid(response, spacing_mm, p), NoiseBlockPx(spacing_mm, p),
-                  response.size(), 0, [&](int y, const float* s) {
+  const int block = NoiseBlockPx(spacing_mm, p);
+  ForEachSigmaRow(NoiseSigmaGrid(response, BlockMeanAbs(response, block, cv::Mat1f()),
+                                 spacing_mm, p),
+                  block, response.size(), 0, [&](int y, const float* s) {
                     std::copy_n(s, response.cols, sigma[y]);
                   });
   return sigma;
@@ -301,7 +364,7 @@ cv::Mat1f EnhanceAtScale(const cv::Mat1f& image, double spot_sigma_px, double sp
                          const DetectorParams& p) {
   cv::Mat1f response, background;
   ScaleBuffers buffers{response, background};
-  DifferenceOfGaussians(image, spot_sigma_px, p, &buffers);
+  DifferenceOfGaussians(image, spot_sigma_px, spacing_mm, p, &buffers);
   return buffers.response / LocalNoiseSigma(buffers.response, spacing_mm, p);
 }
 
@@ -322,8 +385,9 @@ void EnhanceRowsInto(const cv::Mat1f& image, double spacing_mm, const DetectorPa
   const int block = NoiseBlockPx(spacing_mm, p);
   const cv::Size size(image.cols, first_row + out->rows);  // rows past these are not needed
   for (double sigma : SpotSigmasPx(spacing_mm, p)) {
-    DifferenceOfGaussians(image, sigma, p, &buffers);
-    ForEachSigmaRow(NoiseSigmaGrid(buffers.response, spacing_mm, p), block, size, first_row,
+    const cv::Mat1f magnitude = DifferenceOfGaussians(image, sigma, spacing_mm, p, &buffers);
+    ForEachSigmaRow(NoiseSigmaGrid(buffers.response, magnitude, spacing_mm, p), block, size,
+                    first_row,
                     [&](int y, const float* noise) {
                       const float* r = buffers.response[y];
                       float* b = (*out)[y - first_row];
