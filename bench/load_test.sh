@@ -2,18 +2,19 @@
 # End-to-end load benchmark against the real server: N concurrent clients (wrk, one connection
 # each) POST the same image to /detection/BreastCalcify for T seconds. Prints throughput,
 # p50/p95/p99 latency, errors and the server's peak resident memory. Bounded in time; loopback
-# only. Usage:
-#   bench/load_test.sh [--clients N] [--seconds T] [--image FILE] [--threads K]
+# only. Exits non-zero if any request failed (or none was served). Usage:
+#   bench/load_test.sh [--clients N] [--seconds T] [--image FILE] [--threads K] [--build-dir D]
 # Without --image it makes a 3328x4096 synthetic JPEG (bench/make_images.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-clients=8 seconds=60 image="" threads=0
+clients=8 seconds=60 image="" threads=0 build_dir=build
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) clients=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --image) image=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
+    --build-dir) build_dir=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -24,7 +25,7 @@ if [ -z "$image" ]; then
   image="$work/synthetic_3328x4096.jpg"
 fi
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-build/src/mammocad serve --host 127.0.0.1 --port "$port" --threads "$threads" >"$work/server.log" 2>&1 &
+"$build_dir/src/mammocad" serve --host 127.0.0.1 --port "$port" --threads "$threads" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
@@ -50,3 +51,9 @@ echo "image=$(basename "$image") clients=$clients seconds=$seconds threads=$thre
 grep -E '^[a-z0-9_]+=' "$work/wrk.out"
 echo "server_peak_rss_mb=$(( peak_kb / 1024 ))"
 echo "server_rss_start_mb=$(( first_kb / 1024 )) server_rss_end_mb=$(( last_kb / 1024 ))"
+requests=$(awk -F= '/^requests=/ {print $2}' "$work/wrk.out")
+errors=$(awk -F= '/^errors=/ {print $2}' "$work/wrk.out")
+if [ "${errors:-1}" != 0 ] || [ "${requests:-0}" = 0 ]; then
+  echo "FAILED: $errors errors in $requests requests" >&2
+  exit 1
+fi

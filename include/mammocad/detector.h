@@ -66,6 +66,10 @@ struct DetectOptions {
   double min_score = 0.0;             // findings scoring below are dropped
   double spacing_override_mm = 0.0;   // > 0: use this instead of the file's spacing
   bool keep_candidates = false;       // fill DetectionResult::candidates and their features
+  // Threads one image may use (strips of the image): 0 = 1 + the cores idle at the time (all
+  // cores for a lone request, one per request under load), 1 = the calling thread only.
+  // Findings do not depend on it (up to float rounding).
+  int max_threads = 0;
 };
 
 class CandidateScorer;  // mammocad/scoring.h

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <malloc.h>
 #include <opencv2/core/utility.hpp>
 #include <optional>
 #include <pthread.h>
@@ -145,6 +146,11 @@ int main(int argc, char** argv) {
   using namespace mammocad;
   // Our own parallelism (one request per core) is the model; OpenCV's pool would oversubscribe.
   cv::setNumThreads(1);
+  // Buffers over 4 MB (decoded images, uploads) go back to the system when freed. glibc would
+  // otherwise raise this threshold to the largest freed block and keep such blocks in each of
+  // its per-thread arenas (measured: 560 MB resident after 25 full-field requests, 8 at a time,
+  // instead of under 300 MB). The detector's large images come from its own pool.
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
   CLI::App app{"mammocad: finds calcifications in mammograms"};

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
+#include "detector/scratch.h"
 #include "detector/stages.h"
 
 namespace mammocad::detail {
@@ -74,7 +75,7 @@ cv::Mat1b ComputeBreastMask(const cv::Mat1f& image, double spacing_mm, const Det
         cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * margin + 1, 2 * margin + 1));
     cv::erode(mask, mask, kernel, cv::Point(-1, -1), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
   }
-  cv::Mat1b full;
+  cv::Mat1b full = PooledMat(image.size(), CV_8U);
   cv::resize(mask, full, image.size(), 0, 0, cv::INTER_NEAREST);
   return full;
 }

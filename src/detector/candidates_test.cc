@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <opencv2/imgproc.hpp>
+#include <tuple>
+#include <vector>
 
 #include "detector/stages.h"
 
@@ -95,6 +98,46 @@ TEST(Candidates, KeepsAtMostMaxCandidates) {
   p.max_candidates = 10;
   EXPECT_EQ(FindCandidates(EnhanceSpots(image, kSpacing, p), cv::Mat1b(image.size(), 255),
                            kSpacing, p).size(), 10u);
+}
+
+TEST(Candidates, ComponentsAreOpenCvsEightConnectedOnesWhateverTheThreads) {
+  // Random blobs of all shapes (diagonal touches, U shapes, image edges) under a random mask.
+  cv::Mat1f response(301, 257);
+  cv::RNG rng(5);
+  rng.fill(response, cv::RNG::UNIFORM, 0.0, 10.0);
+  cv::GaussianBlur(response, response, cv::Size(), 0.7);
+  cv::Mat1b mask(response.size());
+  rng.fill(mask, cv::RNG::UNIFORM, 0, 2);
+  mask *= 255;
+  cv::dilate(mask, mask, cv::Mat());
+  DetectorParams p;
+  p.candidate_threshold_sigma = 5.6;
+  p.max_lineness = 1e9;              // keep every component
+  p.max_candidate_diameter_mm = 1e9;
+  p.max_candidates = 1 << 20;
+
+  cv::Mat1b above = (response > p.candidate_threshold_sigma) & mask;
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(above, labels, stats, centroids, 8);
+  ASSERT_GT(n, 50);
+  const auto box_order = [](const cv::Rect& a, const cv::Rect& b) {
+    return std::tie(a.y, a.x, a.width, a.height) < std::tie(b.y, b.x, b.width, b.height);
+  };
+  std::vector<cv::Rect> expected;
+  for (int i = 1; i < n; ++i) {
+    expected.emplace_back(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                          stats.at<int>(i, cv::CC_STAT_WIDTH),
+                          stats.at<int>(i, cv::CC_STAT_HEIGHT));
+  }
+  std::sort(expected.begin(), expected.end(), box_order);
+  for (int threads : {1, 2, 3}) {
+    std::vector<cv::Rect> found;
+    for (const Calcification& c : FindCandidates(response, mask, kSpacing, p, threads)) {
+      found.push_back(c.box);
+    }
+    std::sort(found.begin(), found.end(), box_order);
+    EXPECT_EQ(found, expected) << threads << " threads";
+  }
 }
 
 }  // namespace

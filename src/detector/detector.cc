@@ -8,6 +8,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "detector/parallel.h"
 #include "detector/stages.h"
 #include "mammocad/scoring.h"
 
@@ -34,6 +35,9 @@ Status ValidateInput(const Image& image, const DetectOptions& options) {
   }
   if (!(options.min_score >= 0.0 && options.min_score <= 1.0)) {
     return Status(ErrorCode::kBadParameter, "min_score must lie in [0, 1]");
+  }
+  if (options.max_threads < 0) {
+    return Status(ErrorCode::kBadParameter, "max_threads must be >= 0");
   }
   if (!(options.spacing_override_mm >= 0.0)) {
     return Status(ErrorCode::kBadParameter, "pixel spacing must be positive");
@@ -91,7 +95,8 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
                DetectionResult* result) {
   StageTimings& t = result->timings;
   auto stage = Clock::now();
-  const detail::AnalysisImage analysis = detail::Normalise(image, spacing, params);
+  const detail::AnalysisImage analysis =
+      detail::Normalise(image, spacing, params, detail::AvailableThreads(options.max_threads));
   t.normalise_ms = MillisecondsSince(stage);
 
   stage = Clock::now();
@@ -103,14 +108,17 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
   const cv::Rect roi = BreastRegion(mask, analysis.spacing_mm, params);
   cv::Mat1f response;
   if (!roi.empty()) {
-    response = detail::EnhanceSpots(analysis.pixels(roi), analysis.spacing_mm, params);
+    const int threads = detail::AvailableThreads(options.max_threads);
+    response = detail::EnhanceSpotsInStrips(analysis.pixels(roi), analysis.spacing_mm, params,
+                                            threads, threads);
   }
   t.enhance_ms = MillisecondsSince(stage);
 
   stage = Clock::now();
   std::vector<Calcification> calcs;
   if (!roi.empty()) {
-    calcs = detail::FindCandidates(response, mask(roi), analysis.spacing_mm, params);
+    calcs = detail::FindCandidates(response, mask(roi), analysis.spacing_mm, params,
+                                   detail::AvailableThreads(options.max_threads));
     ApplyCandidateScorer(scorer, analysis.pixels(roi), response, analysis.spacing_mm, params,
                          &calcs, options.keep_candidates ? &result->candidate_features : nullptr);
     calcs = ToInputGrid(Shifted(std::move(calcs), roi.tl()), analysis, image.pixels.size());
@@ -165,6 +173,7 @@ Status Detector::Detect(const Image& image, const DetectOptions& options,
   }
   result->spacing_mm = spacing;
   const auto start = Clock::now();
+  const detail::ComputingThread computing;  // parallel regions use only the other cores
   try {
     RunStages(image, spacing, options, params_, scorer_.get(), result);
   } catch (const cv::Exception& e) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <opencv2/imgproc.hpp>
 #include <ostream>
@@ -278,6 +279,48 @@ TEST(Detector, ConcurrentCallsAgreeWithASerialOne) {
     for (size_t i = 0; i < r.findings.size(); ++i) {
       EXPECT_EQ(r.findings[i].box, serial.findings[i].box);
       EXPECT_DOUBLE_EQ(r.findings[i].score, serial.findings[i].score);
+    }
+  }
+}
+
+
+// Findings of two runs agree: same number, each matched by a box overlapping by IoU >= 0.9
+// with a score within 0.001 (strips may change float rounding, nothing more).
+void ExpectSameFindings(const std::vector<Finding>& a, const std::vector<Finding>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (const Finding& f : a) {
+    const bool matched = std::any_of(b.begin(), b.end(), [&](const Finding& g) {
+      const double overlap = (f.box & g.box).area();
+      const double iou = overlap / (f.box.area() + g.box.area() - overlap);
+      return f.kind == g.kind && iou >= 0.9 && std::abs(f.score - g.score) <= 1e-3;
+    });
+    EXPECT_TRUE(matched) << "score " << f.score << " box " << f.box;
+  }
+}
+
+TEST(Detector, StripParallelFindingsEqualSingleThreadOnes) {
+  const Detector detector;
+  struct Case { int width, height; double spacing_mm; int bits; std::uint64_t seed; };
+  for (const Case& c : {Case{3328, 4096, 0.07, 8, 1}, Case{3328, 4096, 0.07, 16, 2},
+                        Case{2000, 2400, 0.1, 16, 3}}) {
+    SyntheticOptions options;
+    options.width = c.width;
+    options.height = c.height;
+    options.spacing_mm = c.spacing_mm;
+    options.bits = c.bits;
+    options.seed = c.seed;
+    const SyntheticMammogram m = MakeSyntheticMammogram(options);
+    for (FindingLevel level : {FindingLevel::kCluster, FindingLevel::kCalcification}) {
+      DetectOptions single, parallel;
+      single.level = parallel.level = level;
+      single.max_threads = 1;
+      parallel.max_threads = 2;
+      DetectionResult one, two;
+      ASSERT_TRUE(detector.Detect(m.image, single, &one).ok());
+      ASSERT_TRUE(detector.Detect(m.image, parallel, &two).ok());
+      SCOPED_TRACE(testing::Message() << c.width << "x" << c.height << " seed " << c.seed);
+      EXPECT_FALSE(one.findings.empty());
+      ExpectSameFindings(one.findings, two.findings);
     }
   }
 }

@@ -97,5 +97,19 @@ TEST(Enhance, AlignedCropWithSupportGivesTheSameValues) {
   }
 }
 
+TEST(Enhance, StripsGiveTheWholeImagesValues) {
+  for (double spacing : {0.1, 0.2}) {
+    const DetectorParams p;
+    cv::Mat1f image = Noise({500, 900}, 0.4, 0.01, 23);
+    cv::GaussianBlur(image, image, cv::Size(), 3.0);
+    image += Noise({500, 900}, 0.0, 0.01, 24);
+    const cv::Mat1f whole = EnhanceSpots(image, spacing, p);
+    for (int strips : {2, 3}) {
+      const cv::Mat1f parts = EnhanceSpotsInStrips(image, spacing, p, strips, 2);
+      EXPECT_LT(cv::norm(whole, parts, cv::NORM_INF), 1e-3) << spacing << " " << strips;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mammocad::detail

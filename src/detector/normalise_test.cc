@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <opencv2/imgproc.hpp>
+
 #include "detector/stages.h"
 
 namespace mammocad::detail {
@@ -39,6 +41,31 @@ TEST(Normalise, DownsamplesFineImagesAndMapsBack) {
   // Boxes are clipped to the input image.
   EXPECT_EQ(ToInputGrid(a, cv::Rect(148, 198, 5, 5), image.pixels.size()),
             cv::Rect(296, 396, 4, 4));
+}
+
+TEST(Normalise, AreaReductionIsOpenCvsWhateverTheStrips) {
+  // A non-integer ratio (0.07 mm -> 0.1 mm), 8 and 16 bits: the same as cv::resize(INTER_AREA)
+  // in the input type, then scaled; the same for any number of strips.
+  for (int depth : {CV_8U, CV_16U}) {
+    Image image;
+    image.pixels = cv::Mat(613, 437, depth);
+    cv::randu(image.pixels, 0, depth == CV_8U ? 256 : 65536);
+    image.bits_stored = depth == CV_8U ? 8 : 16;
+    const double max_value = depth == CV_8U ? 255.0 : 65535.0;
+    const AnalysisImage one = Normalise(image, 0.07, DetectorParams(), 1);
+    cv::Mat reduced;
+    cv::resize(image.pixels, reduced, one.pixels.size(), 0, 0, cv::INTER_AREA);
+    cv::Mat1f expected;
+    reduced.convertTo(expected, CV_32F, 1.0 / max_value);
+    // Means that land on .5 may round the other way: at most one step apart, rarely.
+    EXPECT_LE(cv::norm(one.pixels, expected, cv::NORM_INF), 1.0 / max_value + 1e-6) << depth;
+    EXPECT_LT(cv::countNonZero(cv::abs(one.pixels - expected) > 1e-6 / max_value),
+              static_cast<int>(one.pixels.total() / 100)) << depth;
+    for (int threads : {2, 3}) {
+      const AnalysisImage parts = Normalise(image, 0.07, DetectorParams(), threads);
+      EXPECT_EQ(cv::norm(one.pixels, parts.pixels, cv::NORM_INF), 0.0) << threads;
+    }
+  }
 }
 
 }  // namespace

@@ -21,9 +21,11 @@ struct AnalysisImage {
   double scale_y = 1.0;
 };
 
-// Scales 8/16-bit pixels by 2^bits_stored - 1 and downsamples (INTER_AREA) images finer than
-// params.analysis_spacing_mm. `image.pixels` must be CV_8UC1 or CV_16UC1.
-AnalysisImage Normalise(const Image& image, double spacing_mm, const DetectorParams& params);
+// Scales 8/16-bit pixels by 2^bits_stored - 1 and downsamples (area averaging) images finer
+// than params.analysis_spacing_mm, in strips on up to `threads` threads (same values for any
+// number). `image.pixels` must be CV_8UC1 or CV_16UC1.
+AnalysisImage Normalise(const Image& image, double spacing_mm, const DetectorParams& params,
+                        int threads = 1);
 
 // Maps a point / box of the analysis grid back to the input pixel grid (clipped to `size`).
 cv::Point2f ToInputGrid(const AnalysisImage& analysis, cv::Point2f point);
@@ -61,14 +63,21 @@ int EnhancementGridPx(double spacing_mm, const DetectorParams& params);
 // Pixelwise maximum of EnhanceAtScale over all scales.
 cv::Mat1f EnhanceSpots(const cv::Mat1f& image, double spacing_mm, const DetectorParams& params);
 
+// EnhanceSpots computed on `strips` horizontal strips (each with the support around it) by up
+// to `threads` threads (see parallel.h): the same values up to float rounding.
+cv::Mat1f EnhanceSpotsInStrips(const cv::Mat1f& image, double spacing_mm,
+                               const DetectorParams& params, int strips, int threads);
+
 // --- candidates.cc -----------------------------------------------------------------------
 // Logistic of the noise-normalised contrast: monotone, in (0, 1), image-independent.
 double CandidateScore(double contrast_sigma, const DetectorParams& params);
 
 // Connected components of response > candidate_threshold_sigma inside `mask`, bigger ones than
 // max_candidate_diameter_mm dropped; at most max_candidates (strongest). Analysis grid.
+// The pixel scan runs in strips on up to `threads` threads (same result for any number).
 std::vector<Calcification> FindCandidates(const cv::Mat1f& response, const cv::Mat1b& mask,
-                                          double spacing_mm, const DetectorParams& params);
+                                          double spacing_mm, const DetectorParams& params,
+                                          int threads = 1);
 
 // --- clusters.cc -------------------------------------------------------------------------
 // Groups calcifications (input grid, `spacing_mm` per pixel) by single linkage within

@@ -7,12 +7,12 @@
 #include <chrono>
 #include <exception>
 #include <functional>
-#include <semaphore>
 #include <thread>
 #include <vector>
 
 #include "api/reply_json.h"
 #include "mammocad/render.h"
+#include "server/compute_gate.h"
 #include "service/analysis.h"
 
 namespace mammocad {
@@ -73,7 +73,7 @@ struct HttpServer::Impl {
   ServerConfig config;
   const Detector& detector;
   Analyzer analyzer;
-  std::counting_semaphore<1024> compute_slots;
+  ComputeGate compute_slots;
   httplib::Server http;
   int bound_port = 0;
 
@@ -241,9 +241,8 @@ void HttpServer::Impl::HandleBreastCalcify(const httplib::Request& req, httplib:
   }
   AnalysisResponse response;
   if (status.ok()) {
-    compute_slots.acquire();
+    const ComputeSlot slot(compute_slots);
     status = analyzer.Analyze(files, options, &response);
-    compute_slots.release();
   }
   if (!status.ok()) {
     SendError(res, status, style);
