@@ -10,6 +10,7 @@
 #define MAMMOCAD_DECODE_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "mammocad/image.h"
@@ -32,6 +33,10 @@ ImageFormat SniffFormat(std::string_view bytes);
 bool PeekDimensions(std::string_view bytes, ImageFormat format, int* width, int* height);
 
 Status DecodeImage(std::string_view bytes, const DecodeLimits& limits, Image* out);
+
+// Reads a whole file into `bytes` (the CLI and the evaluation tool). Errors: kIoError naming
+// the path.
+Status ReadFileBytes(const std::string& path, std::string* bytes);
 
 }  // namespace mammocad
 

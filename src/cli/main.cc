@@ -50,15 +50,6 @@ Status OptionsFromFlags(const CommonFlags& flags, const DetectorParams& params,
       params, options);
 }
 
-Status ReadFile(const std::string& path, std::string* bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(ErrorCode::kIoError, "cannot open '" + path + "'");
-  std::ostringstream content;
-  content << in.rdbuf();
-  *bytes = content.str();
-  return Status::Ok();
-}
-
 int RunDetect(const std::vector<std::string>& paths, const CommonFlags& flags,
               const std::string& format, const std::string& debug_out, const ScorerFlags& scorer) {
   std::unique_ptr<Detector> made;
@@ -73,7 +64,7 @@ int RunDetect(const std::vector<std::string>& paths, const CommonFlags& flags,
   for (const std::string& path : paths) {
     if (!status.ok()) break;
     UploadedFile file{path, {}};
-    status = ReadFile(path, &file.bytes);
+    status = ReadFileBytes(path, &file.bytes);
     files.push_back(std::move(file));
   }
   AnalysisResponse response;

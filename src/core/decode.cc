@@ -1,6 +1,8 @@
 #include "mammocad/decode.h"
 
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
@@ -270,6 +272,16 @@ Status DecodeImage(std::string_view bytes, const DecodeLimits& limits, Image* ou
   out->pixels = pixels;
   out->bits_stored = SignificantBits(pixels);
   out->format = name;
+  return Status::Ok();
+}
+
+Status ReadFileBytes(const std::string& path, std::string* bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::kIoError, "cannot open '" + path + "'");
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (!in.good() && !in.eof()) return Status(ErrorCode::kIoError, "cannot read '" + path + "'");
+  *bytes = std::move(content).str();
   return Status::Ok();
 }
 

@@ -114,15 +114,6 @@ void Summarise(EvaluationReport* report) {
                                       static_cast<int>(report->images.size()));
 }
 
-Status ReadBytes(const std::string& path, std::string* bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(ErrorCode::kIoError, "cannot open '" + path + "'");
-  std::ostringstream content;
-  content << in.rdbuf();
-  *bytes = content.str();
-  return Status::Ok();
-}
-
 bool ParseCsvNumber(const std::string& text, double* value) {
   std::istringstream in(text);
   in >> *value;
@@ -177,7 +168,7 @@ Status ParseCsvTruth(const std::string& text, GroundTruth* truth) {
 
 Status ReadCsvTruth(const std::string& path, GroundTruth* truth) {
   std::string text;
-  if (Status s = ReadBytes(path, &text); !s.ok()) return s;
+  if (Status s = ReadFileBytes(path, &text); !s.ok()) return s;
   return ParseCsvTruth(text, truth);
 }
 
@@ -281,7 +272,7 @@ Status EvaluateSynthetic(const Detector& detector, const SyntheticEvaluationOpti
 
 Status LoadImageFile(const std::string& path, Image* image) {
   std::string bytes;
-  Status s = ReadBytes(path, &bytes);
+  Status s = ReadFileBytes(path, &bytes);
   if (s.ok()) s = DecodeImage(bytes, DecodeLimits(), image);
   if (!s.ok()) return Status(s.code(), path + ": " + s.message());
   return Status::Ok();

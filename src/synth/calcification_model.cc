@@ -130,15 +130,21 @@ SyntheticCluster MakeModelCluster(cv::Point2f centre, const CalcificationModel& 
         });
     if (clear) cluster.spots.push_back(std::move(spot));
   }
-  for (const SyntheticSpot& s : cluster.spots) {
+  cluster.box = SpotsBoundingBox(cluster.spots, spacing_mm);
+  return cluster;
+}
+
+cv::Rect SpotsBoundingBox(const std::vector<SyntheticSpot>& spots, double spacing_mm) {
+  cv::Rect bounds;
+  for (const SyntheticSpot& s : spots) {
     const double r = s.diameter_mm / spacing_mm / 2.0;
     const cv::Rect box(cv::Point(static_cast<int>(std::floor(s.centre.x - r)),
                                  static_cast<int>(std::floor(s.centre.y - r))),
                        cv::Point(static_cast<int>(std::ceil(s.centre.x + r)) + 1,
                                  static_cast<int>(std::ceil(s.centre.y + r)) + 1));
-    cluster.box = cluster.box.empty() ? box : (cluster.box | box);
+    bounds = bounds.empty() ? box : (bounds | box);
   }
-  return cluster;
+  return bounds;
 }
 
 void DrawCalcification(const SyntheticSpot& spot, double spacing_mm, cv::Mat1f* layer) {

@@ -20,6 +20,9 @@ SyntheticCluster MakeModelCluster(cv::Point2f centre, const CalcificationModel& 
 // Adds the calcification's projected calcium (supersampled: partial volume) to `layer`.
 void DrawCalcification(const SyntheticSpot& spot, double spacing_mm, cv::Mat1f* layer);
 
+// The bounding box of the cluster's spots (each spot's disc of diameter_mm), in pixels.
+cv::Rect SpotsBoundingBox(const std::vector<SyntheticSpot>& spots, double spacing_mm);
+
 // Gaussian sigma (pixels) of the imaging blur: focal spot (mm) and detector aperture (pixels).
 double ModelBlurSigmaPx(const CalcificationModel& model, double spacing_mm);
 

@@ -136,14 +136,7 @@ SyntheticCluster MakeCluster(cv::Point2f centre, const SyntheticOptions& o, std:
                      [&](const SyntheticSpot& s) { return cv::norm(s.centre - p) < min_gap_px; });
     if (clear) cluster.spots.push_back({p, diameter(rng), contrast(rng), CalcMorphology::kPunctate, {}});
   }
-  for (const SyntheticSpot& s : cluster.spots) {
-    const double r = s.diameter_mm / o.spacing_mm / 2.0;
-    const cv::Rect box(cv::Point(static_cast<int>(std::floor(s.centre.x - r)),
-                                 static_cast<int>(std::floor(s.centre.y - r))),
-                       cv::Point(static_cast<int>(std::ceil(s.centre.x + r)) + 1,
-                                 static_cast<int>(std::ceil(s.centre.y + r)) + 1));
-    cluster.box = cluster.box.empty() ? box : (cluster.box | box);
-  }
+  cluster.box = synth::SpotsBoundingBox(cluster.spots, o.spacing_mm);
   return cluster;
 }
 
