@@ -10,7 +10,7 @@
 #include <map>
 #include <string>
 
-#include "dicom/synthetic_mammogram.h"
+#include "dicom/codec_test_image.h"
 #include "mammocad/dicom.h"
 #include "mammocad/dicom_writer.h"
 
@@ -30,7 +30,7 @@ const std::string& Fixture(DicomTransferSyntax syntax) {
     options.bits_stored = std::min(kBitsStored, MaxBitsStored(syntax));
     options.imager_pixel_spacing_mm = 0.065;
     const Status status =
-        WriteDicom(testing::MakeSyntheticMammogram(kRows, kColumns, options.bits_stored), options,
+        WriteDicom(testing::MakeCodecTestImage(kRows, kColumns, options.bits_stored), options,
                    &entry->second);
     if (!status.ok()) entry->second.clear();
   }

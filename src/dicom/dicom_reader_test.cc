@@ -12,14 +12,14 @@
 #include <string>
 #include <thread>
 
-#include "dicom/synthetic_mammogram.h"
+#include "dicom/codec_test_image.h"
 #include "mammocad/dicom.h"
 #include "mammocad/dicom_writer.h"
 
 namespace mammocad {
 namespace {
 
-using testing::MakeSyntheticMammogram;
+using testing::MakeCodecTestImage;
 
 constexpr int kRows = 256;
 constexpr int kColumns = 192;
@@ -69,7 +69,7 @@ bool Identical(const cv::Mat& a, const cv::Mat& b) {
 int BitsFor(DicomTransferSyntax syntax) { return std::min(14, MaxBitsStored(syntax)); }
 
 cv::Mat OriginalFor(DicomTransferSyntax syntax) {
-  return MakeSyntheticMammogram(kRows, kColumns, BitsFor(syntax));
+  return MakeCodecTestImage(kRows, kColumns, BitsFor(syntax));
 }
 
 // --- Every transfer syntax ---------------------------------------------------------------------
@@ -109,7 +109,7 @@ INSTANTIATE_TEST_SUITE_P(AllReadable, TransferSyntaxTest,
                          });
 
 TEST(DicomReaderTest, BareDatasetWithoutPreambleIsRecognisedAndDecoded) {
-  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 14);
+  const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 14);
   for (DicomTransferSyntax syntax : {DicomTransferSyntax::kImplicitVrLittleEndian,
                                      DicomTransferSyntax::kExplicitVrLittleEndian}) {
     DicomWriteOptions options = WithSyntax(syntax);
@@ -126,7 +126,7 @@ TEST(DicomReaderTest, PeekReadsTheSizeFromTheHeader) {
        {DicomTransferSyntax::kExplicitVrLittleEndian,
         DicomTransferSyntax::kDeflatedExplicitVrLittleEndian, DicomTransferSyntax::kJpeg2000}) {
     const std::string bytes =
-        MustWrite(MakeSyntheticMammogram(kRows, kColumns, 14), WithSyntax(syntax));
+        MustWrite(MakeCodecTestImage(kRows, kColumns, 14), WithSyntax(syntax));
     int width = 0, height = 0;
     ASSERT_TRUE(PeekDicomDimensions(bytes, &width, &height)) << TransferSyntaxLabel(syntax);
     EXPECT_EQ(width, kColumns);
@@ -137,7 +137,7 @@ TEST(DicomReaderTest, PeekReadsTheSizeFromTheHeader) {
 }
 
 TEST(DicomReaderTest, JpegTwoThousandFrameSplitIntoFragmentsIsJoined) {
-  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 14);
+  const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 14);
   DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kJpeg2000Lossless);
   options.jpeg2000_fragment_bytes = 1000;
   EXPECT_TRUE(Identical(MustDecode(MustWrite(original, options)).pixels, original));
@@ -153,8 +153,8 @@ TEST(DicomReaderTest, LooksLikeDicomRejectsOtherContent) {
 // --- Grey levels -------------------------------------------------------------------------------
 
 TEST(DicomGreyLevelTest, Monochrome1IsInvertedSoThatDenseIsBright) {
-  std::vector<testing::SyntheticSpot> spots;
-  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 14, 7, &spots);
+  std::vector<testing::CodecTestSpot> spots;
+  const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 14, 7, &spots);
   cv::Mat stored;
   cv::subtract(cv::Scalar(16383), original, stored, cv::noArray(), CV_16U);
   DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian);
@@ -162,7 +162,7 @@ TEST(DicomGreyLevelTest, Monochrome1IsInvertedSoThatDenseIsBright) {
   const Image image = MustDecode(MustWrite(stored, options));
   EXPECT_TRUE(Identical(image.pixels, original));
   // The display is inverted too: a calcification is brighter than the background corner.
-  const testing::SyntheticSpot& spot = spots.front();
+  const testing::CodecTestSpot& spot = spots.front();
   EXPECT_GT(image.display.at<std::uint8_t>(spot.y, spot.x),
             image.display.at<std::uint8_t>(0, kColumns - 1));
 
@@ -178,7 +178,7 @@ TEST(DicomGreyLevelTest, Monochrome1IsInvertedSoThatDenseIsBright) {
 }
 
 TEST(DicomGreyLevelTest, RescaleSlopeAndInterceptAreApplied) {
-  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 12);
+  const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 12);
   DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian, 12);
   options.rescale_slope = 2.0;
   options.rescale_intercept = 100.0;
@@ -190,7 +190,7 @@ TEST(DicomGreyLevelTest, RescaleSlopeAndInterceptAreApplied) {
 }
 
 TEST(DicomGreyLevelTest, ModalityLutSequenceIsApplied) {
-  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 12);
+  const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 12);
   DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian, 12);
   DicomLut lut;
   lut.bits_per_entry = 16;
@@ -218,7 +218,7 @@ double StandardWindow(const std::string& function, double c, double w, double x)
 class WindowTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(WindowTest, DisplayFollowsTheWindowAndPixelsDoNot) {
-  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 12);
+  const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 12);
   DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian, 12);
   options.window = DicomWindow{2000.0, 1200.0, GetParam()};
   const Image image = MustDecode(MustWrite(original, options));
@@ -244,7 +244,7 @@ INSTANTIATE_TEST_SUITE_P(VoiFunctions, WindowTest,
                          });
 
 TEST(DicomGreyLevelTest, VoiLutSequenceProducesTheDisplay) {
-  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 12);
+  const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 12);
   DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian, 12);
   DicomLut lut;
   lut.first_mapped = 0;
@@ -261,7 +261,7 @@ TEST(DicomGreyLevelTest, VoiLutSequenceProducesTheDisplay) {
 }
 
 TEST(DicomGreyLevelTest, VoiLutDeclaringTooFewBitsIsScaledByItsData) {
-  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 12);
+  const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 12);
   DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian, 12);
   DicomLut lut;
   lut.bits_per_entry = 8;  // wrong: the entries below need 12 bits
@@ -274,7 +274,7 @@ TEST(DicomGreyLevelTest, VoiLutDeclaringTooFewBitsIsScaledByItsData) {
 }
 
 TEST(DicomGreyLevelTest, WithoutVoiTheDisplaySpansTheImageRange) {
-  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 14);
+  const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 14);
   const Image image =
       MustDecode(MustWrite(original, WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian)));
   double low = 0, high = 0;
@@ -284,7 +284,7 @@ TEST(DicomGreyLevelTest, WithoutVoiTheDisplaySpansTheImageRange) {
 }
 
 TEST(DicomGreyLevelTest, EightBitImagesStayEightBit) {
-  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 8);
+  const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 8);
   const Image image =
       MustDecode(MustWrite(original, WithSyntax(DicomTransferSyntax::kRleLossless, 8)));
   EXPECT_EQ(image.pixels.type(), CV_8UC1);
@@ -293,7 +293,7 @@ TEST(DicomGreyLevelTest, EightBitImagesStayEightBit) {
 }
 
 TEST(DicomGreyLevelTest, LinearForProcessingDataAreLogTransformed) {
-  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 12);
+  const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 12);
   DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian, 12);
   options.for_processing = true;
   options.pixel_intensity_relationship = "LIN";
@@ -312,7 +312,7 @@ TEST(DicomGreyLevelTest, LinearForProcessingDataAreLogTransformed) {
 }
 
 TEST(DicomGreyLevelTest, LogarithmicForProcessingDataAreKept) {
-  const cv::Mat original = MakeSyntheticMammogram(kRows, kColumns, 12);
+  const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 12);
   DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian, 12);
   options.for_processing = true;
   options.pixel_intensity_relationship = "LOG";
@@ -326,7 +326,7 @@ TEST(DicomScaleTest, ImagerPixelSpacingIsCorrectedForMagnification) {
   options.imager_pixel_spacing_mm = 0.1;
   options.magnification_factor = 1.25;
   options.pixel_spacing_mm = 0.07;  // ignored: Imager Pixel Spacing wins
-  const Image image = MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), options));
+  const Image image = MustDecode(MustWrite(MakeCodecTestImage(64, 64, 12), options));
   EXPECT_NEAR(image.file_spacing_mm, 0.08, 1e-9);
   EXPECT_EQ(image.file_spacing_source, SpacingSource::kImagerPixelSpacing);
 }
@@ -334,7 +334,7 @@ TEST(DicomScaleTest, ImagerPixelSpacingIsCorrectedForMagnification) {
 TEST(DicomScaleTest, ImagerPixelSpacingWithoutMagnificationIsUsedAsIs) {
   DicomWriteOptions options;
   options.imager_pixel_spacing_mm = 0.085;
-  const Image image = MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), options));
+  const Image image = MustDecode(MustWrite(MakeCodecTestImage(64, 64, 12), options));
   EXPECT_NEAR(image.file_spacing_mm, 0.085, 1e-9);
   EXPECT_EQ(SpacingSourceName(image.file_spacing_source), "imager_pixel_spacing");
 }
@@ -342,14 +342,14 @@ TEST(DicomScaleTest, ImagerPixelSpacingWithoutMagnificationIsUsedAsIs) {
 TEST(DicomScaleTest, PixelSpacingIsTheFallback) {
   DicomWriteOptions options;
   options.pixel_spacing_mm = 0.07;
-  const Image image = MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), options));
+  const Image image = MustDecode(MustWrite(MakeCodecTestImage(64, 64, 12), options));
   EXPECT_NEAR(image.file_spacing_mm, 0.07, 1e-9);
   EXPECT_EQ(SpacingSourceName(image.file_spacing_source), "pixel_spacing");
 }
 
 TEST(DicomScaleTest, NoSpacingGivesZeroAndDefault) {
   const Image image =
-      MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), DicomWriteOptions{}));
+      MustDecode(MustWrite(MakeCodecTestImage(64, 64, 12), DicomWriteOptions{}));
   EXPECT_EQ(image.file_spacing_mm, 0.0);
   EXPECT_EQ(SpacingSourceName(image.file_spacing_source), "default");
 }
@@ -360,21 +360,21 @@ TEST(DicomDescriptorTest, LateralityViewAndPresentationIntentAreRead) {
   options.laterality = "L";
   options.view = "MLO";
   options.for_processing = true;
-  const Image image = MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), options));
+  const Image image = MustDecode(MustWrite(MakeCodecTestImage(64, 64, 12), options));
   EXPECT_EQ(image.laterality, "L");
   EXPECT_EQ(image.view, "MLO");
   EXPECT_EQ(image.presentation_intent, "FOR PROCESSING");
   options.for_processing = false;
-  EXPECT_EQ(MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), options)).presentation_intent,
+  EXPECT_EQ(MustDecode(MustWrite(MakeCodecTestImage(64, 64, 12), options)).presentation_intent,
             "FOR PRESENTATION");
 }
 
 TEST(DicomDescriptorTest, SeriesLateralityIsTheFallback) {
   DicomWriteOptions options;
   options.series_laterality = "R";
-  EXPECT_EQ(MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), options)).laterality, "R");
+  EXPECT_EQ(MustDecode(MustWrite(MakeCodecTestImage(64, 64, 12), options)).laterality, "R");
   options.laterality = "L";  // Image Laterality wins when both are present
-  EXPECT_EQ(MustDecode(MustWrite(MakeSyntheticMammogram(64, 64, 12), options)).laterality, "L");
+  EXPECT_EQ(MustDecode(MustWrite(MakeCodecTestImage(64, 64, 12), options)).laterality, "L");
 }
 
 TEST(DicomReaderTest, ConcurrentDecodesAgree) {
@@ -418,14 +418,14 @@ TEST(DicomRefusalTest, MultiFrameIsNotASingleImage) {
   for (DicomTransferSyntax syntax :
        {DicomTransferSyntax::kExplicitVrLittleEndian, DicomTransferSyntax::kJpeg2000Lossless}) {
     options.transfer_syntax = syntax;
-    const Status status = DecodeStatus(MustWrite(MakeSyntheticMammogram(64, 64, 12), options));
+    const Status status = DecodeStatus(MustWrite(MakeCodecTestImage(64, 64, 12), options));
     EXPECT_EQ(status.code(), ErrorCode::kNotAnImage) << status.ToString();
     EXPECT_NE(status.message().find("multi-frame"), std::string::npos) << status.message();
   }
 }
 
 TEST(DicomRefusalTest, ImageWithoutPixelDataIsNotAnImage) {
-  const std::string bytes = MustWrite(MakeSyntheticMammogram(64, 64, 12), DicomWriteOptions{});
+  const std::string bytes = MustWrite(MakeCodecTestImage(64, 64, 12), DicomWriteOptions{});
   // Pixel Data is the last element: cutting just before it leaves a complete, pixel-less file.
   const std::size_t pixel_data = bytes.rfind(std::string("\xE0\x7F\x10\x00OW", 6));
   ASSERT_NE(pixel_data, std::string::npos);
@@ -453,7 +453,7 @@ TEST(DicomRefusalTest, PresentationStateIsNotAnImage) {
 
 TEST(DicomRefusalTest, BigEndianIsRefusedByName) {
   const Status status =
-      DecodeStatus(MustWrite(MakeSyntheticMammogram(64, 64, 12),
+      DecodeStatus(MustWrite(MakeCodecTestImage(64, 64, 12),
                              WithSyntax(DicomTransferSyntax::kExplicitVrBigEndian, 12)));
   EXPECT_EQ(status.code(), ErrorCode::kUnsupportedTransferSyntax);
   EXPECT_NE(status.message().find("Explicit VR Big Endian"), std::string::npos) << status.message();
@@ -461,7 +461,7 @@ TEST(DicomRefusalTest, BigEndianIsRefusedByName) {
 }
 
 TEST(DicomRefusalTest, JpegTwoThousandPartTwoIsRefusedByName) {
-  std::string bytes = MustWrite(MakeSyntheticMammogram(64, 64, 12),
+  std::string bytes = MustWrite(MakeCodecTestImage(64, 64, 12),
                                 WithSyntax(DicomTransferSyntax::kJpeg2000Lossless, 12));
   // Same length UID, so the meta header stays valid: .4.90 -> .4.92 (Part 2 multi-component).
   const std::size_t at = bytes.find("1.2.840.10008.1.2.4.90");
@@ -477,12 +477,12 @@ TEST(DicomRefusalTest, TooManyPixelsIsCheckedFromTheHeader) {
   DecodeLimits limits;
   limits.max_pixels = 64 * 64 - 1;
   const Status status =
-      DecodeStatus(MustWrite(MakeSyntheticMammogram(64, 64, 12), DicomWriteOptions{}), limits);
+      DecodeStatus(MustWrite(MakeCodecTestImage(64, 64, 12), DicomWriteOptions{}), limits);
   EXPECT_EQ(status.code(), ErrorCode::kTooManyPixels) << status.ToString();
 }
 
 TEST(DicomRefusalTest, TruncatedFileIsCorrupt) {
-  const std::string bytes = MustWrite(MakeSyntheticMammogram(64, 64, 12), DicomWriteOptions{});
+  const std::string bytes = MustWrite(MakeCodecTestImage(64, 64, 12), DicomWriteOptions{});
   EXPECT_EQ(DecodeStatus(bytes.substr(0, bytes.size() - 100)).code(), ErrorCode::kCorruptImage);
   EXPECT_EQ(DecodeStatus(bytes.substr(0, 140)).code(), ErrorCode::kCorruptImage);
 }

@@ -10,7 +10,7 @@
 #include <random>
 #include <string>
 
-#include "dicom/synthetic_mammogram.h"
+#include "dicom/codec_test_image.h"
 #include "mammocad/dicom.h"
 #include "mammocad/dicom_writer.h"
 
@@ -32,7 +32,7 @@ std::string ValidFile(DicomTransferSyntax syntax) {
   options.view = std::string("CC");
   std::string bytes;
   const Status status =
-      WriteDicom(testing::MakeSyntheticMammogram(kRows, kColumns, bits), options, &bytes);
+      WriteDicom(testing::MakeCodecTestImage(kRows, kColumns, bits), options, &bytes);
   EXPECT_TRUE(status.ok()) << status.ToString();
   return bytes;
 }

@@ -1,9 +1,11 @@
-// A synthetic mammogram-like image for DICOM tests and benchmarks (header-only so that the
-// test binaries and bench/ can share it without it entering mammocad_lib): a breast-shaped
+// A mammogram-like image for DICOM codec tests and benchmarks (header-only so that the
+// ASan test binary and bench/ can share it without it entering mammocad_lib). It exercises
+// the codecs (texture, noise, saturated spots), not the detector: detection tests use the
+// library's simulator (mammocad/synthetic.h). It is: a breast-shaped
 // region with smooth, low-frequency parenchyma on a dark background, plus a few small bright
 // spots standing in for calcifications. Deterministic for a given seed.
-#ifndef MAMMOCAD_DICOM_SYNTHETIC_MAMMOGRAM_H_
-#define MAMMOCAD_DICOM_SYNTHETIC_MAMMOGRAM_H_
+#ifndef MAMMOCAD_DICOM_CODEC_TEST_IMAGE_H_
+#define MAMMOCAD_DICOM_CODEC_TEST_IMAGE_H_
 
 #include <algorithm>
 #include <cmath>
@@ -14,15 +16,15 @@
 namespace mammocad::testing {
 
 // Bright spots drawn into the image: centre (x, y) and radius in pixels.
-struct SyntheticSpot {
+struct CodecTestSpot {
   int x;
   int y;
   int radius;
 };
 
 // CV_16UC1 with values in 0..2^bits_stored-1 (CV_8UC1 when bits_stored == 8).
-inline cv::Mat MakeSyntheticMammogram(int rows, int columns, int bits_stored, unsigned seed = 7,
-                                      std::vector<SyntheticSpot>* spots = nullptr) {
+inline cv::Mat MakeCodecTestImage(int rows, int columns, int bits_stored, unsigned seed = 7,
+                                      std::vector<CodecTestSpot>* spots = nullptr) {
   cv::RNG rng(seed);
   // Low-frequency texture: upsampled noise.
   cv::Mat coarse(std::max(4, rows / 64), std::max(4, columns / 64), CV_32FC1);
@@ -49,7 +51,7 @@ inline cv::Mat MakeSyntheticMammogram(int rows, int columns, int bits_stored, un
 
   // Calcification-like spots inside the breast.
   for (int i = 0; i < 12; ++i) {
-    const SyntheticSpot spot{int(rng.uniform(0.05, 0.45) * columns),
+    const CodecTestSpot spot{int(rng.uniform(0.05, 0.45) * columns),
                              int(rng.uniform(0.3, 0.7) * rows), rng.uniform(1, 4)};
     cv::circle(image, cv::Point(spot.x, spot.y), spot.radius, cv::Scalar(0.97), cv::FILLED);
     if (spots) spots->push_back(spot);
@@ -63,4 +65,4 @@ inline cv::Mat MakeSyntheticMammogram(int rows, int columns, int bits_stored, un
 
 }  // namespace mammocad::testing
 
-#endif  // MAMMOCAD_DICOM_SYNTHETIC_MAMMOGRAM_H_
+#endif  // MAMMOCAD_DICOM_CODEC_TEST_IMAGE_H_
