@@ -59,11 +59,17 @@ bool PeekJpeg(std::string_view bytes, int* width, int* height) {
   return false;
 }
 
-bool PeekPnm(std::string_view bytes, int* width, int* height) {
-  // "P5" then width, height, maxval as ASCII numbers separated by white space and # comments.
+// The PNM header: magic "P2"/"P5", then width, height and maxval as ASCII numbers separated
+// by white space and # comments, then one white-space byte before the samples.
+struct PnmHeader {
+  long width = 0, height = 0, maxval = 0;
+  std::size_t data_offset = 0;  // first sample byte
+};
+
+bool ParsePnmHeader(std::string_view bytes, PnmHeader* header) {
   std::size_t i = 2;
-  long values[2] = {0, 0};
-  for (long& value : values) {
+  long* fields[3] = {&header->width, &header->height, &header->maxval};
+  for (long* value : fields) {
     for (;;) {
       while (i < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[i]))) ++i;
       if (i < bytes.size() && bytes[i] == '#') {
@@ -73,17 +79,24 @@ bool PeekPnm(std::string_view bytes, int* width, int* height) {
       break;
     }
     std::size_t start = i;
+    *value = 0;
     while (i < bytes.size() && std::isdigit(static_cast<unsigned char>(bytes[i])) &&
-           value < 1'000'000'000L) {
-      value = value * 10 + (bytes[i] - '0');
+           *value < 1'000'000'000L) {
+      *value = *value * 10 + (bytes[i] - '0');
       ++i;
     }
     if (i == start) return false;
   }
-  if (values[0] <= 0 || values[1] <= 0 || values[0] > 0x7fffffff || values[1] > 0x7fffffff)
-    return false;
-  *width = int(values[0]);
-  *height = int(values[1]);
+  header->data_offset = i + 1;
+  return header->width > 0 && header->height > 0 && header->width <= 0x7fffffff &&
+         header->height <= 0x7fffffff;
+}
+
+bool PeekPnm(std::string_view bytes, int* width, int* height) {
+  PnmHeader header;
+  if (!ParsePnmHeader(bytes, &header)) return false;
+  *width = int(header.width);
+  *height = int(header.height);
   return true;
 }
 
@@ -139,27 +152,13 @@ bool JpegIsComplete(std::string_view bytes) {
   return scan != std::string_view::npos && end != std::string_view::npos && end > scan;
 }
 
-bool PnmIsComplete(std::string_view bytes, int width, int height) {
+bool PnmIsComplete(std::string_view bytes) {
   if (bytes[1] != '5') return true;  // ASCII PGM: OpenCV fails on short data by itself
-  // Header: magic, width, height, maxval, then exactly one white-space byte.
-  std::size_t i = 2;
-  int fields = 0;
-  long maxval = 0;
-  while (i < bytes.size() && fields < 3) {
-    if (bytes[i] == '#') {
-      while (i < bytes.size() && bytes[i] != '\n') ++i;
-    } else if (std::isdigit(static_cast<unsigned char>(bytes[i]))) {
-      long value = 0;
-      while (i < bytes.size() && std::isdigit(static_cast<unsigned char>(bytes[i])) && value < 1'000'000)
-        value = value * 10 + (bytes[i++] - '0');
-      if (++fields == 3) maxval = value;
-      continue;
-    }
-    ++i;
-  }
-  std::size_t sample_bytes = maxval > 255 ? 2 : 1;
-  std::size_t needed = i + 1 + std::size_t(width) * std::size_t(height) * sample_bytes;
-  return fields == 3 && bytes.size() >= needed;
+  PnmHeader header;
+  if (!ParsePnmHeader(bytes, &header)) return false;
+  std::size_t sample_bytes = header.maxval > 255 ? 2 : 1;
+  return bytes.size() >= header.data_offset + std::size_t(header.width) *
+                                                  std::size_t(header.height) * sample_bytes;
 }
 
 const char* FormatName(ImageFormat format) {
@@ -241,7 +240,7 @@ Status DecodeImage(std::string_view bytes, const DecodeLimits& limits, Image* ou
                       std::to_string(limits.max_pixels) + " pixels");
   }
   bool complete = format == ImageFormat::kJpeg  ? JpegIsComplete(bytes)
-                  : format == ImageFormat::kPnm ? PnmIsComplete(bytes, width, height)
+                  : format == ImageFormat::kPnm ? PnmIsComplete(bytes)
                                                 : true;
   if (!complete) {
     return Status(ErrorCode::kCorruptImage,
