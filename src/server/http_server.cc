@@ -47,6 +47,11 @@ void SendError(httplib::Response& res, const Status& status, ReplyStyle style) {
                   kJson);
 }
 
+// Errors raised before routing (404, 413, no body) answer in the shape of the path's API.
+ReplyStyle StyleFor(const httplib::Request& req) {
+  return req.path.rfind("/v2/", 0) == 0 ? ReplyStyle::kV2 : ReplyStyle::kLegacy;
+}
+
 bool DebugRequested(const httplib::Request& req) {
   if (!req.has_param("debug")) return false;
   std::string value = req.get_param_value("debug");
@@ -68,12 +73,12 @@ struct HttpServer::Impl {
       : config(std::move(c)),
         detector(d),
         analyzer(d, config.limits),
-        compute_slots(config.compute_threads) {}
+        compute_gate(config.compute_threads) {}
 
   ServerConfig config;
   const Detector& detector;
   Analyzer analyzer;
-  ComputeGate compute_slots;
+  ComputeGate compute_gate;
   httplib::Server http;
   int bound_port = 0;
 
@@ -158,7 +163,7 @@ void HttpServer::Impl::InstallRoutes() {
   http.set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    ReplyStyle style = req.path.rfind("/v2/", 0) == 0 ? ReplyStyle::kV2 : ReplyStyle::kLegacy;
+    ReplyStyle style = StyleFor(req);
     int http_status = res.status;
     if (http_status == 404) {
       SendError(res, Status(ErrorCode::kNotFound, "no such path: " + req.path.substr(0, 200)), style);
@@ -178,7 +183,7 @@ void HttpServer::Impl::InstallRoutes() {
     bool carries_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
     if (carries_body && !req.has_header("Content-Length") &&
         req.get_header_value("Transfer-Encoding").find("chunked") == std::string::npos) {
-      ReplyStyle style = req.path.rfind("/v2/", 0) == 0 ? ReplyStyle::kV2 : ReplyStyle::kLegacy;
+      ReplyStyle style = StyleFor(req);
       SendError(res,
                 Status(ErrorCode::kNoImages,
                        "the request has no body (no Content-Length): send the images as "
@@ -241,7 +246,7 @@ void HttpServer::Impl::HandleBreastCalcify(const httplib::Request& req, httplib:
   }
   AnalysisResponse response;
   if (status.ok()) {
-    const ComputeSlot slot(compute_slots);
+    const ComputeSlot slot(compute_gate);
     status = analyzer.Analyze(files, options, &response);
   }
   if (!status.ok()) {
