@@ -71,6 +71,9 @@ struct DetectorParams {
   double cluster_link_distance_mm = 5.0;   // members closer than this join one cluster
   double cluster_max_extent_mm = 30.0;     // groups whose box is longer are not clusters
   double cluster_box_padding_mm = 1.0;
+  // Candidates scoring below this join no cluster (they neither count as members nor link
+  // others). 0 with the hand-made score; a learned model brings its own (ParamsForScorer).
+  double cluster_min_member_score = 0.0;
   // Cluster score = P(at least cluster_min_members of the strongest `cluster_score_members`
   // members are true calcifications), member scores taken as independent probabilities.
   int cluster_score_members = 4;

@@ -32,10 +32,12 @@ namespace mammocad {
 const std::vector<std::string>& CandidateFeatureNames();
 
 // Features of each candidate (same order). `image`: the analysis image [0, 1] (a region of it
-// is fine), `response`: the enhanced image on the same grid, `calcs`: candidates on that grid
+// is fine), `response`: the enhanced image on the same grid, `breast`: the breast mask on that
+// grid (non-zero inside; an empty mask means the whole image), `calcs`: candidates on that grid
 // (as FindCandidates returns them), spacing of that grid.
 std::vector<std::vector<float>> ComputeCandidateFeatures(const cv::Mat1f& image,
                                                          const cv::Mat1f& response,
+                                                         const cv::Mat1b& breast,
                                                          const std::vector<Calcification>& calcs,
                                                          double spacing_mm,
                                                          const DetectorParams& params);
@@ -45,7 +47,7 @@ class CandidateScorer;
 // The detector's hook: with a scorer, each candidate's score becomes the scorer's probability;
 // with `features`, the features are returned (same order). Candidates keep their order.
 void ApplyCandidateScorer(const CandidateScorer* scorer, const cv::Mat1f& image,
-                          const cv::Mat1f& response, double spacing_mm,
+                          const cv::Mat1f& response, const cv::Mat1b& breast, double spacing_mm,
                           const DetectorParams& params, std::vector<Calcification>* calcs,
                           std::vector<std::vector<float>>* features);
 
@@ -62,7 +64,7 @@ PlattCalibration FitPlatt(const std::vector<double>& raw, const std::vector<int>
 
 // Where a model came from; stored in the model file.
 struct ModelProvenance {
-  std::string version;        // e.g. "calc-v1"
+  std::string version;        // e.g. "calc-v2"
   std::uint64_t seed = 0;
   int training_images = 0;
   int training_candidates = 0;
@@ -72,6 +74,8 @@ struct ModelProvenance {
   // (ParamsForScorer), since the model only knows candidates that pass these tests.
   double candidate_threshold_sigma = 4.5;
   double max_lineness = 0.4;
+  // Candidates with a lower calibrated probability join no cluster (cluster_min_member_score).
+  double min_member_probability = 0.0;
 };
 
 class CandidateScorer {
@@ -129,7 +133,7 @@ void ApplyClusterCalibration(const CandidateScorer* scorer, std::vector<Finding>
 DetectorParams ParamsForScorer(const CandidateScorer& scorer, DetectorParams base);
 
 // The model file format version this build reads and writes.
-inline constexpr int kCandidateModelFormat = 1;
+inline constexpr int kCandidateModelFormat = 2;  // 2: tissue_level feature, member floor
 
 }  // namespace mammocad
 

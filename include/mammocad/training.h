@@ -23,8 +23,16 @@ struct TrainingOptions {
   // Optional: simulated clusters inserted into these real normal films (0.2 mm) as well.
   std::vector<std::string> normal_films;
   double film_spacing_mm = 0.2;
+  // Optional: real films (at film_spacing_mm) with annotated calcification clusters. Their
+  // candidates inside an annotation circle (radius at least min_lesion_radius_mm) are labelled
+  // true, all others false; films without lesions in `annotated_truth` are normal.
+  std::vector<std::string> annotated_films;
+  GroundTruth annotated_truth;   // by file stem
+  double min_lesion_radius_mm = 1.0;
+  // Stored in the model: candidates less probable than this join no cluster.
+  double min_member_probability = 0.0;
   int threads = 1;
-  std::string version = "calc-v1";
+  std::string version = "calc-v2";
   // The candidate stage the scorer will sit behind (stored in the model).
   double candidate_threshold_sigma = 4.5;
   double max_lineness = 0.4;
@@ -52,6 +60,8 @@ struct TrainingReport {
   // Cluster findings of the calibration images (with the learned scorer) and how many hit a
   // simulated cluster: the data of the cluster calibration.
   int calibration_clusters = 0, calibration_true_clusters = 0;
+  // False when either class had too few clusters: the cluster scores are then left uncalibrated.
+  bool cluster_calibration_fitted = false;
 };
 
 // Generates the images, detects and labels candidates, trains and calibrates the scorer.
@@ -59,6 +69,15 @@ struct TrainingReport {
 Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallback& progress,
                             std::shared_ptr<const CandidateScorer>* scorer,
                             TrainingReport* report);
+
+// K-fold cross-validation over options.annotated_films: fold k's films (the films with lesions
+// dealt round-robin over the folds first, then the others) are left out of training (also
+// from normal_films) and evaluated with the model trained on the rest; the findings of all
+// folds are pooled into one report (lesion indices global, images in fold order). This is the
+// honest figure for a model that learns from the annotated films. Errors: folds < 2, more
+// folds than films, or a training/evaluation failure.
+Status CrossValidate(const TrainingOptions& options, int folds,
+                     const ProgressCallback& progress, EvaluationReport* pooled);
 
 // Area under the ROC curve of scores against 0/1 labels (ties count half).
 double RocAuc(const std::vector<double>& scores, const std::vector<int>& labels);

@@ -5,6 +5,9 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+
+#include "mammocad/evaluation.h"
 
 namespace mammocad {
 
@@ -18,6 +21,13 @@ Subcommand AddEvalCommand(CLI::App& app);
 
 // `mammocad train`: trains the learned candidate scorer on simulated data.
 Subcommand AddTrainCommand(CLI::App& app);
+
+// The FROC table `mammocad eval` prints, and its output files (curves as CSV, findings, SVG
+// plot) in `out_dir`; `comparison` (may be null) is plotted as a further cluster curve.
+void PrintEvaluationReport(const EvaluationReport& report);
+Status WriteEvaluationOutputs(const EvaluationReport& report, const std::string& scorer_name,
+                              const EvaluationReport* comparison, const std::string& title,
+                              const std::string& out_dir);
 
 }  // namespace mammocad
 

@@ -86,7 +86,21 @@ void PrintCurveRow(const char* level, const FrocCurve& curve) {
   std::printf("   %.3f at %.2f\n", all.sensitivity, all.fp_per_image);
 }
 
-void PrintReport(const EvaluationReport& report) {
+std::string FindingsCsv(const EvaluationReport& report) {
+  std::string csv = "image,score,lesion\n";
+  for (const ImageEvaluation& e : report.images) {
+    for (const ScoredFinding& f : e.findings) {
+      char row[64];
+      std::snprintf(row, sizeof row, ",%.6f,%d\n", f.score, f.lesion);
+      csv += e.name + row;
+    }
+  }
+  return csv;
+}
+
+}  // namespace
+
+void PrintEvaluationReport(const EvaluationReport& report) {
   const int images = static_cast<int>(report.images.size());
   int normal = 0;
   for (const ImageEvaluation& e : report.images) normal += e.lesions == 0;
@@ -102,23 +116,9 @@ void PrintReport(const EvaluationReport& report) {
   std::printf("(sensitivity at <= N false-positive findings per image)\n");
 }
 
-std::string FindingsCsv(const EvaluationReport& report) {
-  std::string csv = "image,score,lesion\n";
-  for (const ImageEvaluation& e : report.images) {
-    for (const ScoredFinding& f : e.findings) {
-      char row[64];
-      std::snprintf(row, sizeof row, ",%.6f,%d\n", f.score, f.lesion);
-      csv += e.name + row;
-    }
-  }
-  return csv;
-}
-
-// `scorer_name` labels the curves; `comparison` (may be null): the hand-made score's run,
-// plotted as a further cluster curve.
-Status WriteOutputs(const EvaluationReport& report, const std::string& scorer_name,
-                    const EvaluationReport* comparison, const std::string& title,
-                    const std::string& out_dir) {
+Status WriteEvaluationOutputs(const EvaluationReport& report, const std::string& scorer_name,
+                              const EvaluationReport* comparison, const std::string& title,
+                              const std::string& out_dir) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Status(ErrorCode::kIoError, "cannot create '" + out_dir + "': " + ec.message());
@@ -139,6 +139,8 @@ Status WriteOutputs(const EvaluationReport& report, const std::string& scorer_na
               report.has_calcification_curve ? "froc-calcification.csv," : "");
   return Status::Ok();
 }
+
+namespace {
 
 Status RunOnFolder(const EvalFlags& flags, const Detector& detector, EvaluationReport* report,
                    std::string* title) {
@@ -227,15 +229,15 @@ int RunEval(const EvalFlags& flags) {
   std::string title;
   std::printf("%s score:\n", scorer_name.c_str());
   Status s = run(*made, &report, &title);
-  if (s.ok()) PrintReport(report);
+  if (s.ok()) PrintEvaluationReport(report);
   const bool compare = s.ok() && flags.compare_handmade && made->scorer();
   if (compare) {
     std::printf("hand-made score:\n");
     s = run(Detector(), &handmade, &title);
-    if (s.ok()) PrintReport(handmade);
+    if (s.ok()) PrintEvaluationReport(handmade);
   }
   if (s.ok()) {
-    s = WriteOutputs(report, scorer_name, compare ? &handmade : nullptr, title, flags.out_dir);
+    s = WriteEvaluationOutputs(report, scorer_name, compare ? &handmade : nullptr, title, flags.out_dir);
   }
   if (!s.ok()) {
     std::fprintf(stderr, "mammocad eval: %s\n", s.ToString().c_str());

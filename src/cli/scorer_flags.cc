@@ -7,7 +7,7 @@
 
 namespace mammocad {
 
-std::string DefaultModelPath() { return std::string(MAMMOCAD_MODEL_DIR) + "/calc-v1.yml"; }
+std::string DefaultModelPath() { return std::string(MAMMOCAD_MODEL_DIR) + "/calc-v2.yml"; }
 
 void AddScorerOptions(CLI::App* command, ScorerFlags* flags) {
   command->add_option("--scorer", flags->scorer,
@@ -38,8 +38,15 @@ Status MakeDetector(const ScorerFlags& flags, std::unique_ptr<Detector>* detecto
     *detector = std::make_unique<Detector>(overridden);
     return Status::Ok();
   }
-  // The candidate stage is the model's; the overrides apply to the rest.
-  *detector = std::make_unique<Detector>(ParamsForScorer(*scorer, overridden), scorer);
+  // The model's settings first, then the overrides (e.g. its member floor may be tuned); the
+  // candidate stage stays the model's, since the model only knows those candidates.
+  DetectorParams params = ParamsForScorer(*scorer, DetectorParams());
+  for (const std::string& assignment : flags.param_overrides) {
+    if (Status s = ApplyParamOverride(assignment, &params); !s.ok()) return s;
+  }
+  params.candidate_threshold_sigma = scorer->provenance().candidate_threshold_sigma;
+  params.max_lineness = scorer->provenance().max_lineness;
+  *detector = std::make_unique<Detector>(params, scorer);
   return Status::Ok();
 }
 

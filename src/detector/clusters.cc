@@ -84,9 +84,13 @@ double ClusterScore(std::vector<double> scores, const DetectorParams& p) {
   return exactly[needed];
 }
 
-std::vector<Finding> GroupIntoClusters(const std::vector<Calcification>& calcs,
+std::vector<Finding> GroupIntoClusters(const std::vector<Calcification>& all_calcs,
                                        double spacing_mm, cv::Size image_size,
                                        const DetectorParams& p) {
+  std::vector<Calcification> calcs;
+  for (const Calcification& c : all_calcs) {
+    if (c.score >= p.cluster_min_member_score) calcs.push_back(c);
+  }
   const double link_px = p.cluster_link_distance_mm / spacing_mm;
   DisjointSets sets = LinkNeighbours(calcs, link_px);
   std::unordered_map<size_t, std::vector<Calcification>> groups;

@@ -32,6 +32,22 @@ TEST(Clusters, ThreeCloseCalcificationsMakeOneCluster) {
   EXPECT_EQ(c.box, cv::Rect(cv::Point(488, 488), cv::Point(533, 543)));
 }
 
+// Below cluster_min_member_score a candidate neither counts as a member nor links others.
+TEST(Clusters, MemberFloorDropsWeakCandidates) {
+  const std::vector<Calcification> calcs = {At(50, 50, 0.6), At(52, 51, 0.9), At(51, 53, 0.02)};
+  DetectorParams p;
+  EXPECT_EQ(GroupIntoClusters(calcs, kSpacing, kImage, p).size(), 1u);
+  p.cluster_min_member_score = 0.05;
+  EXPECT_TRUE(GroupIntoClusters(calcs, kSpacing, kImage, p).empty());
+  // A weak candidate between two groups no longer bridges them into one.
+  const std::vector<Calcification> chain = {At(50, 50), At(51, 52), At(52, 50), At(55, 50, 0.01),
+                                            At(58, 50), At(59, 52), At(60, 50)};
+  p.cluster_min_member_score = 0.0;
+  EXPECT_EQ(GroupIntoClusters(chain, kSpacing, kImage, p).size(), 1u);
+  p.cluster_min_member_score = 0.05;
+  EXPECT_EQ(GroupIntoClusters(chain, kSpacing, kImage, p).size(), 2u);
+}
+
 TEST(Clusters, TwoCalcificationsAreNoCluster) {
   EXPECT_TRUE(GroupIntoClusters({At(50, 50), At(52, 51)}, kSpacing, kImage, DetectorParams())
                   .empty());

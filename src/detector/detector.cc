@@ -119,7 +119,8 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
   if (!roi.empty()) {
     calcs = detail::FindCandidates(response, mask(roi), analysis.spacing_mm, params,
                                    detail::AvailableThreads(options.max_threads));
-    ApplyCandidateScorer(scorer, analysis.pixels(roi), response, analysis.spacing_mm, params,
+    ApplyCandidateScorer(scorer, analysis.pixels(roi), response, mask(roi), analysis.spacing_mm,
+                         params,
                          &calcs, options.keep_candidates ? &result->candidate_features : nullptr);
     calcs = ToInputGrid(Shifted(std::move(calcs), roi.tl()), analysis, image.pixels.size());
   }

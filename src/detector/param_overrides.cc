@@ -20,6 +20,7 @@ const std::map<std::string, Setter>& Setters() {
       MAMMOCAD_INT(cluster_min_members),          MAMMOCAD_DOUBLE(cluster_link_distance_mm),
       MAMMOCAD_DOUBLE(cluster_max_extent_mm),     MAMMOCAD_INT(cluster_score_members),
       MAMMOCAD_DOUBLE(score_midpoint_sigma),      MAMMOCAD_DOUBLE(score_slope_sigma),
+      MAMMOCAD_DOUBLE(cluster_min_member_score),
 #undef MAMMOCAD_DOUBLE
 #undef MAMMOCAD_INT
   };

@@ -18,6 +18,8 @@ constexpr double kFeatureDiametersMm[] = {0.2, 0.45, 1.0};
 constexpr double kLocalNoiseWindowMm = 2.0;
 constexpr double kRegionalNoiseWindowMm = 16.0;
 constexpr double kNeighbourhoodMm = 5.0;  // the detector's cluster link distance
+constexpr double kTissueWindowMm = 2.0;   // the tissue around a candidate, for tissue_level
+constexpr double kTissueLowPercentile = 0.05, kTissueHighPercentile = 0.95;
 constexpr float kNoiseFloor = 1e-6f;
 
 const char* const kModelKind = "mammocad-candidate-scorer";
@@ -127,6 +129,40 @@ std::vector<Neighbourhood> Neighbourhoods(const std::vector<Calcification>& calc
   return out;
 }
 
+// The grey levels at the low and high percentiles of the breast (whole image if `breast` is
+// empty): fatty and dense tissue of this image, whatever the scanner's grey scale.
+std::pair<float, float> TissueRange(const cv::Mat1f& image, const cv::Mat1b& breast) {
+  constexpr int kBins = 1024;
+  std::vector<int> histogram(kBins, 0);
+  int total = 0;
+  for (int y = 0; y < image.rows; ++y) {
+    const float* row = image[y];
+    const unsigned char* inside = breast.empty() ? nullptr : breast[y];
+    for (int x = 0; x < image.cols; ++x) {
+      if (inside && !inside[x]) continue;
+      ++histogram[std::clamp(static_cast<int>(row[x] * kBins), 0, kBins - 1)];
+      ++total;
+    }
+  }
+  const auto level_at = [&](double fraction) {
+    const double wanted = fraction * total;
+    int seen = 0;
+    for (int b = 0; b < kBins; ++b) {
+      seen += histogram[b];
+      if (seen >= wanted) return (b + 0.5f) / kBins;
+    }
+    return 1.0f;
+  };
+  return {level_at(kTissueLowPercentile), level_at(kTissueHighPercentile)};
+}
+
+// Mean grey level of the window x window box around `centre` (clipped at the border).
+float MeanAround(const cv::Mat1f& image, cv::Point centre, int window) {
+  const cv::Rect box = cv::Rect(centre.x - window / 2, centre.y - window / 2, window, window) &
+                       cv::Rect(0, 0, image.cols, image.rows);
+  return box.empty() ? 0.0f : static_cast<float>(cv::mean(image(box))[0]);
+}
+
 int WindowPx(double mm, double spacing_mm) {
   return std::max(3, static_cast<int>(std::lround(mm / spacing_mm)) | 1);
 }
@@ -167,12 +203,16 @@ const std::vector<std::string>& CandidateFeatureNames() {
       "fill",                 // component area / its bounding box area
       "aspect",               // bounding box long side / short side
       "ring_ratio",           // mean response one radius out / peak (sharpness)
+      "tissue_level",         // mean grey level in 2 mm around, 0 at the breast's 5th
+                              // percentile, 1 at its 95th: calcifications form in glandular
+                              // (dense) tissue, not in fat
   };
   return names;
 }
 
 std::vector<std::vector<float>> ComputeCandidateFeatures(const cv::Mat1f& image,
                                                          const cv::Mat1f& response,
+                                                         const cv::Mat1b& breast,
                                                          const std::vector<Calcification>& calcs,
                                                          double spacing_mm,
                                                          const DetectorParams& params) {
@@ -182,6 +222,9 @@ std::vector<std::vector<float>> ComputeCandidateFeatures(const cv::Mat1f& image,
   const cv::Mat1f regional_noise =
       HighPassLevel(image, WindowPx(kRegionalNoiseWindowMm, spacing_mm));
   const std::vector<Neighbourhood> neighbours = Neighbourhoods(calcs, kNeighbourhoodMm / spacing_mm);
+  const auto [fat_level, dense_level] = TissueRange(image, breast);
+  const float tissue_span = std::max(dense_level - fat_level, 1e-3f);
+  const int tissue_window = WindowPx(kTissueWindowMm, spacing_mm);
   for (size_t i = 0; i < calcs.size(); ++i) {
     const Calcification& c = calcs[i];
     const cv::Point centre(std::clamp(static_cast<int>(std::lround(c.centre.x)), 0, image.cols - 1),
@@ -206,18 +249,19 @@ std::vector<std::vector<float>> ComputeCandidateFeatures(const cv::Mat1f& image,
     f.push_back(static_cast<float>(std::max(c.box.width, c.box.height)) /
                 static_cast<float>(std::max(1, std::min(c.box.width, c.box.height))));
     f.push_back(static_cast<float>(RingRatio(response, c.centre, std::max(1.0, diameter_px / 2 + 1))));
+    f.push_back((MeanAround(image, centre, tissue_window) - fat_level) / tissue_span);
     features.push_back(std::move(f));
   }
   return features;
 }
 
 void ApplyCandidateScorer(const CandidateScorer* scorer, const cv::Mat1f& image,
-                          const cv::Mat1f& response, double spacing_mm,
+                          const cv::Mat1f& response, const cv::Mat1b& breast, double spacing_mm,
                           const DetectorParams& params, std::vector<Calcification>* calcs,
                           std::vector<std::vector<float>>* features) {
   if (!scorer && !features) return;
   std::vector<std::vector<float>> computed =
-      ComputeCandidateFeatures(image, response, *calcs, spacing_mm, params);
+      ComputeCandidateFeatures(image, response, breast, *calcs, spacing_mm, params);
   if (scorer) {
     const std::vector<double> p = scorer->Probabilities(computed);
     for (size_t i = 0; i < calcs->size(); ++i) (*calcs)[i].score = p[i];
@@ -228,6 +272,7 @@ void ApplyCandidateScorer(const CandidateScorer* scorer, const cv::Mat1f& image,
 DetectorParams ParamsForScorer(const CandidateScorer& scorer, DetectorParams base) {
   base.candidate_threshold_sigma = scorer.provenance().candidate_threshold_sigma;
   base.max_lineness = scorer.provenance().max_lineness;
+  base.cluster_min_member_score = scorer.provenance().min_member_probability;
   return base;
 }
 
@@ -356,6 +401,7 @@ Status CandidateScorer::Save(const std::string& path) const {
     fs << "calibration_candidates" << provenance_.calibration_candidates;
     fs << "candidate_threshold_sigma" << provenance_.candidate_threshold_sigma;
     fs << "max_lineness" << provenance_.max_lineness;
+    fs << "min_member_probability" << provenance_.min_member_probability;
     fs << "features" << "[";
     for (const std::string& name : CandidateFeatureNames()) fs << name;
     fs << "]";
@@ -408,6 +454,7 @@ Status CandidateScorer::Load(const std::string& path,
     model->provenance_.candidate_threshold_sigma =
         static_cast<double>(fs["candidate_threshold_sigma"]);
     model->provenance_.max_lineness = static_cast<double>(fs["max_lineness"]);
+    model->provenance_.min_member_probability = static_cast<double>(fs["min_member_probability"]);
     if (!(model->provenance_.candidate_threshold_sigma > 0)) {
       return Status(ErrorCode::kBadParameter, path + " lacks its candidate threshold");
     }

@@ -65,7 +65,7 @@ TEST(CandidateFeatures, OneRowPerCandidateWithMeaningfulValues) {
   SpotAndLine(&image, &calcs);
   cv::Mat1f response;  // a stand-in for the enhanced image: the excess over the background
   cv::subtract(image, 0.5, response);
-  const auto f = ComputeCandidateFeatures(image, response, calcs, 0.1, DetectorParams());
+  const auto f = ComputeCandidateFeatures(image, response, cv::Mat1b(), calcs, 0.1, DetectorParams());
   ASSERT_EQ(f.size(), 2u);
   const auto& names = CandidateFeatureNames();
   ASSERT_EQ(f[0].size(), names.size());
@@ -80,6 +80,33 @@ TEST(CandidateFeatures, OneRowPerCandidateWithMeaningfulValues) {
   EXPECT_GT(f[1][index("aspect")], 2);
   for (const auto& row : f) {
     for (float v : row) EXPECT_TRUE(std::isfinite(v));
+  }
+}
+
+// tissue_level places a candidate between the breast's fatty (5th percentile) and dense (95th)
+// grey levels, so it reads the same on any grey scale; pixels outside the mask do not count.
+TEST(CandidateFeatures, TissueLevelIsRelativeToTheBreast) {
+  const auto names = CandidateFeatureNames();
+  const size_t tissue = std::find(names.begin(), names.end(), "tissue_level") - names.begin();
+  ASSERT_LT(tissue, names.size());
+  for (float scale : {1.0f, 0.25f}) {  // the same breast on a full and on a compressed grey scale
+    cv::Mat1f image(200, 300, 0.0f);      // columns 200..299: background, outside the breast
+    image(cv::Rect(0, 0, 100, 200)).setTo(0.2 * scale);   // fat
+    image(cv::Rect(100, 0, 100, 200)).setTo(0.6 * scale); // dense tissue
+    cv::Mat1b breast(200, 300, static_cast<unsigned char>(0));
+    breast(cv::Rect(0, 0, 200, 200)).setTo(255);
+    std::vector<Calcification> calcs(2);
+    calcs[0].centre = {50, 100};   // in fat
+    calcs[1].centre = {150, 100};  // in dense tissue
+    for (Calcification& c : calcs) {
+      c.box = cv::Rect(static_cast<int>(c.centre.x) - 1, static_cast<int>(c.centre.y) - 1, 3, 3);
+      c.diameter_mm = 0.3;
+      c.contrast = 6;
+    }
+    const auto f = ComputeCandidateFeatures(image, image, breast, calcs, 0.1, DetectorParams());
+    ASSERT_EQ(f.size(), 2u);
+    EXPECT_NEAR(f[0][tissue], 0.0, 0.02) << "scale " << scale;
+    EXPECT_NEAR(f[1][tissue], 1.0, 0.02) << "scale " << scale;
   }
 }
 

@@ -8,17 +8,45 @@
 #include <numeric>
 #include <thread>
 
+#include <filesystem>
+#include <set>
+
 #include "detector/stages.h"
 
 namespace mammocad {
 namespace {
 
-// Candidates of one generated image with their labels.
+// Fewest true and false clusters on the calibration images for a cluster calibration fit.
+constexpr int kMinClustersPerClass = 10;
+// True : false candidates the forest is trained on, at most (true ones are repeated).
+constexpr double kBalancedTrueFraction = 0.2;
+
+// `set` with its true candidates repeated (whole copies, in order) until they are about
+// `fraction` of the false ones; never fewer than in `set`.
+LabelledCandidates Balanced(const LabelledCandidates& set, double fraction) {
+  int positives = 0;
+  for (int l : set.labels) positives += l;
+  const int negatives = static_cast<int>(set.labels.size()) - positives;
+  const int copies = positives > 0 ? static_cast<int>(fraction * negatives / positives) : 0;
+  LabelledCandidates out = set;
+  for (int c = 1; c < copies; ++c) {
+    for (size_t i = 0; i < set.labels.size(); ++i) {
+      if (!set.labels[i]) continue;
+      out.features.push_back(set.features[i]);
+      out.labels.push_back(1);
+    }
+  }
+  return out;
+}
+
+// Candidates of one image with their labels: true if on a simulated spot, or, for an
+// annotated film (clusters without spots), inside an annotated circle.
 Status LabelImage(const Detector& detector, const SyntheticMammogram& m,
                   double min_spot_hit_radius_mm, LabelledCandidates* out) {
   const double spacing = m.image.file_spacing_mm;
   std::vector<TruthLesion> spots;
   for (const SyntheticCluster& c : m.clusters) {
+    if (c.spots.empty()) spots.push_back({c.centre, static_cast<float>(c.radius_px)});
     for (const SyntheticSpot& s : c.spots) {
       spots.push_back({s.centre, static_cast<float>(std::max(s.diameter_mm / 2,
                                                              min_spot_hit_radius_mm) / spacing)});
@@ -28,6 +56,9 @@ Status LabelImage(const Detector& detector, const SyntheticMammogram& m,
   options.spacing_override_mm = spacing;
   options.level = FindingLevel::kCalcification;
   options.keep_candidates = true;
+  // One thread per image: strips would change features by float rounding with the machine's
+  // load, and the model file would not be reproducible byte for byte.
+  options.max_threads = 1;
   DetectionResult result;
   if (Status s = detector.Detect(m.image, options, &result); !s.ok()) return s;
   out->features = std::move(result.candidate_features);
@@ -89,6 +120,28 @@ Status ForEachImage(int n, int threads, const std::function<Status(int)>& task,
   return Status::Ok();
 }
 
+// An annotated film as training data: the image and its lesions as clusters without spots.
+Status AnnotatedFilm(const TrainingOptions& options, int index, SyntheticMammogram* m) {
+  const std::string& path = options.annotated_films[index];
+  *m = SyntheticMammogram();
+  if (Status s = LoadImageFile(path, &m->image); !s.ok()) return s;
+  m->image.file_spacing_mm = options.film_spacing_mm;
+  const auto lesions = options.annotated_truth.find(std::filesystem::path(path).stem().string());
+  if (lesions == options.annotated_truth.end()) return Status::Ok();
+  for (const TruthLesion& l : lesions->second) {
+    SyntheticCluster c;
+    c.centre = l.centre;
+    c.radius_px = std::max<double>(l.radius, options.min_lesion_radius_mm / options.film_spacing_mm);
+    m->clusters.push_back(c);
+  }
+  return Status::Ok();
+}
+
+bool HasLesions(const GroundTruth& truth, const std::string& path) {
+  const auto it = truth.find(std::filesystem::path(path).stem().string());
+  return it != truth.end() && !it->second.empty();
+}
+
 }  // namespace
 
 void LabelledCandidates::Append(const LabelledCandidates& other) {
@@ -125,13 +178,17 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
   params.candidate_threshold_sigma = options.candidate_threshold_sigma;
   params.max_lineness = options.max_lineness;
   const Detector detector(params);
+  // The clusters of the learned detector (cluster calibration below) use the model's floor.
+  params.cluster_min_member_score = options.min_member_probability;
   const int synthetic = std::max(0, options.images);
   const int films = static_cast<int>(options.normal_films.size());
-  const int n = synthetic + films;
+  const int annotated = static_cast<int>(options.annotated_films.size());
+  const int n = synthetic + films + annotated;
   std::vector<LabelledCandidates> per_image(n);
   const SyntheticSource films_source = InsertionSource(
       options.normal_films, options.film_spacing_mm, options.seed ^ 0xF11E5ull, 1);
   const auto make_image = [&](int i, SyntheticMammogram* m) -> Status {
+    if (i >= synthetic + films) return AnnotatedFilm(options, i - synthetic - films, m);
     if (i >= synthetic) return films_source(i - synthetic, m);
     const double spacing = options.spacings_mm[i % options.spacings_mm.size()];
     *m = MakeSyntheticMammogram(
@@ -161,10 +218,15 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
   provenance.calibration_candidates = static_cast<int>(report->calibration.labels.size());
   provenance.candidate_threshold_sigma = options.candidate_threshold_sigma;
   provenance.max_lineness = options.max_lineness;
+  provenance.min_member_probability = options.min_member_probability;
   provenance.description = "random forest on realistic synthetic images (" +
-                           std::to_string(synthetic) + ") and simulated clusters in " +
-                           std::to_string(films) + " normal films; Platt-calibrated";
-  if (Status s = CandidateScorer::Train(report->training.features, report->training.labels,
+                           std::to_string(synthetic) + "), simulated clusters in " +
+                           std::to_string(films) + " normal films and " +
+                           std::to_string(annotated) + " annotated films; Platt-calibrated";
+  // True candidates are rare (well under 1% on real films): repeat them up to a fifth of the
+  // false ones, so that the trees split on them. The calibration set keeps the true rate.
+  const LabelledCandidates balanced = Balanced(report->training, kBalancedTrueFraction);
+  if (Status s = CandidateScorer::Train(balanced.features, balanced.labels,
                                         report->calibration.features, report->calibration.labels,
                                         options.seed, provenance, scorer);
       !s.ok()) {
@@ -184,6 +246,7 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
     }
     DetectOptions detect;
     detect.spacing_override_mm = m.image.file_spacing_mm;
+    detect.max_threads = 1;
     DetectionResult result;
     if (Status s = learned.Detect(m.image, detect, &result); !s.ok()) return s;
     for (const Finding& f : result.findings) {
@@ -202,12 +265,15 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
     }
   }
   report->calibration_clusters = static_cast<int>(cluster_labels.size());
-  if (report->calibration_true_clusters == 0 ||
-      report->calibration_true_clusters == report->calibration_clusters) {
-    return Status(ErrorCode::kBadParameter, "the calibration images gave clusters of one class only");
+  // Too few clusters of a class make Platt's fit run off to a step (every score 0 or 1, the
+  // ranking lost in ties): then the member-based score stays as it is (identity on the logit).
+  const int false_clusters = report->calibration_clusters - report->calibration_true_clusters;
+  report->cluster_calibration_fitted =
+      std::min(report->calibration_true_clusters, false_clusters) >= kMinClustersPerClass;
+  if (report->cluster_calibration_fitted) {
+    *scorer = CandidateScorer::WithClusterCalibration(**scorer,
+                                                      FitPlatt(cluster_logits, cluster_labels));
   }
-  *scorer = CandidateScorer::WithClusterCalibration(**scorer,
-                                                    FitPlatt(cluster_logits, cluster_labels));
 
   // How the model compares with the hand-made score on the held-out calibration set.
   std::vector<double> handmade;
@@ -220,6 +286,62 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
   report->handmade_auc = RocAuc(handmade, report->calibration.labels);
   report->model_auc = RocAuc(model, report->calibration.labels);
   Reliability(model, report->calibration.labels, report);
+  return Status::Ok();
+}
+
+Status CrossValidate(const TrainingOptions& options, int folds,
+                     const ProgressCallback& progress, EvaluationReport* pooled) {
+  *pooled = EvaluationReport();
+  const int films = static_cast<int>(options.annotated_films.size());
+  if (folds < 2 || folds > films) {
+    return Status(ErrorCode::kBadParameter, "cross-validation needs 2 to " +
+                                                std::to_string(films) + " folds, not " +
+                                                std::to_string(folds));
+  }
+  // Films with lesions are dealt over the folds first, so that every fold has some.
+  std::vector<std::vector<std::string>> fold_films(folds);
+  int dealt = 0;
+  for (bool with_lesions : {true, false}) {
+    for (const std::string& path : options.annotated_films) {
+      if (HasLesions(options.annotated_truth, path) != with_lesions) continue;
+      fold_films[dealt++ % folds].push_back(path);
+    }
+  }
+  int lesions_before = 0;
+  for (int k = 0; k < folds; ++k) {
+    const std::set<std::string> held_out(fold_films[k].begin(), fold_films[k].end());
+    TrainingOptions train = options;
+    const auto is_held_out = [&](const std::string& path) { return held_out.count(path) > 0; };
+    std::erase_if(train.annotated_films, is_held_out);
+    std::erase_if(train.normal_films, is_held_out);
+    std::shared_ptr<const CandidateScorer> scorer;
+    TrainingReport report;
+    if (Status s = TrainCandidateScorer(train, nullptr, &scorer, &report); !s.ok()) return s;
+    const Detector detector(ParamsForScorer(*scorer, DetectorParams()), scorer);
+    FolderEvaluationOptions evaluate;
+    evaluate.image_paths = fold_films[k];
+    evaluate.truth = options.annotated_truth;
+    evaluate.pixel_spacing_mm = options.film_spacing_mm;
+    evaluate.threads = std::max(1, options.threads);
+    EvaluationReport fold;
+    if (Status s = EvaluateImages(detector, evaluate, nullptr, &fold); !s.ok()) return s;
+    for (ImageEvaluation& image : fold.images) {
+      for (ScoredFinding& f : image.findings) {
+        if (f.lesion >= 0) f.lesion += lesions_before;
+      }
+      pooled->findings_outside_breast += image.findings_outside_breast;
+      pooled->total_detect_ms += image.detect_ms;
+      pooled->images.push_back(std::move(image));
+    }
+    lesions_before += fold.cluster_curve.lesions;
+    if (progress) progress(k + 1, folds);
+  }
+  std::vector<ScoredFinding> all;
+  for (const ImageEvaluation& e : pooled->images) {
+    all.insert(all.end(), e.findings.begin(), e.findings.end());
+  }
+  pooled->cluster_curve =
+      ComputeFroc(std::move(all), lesions_before, static_cast<int>(pooled->images.size()));
   return Status::Ok();
 }
 
