@@ -120,8 +120,8 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
     calcs = detail::FindCandidates(response, mask(roi), analysis.spacing_mm, params,
                                    detail::AvailableThreads(options.max_threads));
     ApplyCandidateScorer(scorer, analysis.pixels(roi), response, mask(roi), analysis.spacing_mm,
-                         params,
-                         &calcs, options.keep_candidates ? &result->candidate_features : nullptr);
+                         params, &calcs,
+                         options.keep_candidates ? &result->candidate_features : nullptr);
     calcs = ToInputGrid(Shifted(std::move(calcs), roi.tl()), analysis, image.pixels.size());
   }
   if (options.keep_candidates) result->candidates = calcs;
