@@ -150,5 +150,45 @@ class FolderEvalTest(unittest.TestCase):
         self.assertIn("--synthetic", done.stderr)
 
 
+class TrainCrossValidationTest(unittest.TestCase):
+    """`mammocad train --annotated DIR --cv-folds K`: a MIAS-style folder, each fold evaluated
+    with a model trained without it, one pooled FROC."""
+
+    def test_pooled_froc_over_a_mias_folder(self):
+        folder = tempfile.mkdtemp()
+        rows = []
+        for i in range(4):
+            name = "mdb%03d" % (i + 1)
+            with_cluster = i % 2 == 0
+            with open(os.path.join(folder, name + ".png"), "wb") as f:  # rows name the stem
+                f.write(encode(synthetic_mammogram(with_cluster=with_cluster, seed=10 + i), "PNG"))
+            if with_cluster:  # MIAS rows count y from the bottom of the 1024-row film
+                x, y = CLUSTER_CENTRE
+                rows.append("%s F CALC B %d %d 40" % (name, x, 1024 - y))
+            else:
+                rows.append("%s F NORM" % name)
+        with open(os.path.join(folder, "annotations.txt"), "w") as f:
+            f.write("\n".join(rows) + "\n")
+        out = os.path.join(folder, "cv")
+        done = subprocess.run([BIN, "train", "--annotated", folder, "--images", "4",
+                               "--max-side", "512", "--cv-folds", "2", "--cv-out", out],
+                              capture_output=True, text=True, timeout=300)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("2-fold cross-validation", done.stdout)
+        table = froc_rows(done.stdout)
+        self.assertEqual(table["cluster_lesions"], 2)
+        self.assertEqual(table["cluster_images"], 4)
+        # Clear clusters: found by the model that never saw them (measured: both, 0 FP).
+        self.assertGreaterEqual(table["cluster"][2], 0.5)
+        self.assertTrue(os.path.exists(os.path.join(out, "froc.svg")))
+        self.assertFalse(os.path.exists(os.path.join(folder, "models")))  # no model is written
+
+    def test_cross_validation_needs_annotated_films(self):
+        done = subprocess.run([BIN, "train", "--cv-folds", "2"], capture_output=True, text=True,
+                              timeout=60)
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("--annotated", done.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
