@@ -111,6 +111,9 @@ Status EvaluateSynthetic(const Detector& detector, const SyntheticEvaluationOpti
 // Generates image `index` of a set (with its ground truth in `clusters` and `breast`).
 using SyntheticSource = std::function<Status(int index, SyntheticMammogram* out)>;
 
+// Fills the totals (findings outside the breast, detection time) and the cluster curve of
+// `report` from its images, whose findings' lesion indices must be global over the report.
+void SummariseEvaluation(EvaluationReport* report);
 // The same evaluation over images from `source` (e.g. clusters inserted into real films).
 Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSource& source,
                          const SyntheticEvaluationOptions& options,

@@ -19,11 +19,21 @@ void AddScorerOptions(CLI::App* command, ScorerFlags* flags) {
                     "if the model cannot be loaded, use the hand-made score instead of failing");
 }
 
+namespace {
+
+// `params` with every --param assignment applied, in order.
+Status ApplyOverrides(const ScorerFlags& flags, DetectorParams* params) {
+  for (const std::string& assignment : flags.param_overrides) {
+    if (Status s = ApplyParamOverride(assignment, params); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status MakeDetector(const ScorerFlags& flags, std::unique_ptr<Detector>* detector) {
   DetectorParams overridden;
-  for (const std::string& assignment : flags.param_overrides) {
-    if (Status s = ApplyParamOverride(assignment, &overridden); !s.ok()) return s;
-  }
+  if (Status s = ApplyOverrides(flags, &overridden); !s.ok()) return s;
   if (flags.scorer != "learned") {
     *detector = std::make_unique<Detector>(overridden);
     return Status::Ok();
@@ -41,9 +51,7 @@ Status MakeDetector(const ScorerFlags& flags, std::unique_ptr<Detector>* detecto
   // The model's settings first, then the overrides (e.g. its member floor may be tuned); the
   // candidate stage stays the model's, since the model only knows those candidates.
   DetectorParams params = ParamsForScorer(*scorer, DetectorParams());
-  for (const std::string& assignment : flags.param_overrides) {
-    if (Status s = ApplyParamOverride(assignment, &params); !s.ok()) return s;
-  }
+  if (Status s = ApplyOverrides(flags, &params); !s.ok()) return s;
   params.candidate_threshold_sigma = scorer->provenance().candidate_threshold_sigma;
   params.max_lineness = scorer->provenance().max_lineness;
   *detector = std::make_unique<Detector>(params, scorer);

@@ -101,18 +101,6 @@ std::vector<ScoredFinding> AllFindings(const std::vector<ImageEvaluation>& image
   return all;
 }
 
-void Summarise(EvaluationReport* report) {
-  int lesions = 0;
-  report->findings_outside_breast = 0;
-  report->total_detect_ms = 0;
-  for (const ImageEvaluation& e : report->images) {
-    lesions += e.lesions;
-    report->findings_outside_breast += e.findings_outside_breast;
-    report->total_detect_ms += e.detect_ms;
-  }
-  report->cluster_curve = ComputeFroc(AllFindings(report->images), lesions,
-                                      static_cast<int>(report->images.size()));
-}
 
 bool ParseCsvNumber(const std::string& text, double* value) {
   std::istringstream in(text);
@@ -133,6 +121,19 @@ std::vector<std::string> SplitCsv(const std::string& line) {
 }
 
 }  // namespace
+
+void SummariseEvaluation(EvaluationReport* report) {
+  int lesions = 0;
+  report->findings_outside_breast = 0;
+  report->total_detect_ms = 0;
+  for (const ImageEvaluation& e : report->images) {
+    lesions += e.lesions;
+    report->findings_outside_breast += e.findings_outside_breast;
+    report->total_detect_ms += e.detect_ms;
+  }
+  report->cluster_curve = ComputeFroc(AllFindings(report->images), lesions,
+                                      static_cast<int>(report->images.size()));
+}
 
 GroundTruth TruthFromMias(const std::vector<MiasAnnotation>& rows) {
   GroundTruth truth;
@@ -242,7 +243,7 @@ Status EvaluateImages(const Detector& detector, const FolderEvaluationOptions& o
     return Status::Ok();
   };
   if (Status s = ParallelFor(n, options.threads, evaluate_one, progress); !s.ok()) return s;
-  Summarise(report);
+  SummariseEvaluation(report);
   return Status::Ok();
 }
 
@@ -370,7 +371,7 @@ Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSo
       all_spots.push_back(f);
     }
   }
-  Summarise(report);
+  SummariseEvaluation(report);
   report->calcification_curve = ComputeFroc(all_spots, total_spots, n);
   report->has_calcification_curve = true;
   return Status::Ok();

@@ -329,19 +329,12 @@ Status CrossValidate(const TrainingOptions& options, int folds,
       for (ScoredFinding& f : image.findings) {
         if (f.lesion >= 0) f.lesion += lesions_before;
       }
-      pooled->findings_outside_breast += image.findings_outside_breast;
-      pooled->total_detect_ms += image.detect_ms;
       pooled->images.push_back(std::move(image));
     }
     lesions_before += fold.cluster_curve.lesions;
     if (progress) progress(k + 1, folds);
   }
-  std::vector<ScoredFinding> all;
-  for (const ImageEvaluation& e : pooled->images) {
-    all.insert(all.end(), e.findings.begin(), e.findings.end());
-  }
-  pooled->cluster_curve =
-      ComputeFroc(std::move(all), lesions_before, static_cast<int>(pooled->images.size()));
+  SummariseEvaluation(pooled);
   return Status::Ok();
 }
 
