@@ -64,7 +64,7 @@ PlattCalibration FitPlatt(const std::vector<double>& raw, const std::vector<int>
 
 // Where a model came from; stored in the model file.
 struct ModelProvenance {
-  std::string version;        // e.g. "calc-v2"
+  std::string version;        // e.g. "calc-v3"
   std::uint64_t seed = 0;
   int training_images = 0;
   int training_candidates = 0;
@@ -74,6 +74,7 @@ struct ModelProvenance {
   // (ParamsForScorer), since the model only knows candidates that pass these tests.
   double candidate_threshold_sigma = 4.5;
   double max_lineness = 0.4;
+  double background_ratio = 4.0;   // the enhancement band (DetectorParams::background_ratio)
   // Candidates with a lower calibrated probability join no cluster (cluster_min_member_score).
   double min_member_probability = 0.0;
 };
@@ -133,7 +134,7 @@ void ApplyClusterCalibration(const CandidateScorer* scorer, std::vector<Finding>
 DetectorParams ParamsForScorer(const CandidateScorer& scorer, DetectorParams base);
 
 // The model file format version this build reads and writes.
-inline constexpr int kCandidateModelFormat = 2;  // 2: tissue_level feature, member floor
+inline constexpr int kCandidateModelFormat = 3;  // 2: tissue_level, member floor; 3: band
 
 }  // namespace mammocad
 

@@ -7,7 +7,7 @@
 
 namespace mammocad {
 
-std::string DefaultModelPath() { return std::string(MAMMOCAD_MODEL_DIR) + "/calc-v2.yml"; }
+std::string DefaultModelPath() { return std::string(MAMMOCAD_MODEL_DIR) + "/calc-v3.yml"; }
 
 void AddScorerOptions(CLI::App* command, ScorerFlags* flags) {
   command->add_option("--scorer", flags->scorer,
@@ -54,6 +54,7 @@ Status MakeDetector(const ScorerFlags& flags, std::unique_ptr<Detector>* detecto
   if (Status s = ApplyOverrides(flags, &params); !s.ok()) return s;
   params.candidate_threshold_sigma = scorer->provenance().candidate_threshold_sigma;
   params.max_lineness = scorer->provenance().max_lineness;
+  params.background_ratio = scorer->provenance().background_ratio;
   *detector = std::make_unique<Detector>(params, scorer);
   return Status::Ok();
 }

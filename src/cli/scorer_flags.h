@@ -22,7 +22,7 @@ struct ScorerFlags {
   std::vector<std::string> param_overrides;  // "name=value" (eval only, for tuning)
 };
 
-// models/calc-v2.yml of the source tree this binary was built from.
+// models/calc-v3.yml of the source tree this binary was built from.
 std::string DefaultModelPath();
 
 void AddScorerOptions(CLI::App* command, ScorerFlags* flags);

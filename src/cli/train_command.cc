@@ -16,7 +16,7 @@ namespace {
 
 struct TrainFlags {
   TrainingOptions options;
-  std::string out = "models/calc-v2.yml";
+  std::string out = "models/calc-v3.yml";
   std::string normals_dir;
   std::string annotated_dir;
   int cv_folds = 0;
@@ -163,6 +163,9 @@ Subcommand AddTrainCommand(CLI::App& app) {
   train->add_option("--max-lineness", flags->options.max_lineness,
                     "candidates more line-like than this are dropped before the model")
       ->capture_default_str()->check(CLI::Range(0.0, 2.0));
+  train->add_option("--background-ratio", flags->options.background_ratio,
+                    "enhancement band (background / spot sigma) the model sits behind")
+      ->capture_default_str()->check(CLI::Range(1.1, 10.0));
   train->add_option("--version", flags->options.version, "model version stored in the file")
       ->capture_default_str();
   train->add_option("--threads", flags->threads, "images processed at once (0: one per core)")

@@ -20,7 +20,10 @@ const std::map<std::string, Setter>& Setters() {
       MAMMOCAD_INT(cluster_min_members),          MAMMOCAD_DOUBLE(cluster_link_distance_mm),
       MAMMOCAD_DOUBLE(cluster_max_extent_mm),     MAMMOCAD_INT(cluster_score_members),
       MAMMOCAD_DOUBLE(score_midpoint_sigma),      MAMMOCAD_DOUBLE(score_slope_sigma),
-      MAMMOCAD_DOUBLE(cluster_min_member_score),
+      MAMMOCAD_DOUBLE(cluster_min_member_score),  MAMMOCAD_DOUBLE(background_ratio),
+      MAMMOCAD_DOUBLE(min_calc_diameter_mm),      MAMMOCAD_DOUBLE(max_calc_diameter_mm),
+      MAMMOCAD_INT(enhancement_scales),           MAMMOCAD_DOUBLE(min_filter_sigma_px),
+      MAMMOCAD_DOUBLE(noise_clip_sigma),          MAMMOCAD_DOUBLE(line_ring_radius_mm),
 #undef MAMMOCAD_DOUBLE
 #undef MAMMOCAD_INT
   };

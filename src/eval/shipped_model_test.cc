@@ -12,13 +12,13 @@
 namespace mammocad {
 namespace {
 
-std::string ShippedModel() { return std::string(MAMMOCAD_SOURCE_DIR) + "/models/calc-v2.yml"; }
+std::string ShippedModel() { return std::string(MAMMOCAD_SOURCE_DIR) + "/models/calc-v3.yml"; }
 
 TEST(ShippedModel, LoadsWithItsProvenance) {
   std::shared_ptr<const CandidateScorer> scorer;
   const Status s = CandidateScorer::Load(ShippedModel(), &scorer);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(scorer->provenance().version, "calc-v2");
+  EXPECT_EQ(scorer->provenance().version, "calc-v3");
   EXPECT_EQ(scorer->provenance().seed, 1u);
   EXPECT_GT(scorer->provenance().training_candidates, 1000);
   // Calibrated: the probability rises with the forest's output.

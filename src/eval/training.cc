@@ -177,6 +177,7 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
   DetectorParams params;
   params.candidate_threshold_sigma = options.candidate_threshold_sigma;
   params.max_lineness = options.max_lineness;
+  params.background_ratio = options.background_ratio;
   const Detector detector(params);
   // The clusters of the learned detector (cluster calibration below) use the model's floor.
   params.cluster_min_member_score = options.min_member_probability;
@@ -218,6 +219,7 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
   provenance.calibration_candidates = static_cast<int>(report->calibration.labels.size());
   provenance.candidate_threshold_sigma = options.candidate_threshold_sigma;
   provenance.max_lineness = options.max_lineness;
+  provenance.background_ratio = options.background_ratio;
   provenance.min_member_probability = options.min_member_probability;
   provenance.description = "random forest on realistic synthetic images (" +
                            std::to_string(synthetic) + "), simulated clusters in " +

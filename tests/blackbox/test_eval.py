@@ -111,7 +111,7 @@ class ScorerOptionsTest(unittest.TestCase):
                    "--scorer", "learned", "--out", tempfile.mkdtemp())
         self.assertEqual(done.returncode, 0, done.stderr)
         rows = froc_rows(done.stdout)
-        # Measured with models/calc-v2.yml: see the closing figures in docs/learned-scoring.md.
+        # Measured with models/calc-v3.yml: see the closing figures in docs/learned-scoring.md.
         self.assertGreaterEqual(rows["cluster"][1], 0.90)
         self.assertGreaterEqual(rows["calcification"][1], 0.70)
 
