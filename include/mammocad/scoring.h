@@ -130,7 +130,11 @@ double ClusterScoreLogit(double score);
 // The detector's hook after clustering: cluster scores become ClusterProbability().
 void ApplyClusterCalibration(const CandidateScorer* scorer, std::vector<Finding>* findings);
 
-// `base` with the candidate-stage settings the scorer was trained behind.
+// `params` with the candidate stage (threshold, line limit, enhancement band) the scorer was
+// trained behind: the one list of those settings.
+DetectorParams WithCandidateStageOf(const CandidateScorer& scorer, DetectorParams params);
+
+// WithCandidateStageOf, plus the scorer's member floor (cluster_min_member_score).
 DetectorParams ParamsForScorer(const CandidateScorer& scorer, DetectorParams base);
 
 // The model file format version this build reads and writes.

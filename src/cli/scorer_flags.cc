@@ -52,10 +52,7 @@ Status MakeDetector(const ScorerFlags& flags, std::unique_ptr<Detector>* detecto
   // candidate stage stays the model's, since the model only knows those candidates.
   DetectorParams params = ParamsForScorer(*scorer, DetectorParams());
   if (Status s = ApplyOverrides(flags, &params); !s.ok()) return s;
-  params.candidate_threshold_sigma = scorer->provenance().candidate_threshold_sigma;
-  params.max_lineness = scorer->provenance().max_lineness;
-  params.background_ratio = scorer->provenance().background_ratio;
-  *detector = std::make_unique<Detector>(params, scorer);
+  *detector = std::make_unique<Detector>(WithCandidateStageOf(*scorer, params), scorer);
   return Status::Ok();
 }
 

@@ -269,10 +269,15 @@ void ApplyCandidateScorer(const CandidateScorer* scorer, const cv::Mat1f& image,
   if (features) *features = std::move(computed);
 }
 
+DetectorParams WithCandidateStageOf(const CandidateScorer& scorer, DetectorParams params) {
+  params.candidate_threshold_sigma = scorer.provenance().candidate_threshold_sigma;
+  params.max_lineness = scorer.provenance().max_lineness;
+  params.background_ratio = scorer.provenance().background_ratio;
+  return params;
+}
+
 DetectorParams ParamsForScorer(const CandidateScorer& scorer, DetectorParams base) {
-  base.candidate_threshold_sigma = scorer.provenance().candidate_threshold_sigma;
-  base.max_lineness = scorer.provenance().max_lineness;
-  base.background_ratio = scorer.provenance().background_ratio;
+  base = WithCandidateStageOf(scorer, base);
   base.cluster_min_member_score = scorer.provenance().min_member_probability;
   return base;
 }
