@@ -37,7 +37,7 @@
 #include "detector/stages.h"
 #include "mammocad/decode.h"
 #include "mammocad/detector.h"
-#include "mammocad/synthetic.h"
+#include "synth/synthetic.h"
 
 namespace mammocad {
 namespace {

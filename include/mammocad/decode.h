@@ -18,11 +18,6 @@
 
 namespace mammocad {
 
-struct DecodeLimits {
-  std::size_t max_bytes = 64u << 20;        // 64 MiB per file (a 3328x4096 16-bit DICOM: 27 MB)
-  std::int64_t max_pixels = 40'000'000;     // a 3328x4096 mammogram is 13.6 Mpx
-};
-
 enum class ImageFormat { kUnknown, kJpeg, kPng, kTiff, kPnm, kBmp, kDicom };
 
 // Recognises the container from its first bytes.

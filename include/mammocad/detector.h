@@ -21,27 +21,11 @@
 #include <vector>
 
 #include "mammocad/detector_params.h"
+#include "mammocad/findings.h"
 #include "mammocad/image.h"
 #include "mammocad/status.h"
 
 namespace mammocad {
-
-struct Calcification {
-  cv::Rect box;            // pixel grid of the input image
-  cv::Point2f centre;      // pixels
-  double score = 0.0;      // [0, 1]
-  double diameter_mm = 0.0;
-  double contrast = 0.0;   // peak noise-normalised response (in noise sigmas)
-};
-
-enum class FindingKind { kCluster, kCalcification };
-
-struct Finding {
-  FindingKind kind = FindingKind::kCluster;
-  double score = 0.0;                      // [0, 1]
-  cv::Rect box;                            // pixel grid of the input image
-  std::vector<Calcification> members;      // clusters only; highest score first
-};
 
 struct StageTimings {
   double normalise_ms = 0, mask_ms = 0, enhance_ms = 0, candidates_ms = 0, cluster_ms = 0;

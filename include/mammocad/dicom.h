@@ -13,7 +13,8 @@
 
 #include <string_view>
 
-#include "mammocad/decode.h"
+#include "mammocad/image.h"
+#include "mammocad/status.h"
 
 namespace mammocad {
 

@@ -7,6 +7,8 @@
 #ifndef MAMMOCAD_IMAGE_H_
 #define MAMMOCAD_IMAGE_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <opencv2/core.hpp>
 #include <string>
 
@@ -40,6 +42,13 @@ struct Image {
   std::string view;
   std::string presentation_intent;
   std::string transfer_syntax;
+};
+
+// How large an uploaded file may be, checked by every decoder (DecodeImage, DecodeDicom)
+// before pixels are decoded.
+struct DecodeLimits {
+  std::size_t max_bytes = 64u << 20;        // 64 MiB per file (a 3328x4096 16-bit DICOM: 27 MB)
+  std::int64_t max_pixels = 40'000'000;     // a 3328x4096 mammogram is 13.6 Mpx
 };
 
 }  // namespace mammocad

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "mammocad/detector.h"
+#include "mammocad/findings.h"
 #include "mammocad/image.h"
 
 namespace mammocad {

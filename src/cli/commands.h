@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "mammocad/evaluation.h"
+#include "eval/evaluation.h"
 
 namespace mammocad {
 

@@ -11,8 +11,8 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/scorer_flags.h"
-#include "mammocad/evaluation.h"
-#include "mammocad/mias.h"
+#include "eval/evaluation.h"
+#include "eval/mias.h"
 
 namespace mammocad {
 namespace {

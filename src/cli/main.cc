@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "api/reply_json.h"
+#include "service/replies.h"
 #include "cli/commands.h"
 #include "cli/scorer_flags.h"
 #include "mammocad/render.h"

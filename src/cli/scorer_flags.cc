@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "mammocad/param_overrides.h"
+#include "detector/param_overrides.h"
 #include "mammocad/scoring.h"
 
 namespace mammocad {

@@ -7,9 +7,9 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
-#include "mammocad/evaluation.h"
-#include "mammocad/mias.h"
-#include "mammocad/training.h"
+#include "eval/evaluation.h"
+#include "eval/mias.h"
+#include "eval/training.h"
 
 namespace mammocad {
 namespace {

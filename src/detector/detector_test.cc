@@ -10,7 +10,7 @@
 #include <ostream>
 #include <thread>
 
-#include "mammocad/synthetic.h"
+#include "synth/synthetic.h"
 
 namespace mammocad {
 namespace {

@@ -1,4 +1,4 @@
-#include "mammocad/param_overrides.h"
+#include "detector/param_overrides.h"
 
 #include <cmath>
 #include <cstdlib>

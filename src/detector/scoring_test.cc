@@ -7,8 +7,8 @@
 #include <opencv2/imgproc.hpp>
 #include <random>
 
-#include "mammocad/synthetic.h"
-#include "mammocad/training.h"
+#include "synth/synthetic.h"
+#include "eval/training.h"
 
 namespace mammocad {
 namespace {

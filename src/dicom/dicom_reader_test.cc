@@ -12,9 +12,9 @@
 #include <string>
 #include <thread>
 
-#include "dicom/codec_test_image.h"
+#include "testing/codec_test_image.h"
 #include "mammocad/dicom.h"
-#include "mammocad/dicom_writer.h"
+#include "dicom/dicom_writer.h"
 
 namespace mammocad {
 namespace {

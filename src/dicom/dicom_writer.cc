@@ -1,5 +1,5 @@
 // The DCMTK bridge for writing test fixtures (see mammocad/dicom_writer.h).
-#include "mammocad/dicom_writer.h"
+#include "dicom/dicom_writer.h"
 
 #include <dcmtk/config/osconfig.h>  // must come first among DCMTK headers
 #include <dcmtk/dcmdata/dcdeftag.h>

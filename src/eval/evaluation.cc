@@ -1,5 +1,5 @@
 // Running the detector over a set of images against ground truth (include/mammocad/evaluation.h).
-#include "mammocad/evaluation.h"
+#include "eval/evaluation.h"
 
 #include <algorithm>
 #include <atomic>

@@ -1,4 +1,4 @@
-#include "mammocad/evaluation.h"
+#include "eval/evaluation.h"
 
 #include <gtest/gtest.h>
 

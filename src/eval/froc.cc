@@ -1,5 +1,5 @@
 // FROC curves, their CSV and their SVG plot (see include/mammocad/froc.h).
-#include "mammocad/froc.h"
+#include "eval/froc.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "mammocad/froc.h"
+#include "eval/froc.h"
 
 #include <gtest/gtest.h>
 

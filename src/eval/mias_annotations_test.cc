@@ -1,4 +1,4 @@
-#include "mammocad/mias.h"
+#include "eval/mias.h"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "mammocad/evaluation.h"
+#include "eval/evaluation.h"
 #include "mammocad/scoring.h"
 
 namespace mammocad {

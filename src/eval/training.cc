@@ -1,5 +1,5 @@
 // Training the learned candidate scorer on simulated data (include/mammocad/training.h).
-#include "mammocad/training.h"
+#include "eval/training.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "mammocad/training.h"
+#include "eval/training.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <set>
 
-#include "mammocad/synthetic.h"
+#include "synth/synthetic.h"
 
 namespace mammocad {
 namespace {

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "api/reply_json.h"
+#include "service/replies.h"
 #include "mammocad/render.h"
 #include "server/compute_gate.h"
 #include "service/analysis.h"

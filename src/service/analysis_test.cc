@@ -5,7 +5,7 @@
 #include <map>
 #include <opencv2/imgcodecs.hpp>
 
-#include "mammocad/synthetic.h"
+#include "synth/synthetic.h"
 
 namespace mammocad {
 namespace {

@@ -5,7 +5,7 @@
 #include <opencv2/core.hpp>
 #include <random>
 
-#include "mammocad/synthetic.h"
+#include "synth/synthetic.h"
 
 namespace mammocad::synth {
 

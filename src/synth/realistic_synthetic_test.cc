@@ -4,7 +4,7 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "mammocad/synthetic.h"
+#include "synth/synthetic.h"
 
 namespace mammocad {
 namespace {

@@ -4,7 +4,7 @@
 #include <opencv2/imgproc.hpp>
 #include <random>
 
-#include "mammocad/synthetic.h"
+#include "synth/synthetic.h"
 #include "synth/calcification_model.h"
 
 namespace mammocad {

@@ -1,4 +1,4 @@
-#include "mammocad/synthetic.h"
+#include "synth/synthetic.h"
 
 #include <gtest/gtest.h>
 

@@ -5,8 +5,8 @@
 // ducts running towards the nipple), a thinner edge near the skin, clusters of small blurred
 // bright discs (the calcifications), and signal-dependent (quantum-like) noise. The same
 // options and seed always give the same image.
-#ifndef MAMMOCAD_SYNTHETIC_H_
-#define MAMMOCAD_SYNTHETIC_H_
+#ifndef MAMMOCAD_SYNTH_SYNTHETIC_H_
+#define MAMMOCAD_SYNTH_SYNTHETIC_H_
 
 #include <cstdint>
 #include <optional>
@@ -126,4 +126,4 @@ Image To8Bit(const Image& image16);
 
 }  // namespace mammocad
 
-#endif  // MAMMOCAD_SYNTHETIC_H_
+#endif  // MAMMOCAD_SYNTH_SYNTHETIC_H_

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "mammocad/evaluation.h"
+#include "eval/evaluation.h"
 #include "mammocad/scoring.h"
 
 namespace mammocad {

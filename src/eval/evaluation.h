@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "mammocad/detector.h"
-#include "mammocad/froc.h"
+#include "eval/froc.h"
 #include "mammocad/status.h"
-#include "mammocad/synthetic.h"
+#include "synth/synthetic.h"
 
 namespace mammocad {
 

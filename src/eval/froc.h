@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "mammocad/mias.h"  // ScoredFinding, OperatingPoint
+#include "eval/mias.h"  // ScoredFinding, OperatingPoint
 
 namespace mammocad {
 

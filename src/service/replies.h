@@ -5,8 +5,8 @@
 // is [[score, x, y, w, h], ...] for one image, highest score first, and for several images a
 // list of such lists in upload order. On error: {"state": N, "result": "<message>"}.
 // v2: structured JSON, see docs/api.md.
-#ifndef MAMMOCAD_API_REPLY_JSON_H_
-#define MAMMOCAD_API_REPLY_JSON_H_
+#ifndef MAMMOCAD_SERVICE_REPLIES_H_
+#define MAMMOCAD_SERVICE_REPLIES_H_
 
 #include <string>
 
@@ -27,4 +27,4 @@ std::string V2ErrorReply(const Status& status);
 
 }  // namespace mammocad
 
-#endif  // MAMMOCAD_API_REPLY_JSON_H_
+#endif  // MAMMOCAD_SERVICE_REPLIES_H_

@@ -4,8 +4,8 @@
 // library's simulator (mammocad/synthetic.h). It is: a breast-shaped
 // region with smooth, low-frequency parenchyma on a dark background, plus a few small bright
 // spots standing in for calcifications. Deterministic for a given seed.
-#ifndef MAMMOCAD_DICOM_CODEC_TEST_IMAGE_H_
-#define MAMMOCAD_DICOM_CODEC_TEST_IMAGE_H_
+#ifndef MAMMOCAD_TESTING_CODEC_TEST_IMAGE_H_
+#define MAMMOCAD_TESTING_CODEC_TEST_IMAGE_H_
 
 #include <algorithm>
 #include <cmath>
@@ -65,4 +65,4 @@ inline cv::Mat MakeCodecTestImage(int rows, int columns, int bits_stored, unsign
 
 }  // namespace mammocad::testing
 
-#endif  // MAMMOCAD_DICOM_CODEC_TEST_IMAGE_H_
+#endif  // MAMMOCAD_TESTING_CODEC_TEST_IMAGE_H_

@@ -9,8 +9,8 @@
 
 #include "mammocad/decode.h"
 #include "mammocad/detector.h"
-#include "mammocad/dicom_writer.h"
-#include "mammocad/synthetic.h"
+#include "dicom/dicom_writer.h"
+#include "synth/synthetic.h"
 
 namespace mammocad {
 namespace {

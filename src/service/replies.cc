@@ -1,4 +1,4 @@
-#include "api/reply_json.h"
+#include "service/replies.h"
 
 #include <cmath>
 #include <nlohmann/json.hpp>

@@ -11,7 +11,7 @@
 
 #include "detector/stages.h"
 #include "mammocad/detector.h"
-#include "mammocad/mias.h"
+#include "eval/mias.h"
 
 namespace mammocad {
 namespace {
