@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <tuple>
 #include <vector>
 
@@ -19,12 +21,22 @@ cv::Mat1f NoisyFlat(cv::Size size, uint64 seed) {
   return image;
 }
 
-const Calcification* Nearest(const std::vector<Calcification>& calcs, cv::Point2f p) {
-  const Calcification* best = nullptr;
+// The candidate nearest to `p` no farther than `within` pixels; none when there is no such
+// candidate, so that a test asserts on its absence instead of dereferencing a null.
+std::optional<Calcification> Nearest(const std::vector<Calcification>& calcs, cv::Point2f p,
+                                     double within = std::numeric_limits<double>::infinity()) {
+  std::optional<Calcification> best;
   for (const Calcification& c : calcs) {
-    if (!best || cv::norm(c.centre - p) < cv::norm(best->centre - p)) best = &c;
+    const double d = cv::norm(c.centre - p);
+    if (d <= within && (!best || d < cv::norm(best->centre - p))) best = c;
   }
   return best;
+}
+
+int CountWithin(const std::vector<Calcification>& calcs, cv::Point2f p, double within) {
+  return static_cast<int>(std::count_if(calcs.begin(), calcs.end(), [&](const Calcification& c) {
+    return cv::norm(c.centre - p) <= within;
+  }));
 }
 
 TEST(Candidates, ScoreIsMonotoneInContrastAndBounded) {
@@ -48,8 +60,8 @@ TEST(Candidates, FoundAtKnownSpotsWithDiameterAndContrast) {
   const std::vector<Calcification> calcs =
       FindCandidates(EnhanceSpots(image, kSpacing, p), mask, kSpacing, p);
   for (const cv::Point& s : spots) {
-    const Calcification* c = Nearest(calcs, s);
-    ASSERT_NE(c, nullptr);
+    const std::optional<Calcification> c = Nearest(calcs, s);
+    ASSERT_TRUE(c.has_value()) << "no candidate at all, spot " << s;
     EXPECT_LE(cv::norm(c->centre - cv::Point2f(s)), 1.0);
     EXPECT_GT(c->contrast, 8.0);
     EXPECT_GT(c->diameter_mm, 0.2);
@@ -68,20 +80,35 @@ TEST(Candidates, BrighterSpotScoresHigher) {
   const DetectorParams p;
   const auto calcs = FindCandidates(EnhanceSpots(image, kSpacing, p), cv::Mat1b(image.size(), 255),
                                     kSpacing, p);
-  EXPECT_GT(Nearest(calcs, {220, 150})->score, Nearest(calcs, {80, 150})->score);
+  // Within 2 px: each spot must be matched by its own candidate, not by the other spot's.
+  const std::optional<Calcification> bright = Nearest(calcs, {220, 150}, 2.0);
+  const std::optional<Calcification> faint = Nearest(calcs, {80, 150}, 2.0);
+  ASSERT_TRUE(bright.has_value()) << "bright spot not found among " << calcs.size();
+  ASSERT_TRUE(faint.has_value()) << "faint spot not found among " << calcs.size();
+  EXPECT_GT(bright->score, faint->score);
 }
 
 TEST(Candidates, OutsideMaskLargeBlobsAndLinesAreNotCandidates) {
   cv::Mat1f image = NoisyFlat({400, 400}, 3);
-  cv::circle(image, {100, 100}, 2, cv::Scalar(0.6), -1);             // outside the mask
+  const cv::Point2f outside(100, 100), inside(100, 300);
+  cv::circle(image, cv::Point(outside), 2, cv::Scalar(0.6), -1);     // outside the mask
+  cv::circle(image, cv::Point(inside), 2, cv::Scalar(0.6), -1);      // the same spot, inside
   cv::circle(image, {300, 100}, 25, cv::Scalar(0.6), -1);            // 5 mm blob (a mass)
   cv::line(image, {220, 250}, {380, 380}, cv::Scalar(0.6), 2);       // vessel
   cv::Mat1b mask(image.size(), 255);
   mask(cv::Rect(0, 0, 200, 200)).setTo(0);
   const DetectorParams p;
-  const auto calcs = FindCandidates(EnhanceSpots(image, kSpacing, p), mask, kSpacing, p);
+  const cv::Mat1f response = EnhanceSpots(image, kSpacing, p);
+  const auto calcs = FindCandidates(response, mask, kSpacing, p);
+  // The negatives below mean something only if the detector finds a spot at all here.
+  EXPECT_EQ(CountWithin(calcs, inside, 2.0), 1) << calcs.size() << " candidates";
+  EXPECT_EQ(CountWithin(calcs, outside, 10.0), 0);
+  // And the outside spot is missing because of the mask, not because it is too faint.
+  EXPECT_EQ(CountWithin(FindCandidates(response, cv::Mat1b(image.size(), 255), kSpacing, p),
+                        outside, 2.0),
+            1);
   for (const Calcification& c : calcs) {
-    EXPECT_GT(cv::norm(c.centre - cv::Point2f(100, 100)), 10);
+    EXPECT_GT(cv::norm(c.centre - outside), 10);
     EXPECT_GT(cv::norm(c.centre - cv::Point2f(300, 100)), 10) << "blob centre";
     // Along the line (ends excluded: an end is a corner, not a line).
     const bool on_line = c.centre.x > 240 && c.centre.x < 360 &&

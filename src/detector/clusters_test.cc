@@ -78,6 +78,10 @@ TEST(Clusters, TooLongGroupsAreNotClusters) {
   std::vector<Calcification> vessel;  // 40 mm of calcified vessel wall
   for (int i = 0; i <= 20; ++i) vessel.push_back(At(20.0f + 2.0f * i, 100));
   EXPECT_TRUE(GroupIntoClusters(vessel, kSpacing, kImage, DetectorParams()).empty());
+  // Its first 20 mm, within cluster_max_extent_mm, is one cluster: the length alone rules the
+  // whole wall out, not the spacing or the scores.
+  const std::vector<Calcification> short_wall(vessel.begin(), vessel.begin() + 11);
+  EXPECT_EQ(GroupIntoClusters(short_wall, kSpacing, kImage, DetectorParams()).size(), 1u);
 }
 
 TEST(Clusters, ScoreIsMonotoneInMembersAndCount) {

@@ -268,17 +268,27 @@ TEST(Detector, ConcurrentCallsAgreeWithASerialOne) {
   const SyntheticMammogram m = MakeSyntheticMammogram(SyntheticOptions());
   DetectionResult serial;
   ASSERT_TRUE(detector.Detect(m.image, DetectOptions(), &serial).ok());
-  std::vector<DetectionResult> results(4);
+  // The default synthetic mammogram holds clusters: agreeing on no findings would prove nothing.
+  ASSERT_FALSE(m.clusters.empty());
+  ASSERT_FALSE(serial.findings.empty());
+  constexpr size_t kThreads = 4;
+  std::vector<DetectionResult> results(kThreads);
+  // Not OK until a thread overwrites it, so a thread that never ran cannot pass.
+  std::vector<Status> statuses(kThreads, Status(ErrorCode::kInternal, "not run"));
   std::vector<std::thread> threads;
-  for (DetectionResult& r : results) {
-    threads.emplace_back([&] { (void)detector.Detect(m.image, DetectOptions(), &r); });
+  for (size_t t = 0; t < kThreads; ++t) {
+    threads.emplace_back(
+        [&, t] { statuses[t] = detector.Detect(m.image, DetectOptions(), &results[t]); });
   }
   for (std::thread& t : threads) t.join();
-  for (const DetectionResult& r : results) {
+  for (size_t t = 0; t < kThreads; ++t) {
+    SCOPED_TRACE(testing::Message() << "thread " << t);
+    ASSERT_TRUE(statuses[t].ok()) << statuses[t].ToString();
+    const DetectionResult& r = results[t];
     ASSERT_EQ(r.findings.size(), serial.findings.size());
     for (size_t i = 0; i < r.findings.size(); ++i) {
-      EXPECT_EQ(r.findings[i].box, serial.findings[i].box);
-      EXPECT_DOUBLE_EQ(r.findings[i].score, serial.findings[i].score);
+      EXPECT_EQ(r.findings[i].box, serial.findings[i].box) << "finding " << i;
+      EXPECT_DOUBLE_EQ(r.findings[i].score, serial.findings[i].score) << "finding " << i;
     }
   }
 }

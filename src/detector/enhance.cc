@@ -78,36 +78,29 @@ cv::Mat1f BlockMeanAbs(const cv::Mat1f& response, int block, const cv::Mat1f& cl
     for (int y = 0; y < response.rows; ++y) means.Add(y, response[y]);
     return means.means();
   }
+  // From here on clip_at is set: every |response| is clipped.
   const int cols = response.cols;
   const cv::Size grid((cols + block - 1) / block, (response.rows + block - 1) / block);
   cv::Mat1f means = PooledImage(grid);
   if (block == 1) {  // no blocks: OpenCV's vectorised element-wise operations
     means = cv::abs(response);  // a same-sized expression is evaluated into `means`
-    if (!clip_at.empty()) {
-      const cv::InputArray a(means), b(clip_at);  // the cv:: overload, not std::min
-      cv::min(a, b, cv::OutputArray(means));
-    }
+    const cv::InputArray a(means), b(clip_at);  // the cv:: overload, not std::min
+    cv::min(a, b, cv::OutputArray(means));
     return means;
   }
   std::vector<float> column_sums(cols), clip(cols);
   for (int by = 0; by < grid.height; ++by) {
     std::fill(column_sums.begin(), column_sums.end(), 0.0f);
-    if (!clip_at.empty()) {
-      for (int bx = 0; bx < grid.width; ++bx) {
-        std::fill(clip.begin() + bx * block, clip.begin() + std::min(cols, (bx + 1) * block),
-                  clip_at(by, bx));
-      }
+    for (int bx = 0; bx < grid.width; ++bx) {
+      std::fill(clip.begin() + bx * block, clip.begin() + std::min(cols, (bx + 1) * block),
+                clip_at(by, bx));
     }
     const int y_end = std::min(response.rows, (by + 1) * block);
     for (int y = by * block; y < y_end; ++y) {
       const float* r = response[y];
       float* sums = column_sums.data();
-      if (clip_at.empty()) {
-        for (int x = 0; x < cols; ++x) sums[x] += std::abs(r[x]);
-      } else {
-        const float* c = clip.data();
-        for (int x = 0; x < cols; ++x) sums[x] += std::min(std::abs(r[x]), c[x]);
-      }
+      const float* c = clip.data();
+      for (int x = 0; x < cols; ++x) sums[x] += std::min(std::abs(r[x]), c[x]);
     }
     const int rows_in_block = y_end - by * block;
     for (int bx = 0; bx < grid.width; ++bx) {

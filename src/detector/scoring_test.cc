@@ -96,9 +96,14 @@ TEST(CandidateFeatures, OneRowPerCandidateWithMeaningfulValues) {
   ASSERT_EQ(f.size(), 2u);
   const auto& names = CandidateFeatureNames();
   ASSERT_EQ(f[0].size(), names.size());
+  // Every feature read below must exist: an unknown name would index past the row's end.
   const auto index = [&](const std::string& name) {
-    return std::find(names.begin(), names.end(), name) - names.begin();
+    return static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
   };
+  for (const char* name :
+       {"contrast_sigma", "lineness", "dog_0.45mm", "neighbours_5mm", "aspect"}) {
+    ASSERT_LT(index(name), names.size()) << "no feature named " << name;
+  }
   EXPECT_FLOAT_EQ(f[0][index("contrast_sigma")], 9);
   EXPECT_LT(f[0][index("lineness")], 0.3);  // a spot
   EXPECT_GT(f[1][index("lineness")], 0.9);  // a line
