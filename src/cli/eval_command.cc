@@ -215,7 +215,7 @@ int RunEval(const EvalFlags& flags) {
     return 2;
   }
   std::unique_ptr<Detector> made;
-  if (Status s = MakeDetector(flags.scorer, &made); !s.ok()) {
+  if (Status s = MakeDetector(WithDefaultModel(flags.scorer), &made); !s.ok()) {
     std::fprintf(stderr, "mammocad eval: %s\n", s.ToString().c_str());
     return 1;
   }

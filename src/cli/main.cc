@@ -53,7 +53,7 @@ Status OptionsFromFlags(const CommonFlags& flags, const DetectorParams& params,
 int RunDetect(const std::vector<std::string>& paths, const CommonFlags& flags,
               const std::string& format, const std::string& debug_out, const ScorerFlags& scorer) {
   std::unique_ptr<Detector> made;
-  if (Status s = MakeDetector(scorer, &made); !s.ok()) {
+  if (Status s = MakeDetector(WithDefaultModel(scorer), &made); !s.ok()) {
     std::cerr << "mammocad: " << s.ToString() << "\n";
     return 1;
   }
@@ -104,7 +104,7 @@ int RunServe(ServerConfig config, const ScorerFlags& scorer) {
   std::signal(SIGPIPE, SIG_IGN);
 
   std::unique_ptr<Detector> made;
-  if (Status s = MakeDetector(scorer, &made); !s.ok()) {
+  if (Status s = MakeDetector(WithDefaultModel(scorer), &made); !s.ok()) {
     spdlog::critical("{}", s.ToString());
     return 1;
   }
