@@ -22,6 +22,9 @@ Subcommand AddEvalCommand(CLI::App& app);
 // `mammocad train`: trains the learned candidate scorer on simulated data.
 Subcommand AddTrainCommand(CLI::App& app);
 
+// `mammocad params`: prints the detector parameter reference (docs/detector-params.md).
+Subcommand AddParamsCommand(CLI::App& app);
+
 // The FROC table `mammocad eval` prints, and its output files (curves as CSV, findings, SVG
 // plot) in `out_dir`; `comparison` (may be null) is plotted as a further cluster curve.
 void PrintEvaluationReport(const EvaluationReport& report);

@@ -1,48 +1,38 @@
 #include "detector/param_overrides.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
-#include <map>
 
 namespace mammocad {
 namespace {
 
-// Name -> setter. Integers are rounded.
-using Setter = void (*)(DetectorParams*, double);
-const std::map<std::string, Setter>& Setters() {
-  static const std::map<std::string, Setter> setters = {
-#define MAMMOCAD_DOUBLE(field) {#field, [](DetectorParams* p, double v) { p->field = v; }}
-#define MAMMOCAD_INT(field) \
-  {#field, [](DetectorParams* p, double v) { p->field = static_cast<int>(std::lround(v)); }}
-      MAMMOCAD_DOUBLE(mask_otsu_fraction),        MAMMOCAD_DOUBLE(mask_margin_mm),
-      MAMMOCAD_DOUBLE(candidate_threshold_sigma), MAMMOCAD_DOUBLE(max_lineness),
-      MAMMOCAD_DOUBLE(max_candidate_diameter_mm), MAMMOCAD_DOUBLE(noise_window_mm),
-      MAMMOCAD_INT(cluster_min_members),          MAMMOCAD_DOUBLE(cluster_link_distance_mm),
-      MAMMOCAD_DOUBLE(cluster_max_extent_mm),     MAMMOCAD_INT(cluster_score_members),
-      MAMMOCAD_DOUBLE(score_midpoint_sigma),      MAMMOCAD_DOUBLE(score_slope_sigma),
-      MAMMOCAD_DOUBLE(cluster_min_member_score),  MAMMOCAD_DOUBLE(background_ratio),
-      MAMMOCAD_DOUBLE(min_calc_diameter_mm),      MAMMOCAD_DOUBLE(max_calc_diameter_mm),
-      MAMMOCAD_INT(enhancement_scales),           MAMMOCAD_DOUBLE(min_filter_sigma_px),
-      MAMMOCAD_DOUBLE(noise_clip_sigma),          MAMMOCAD_DOUBLE(line_ring_radius_mm),
-#undef MAMMOCAD_DOUBLE
-#undef MAMMOCAD_INT
-  };
-  return setters;
+const ParamInfo* FindParam(const std::string& name) {
+  for (const ParamInfo& p : DetectorParamTable()) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+std::string Number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
 }
 
 }  // namespace
 
 std::vector<std::string> OverridableParamNames() {
   std::vector<std::string> names;
-  for (const auto& [name, setter] : Setters()) names.push_back(name);
+  for (const ParamInfo& p : DetectorParamTable()) names.emplace_back(p.name);
   return names;
 }
 
 Status ApplyParamOverride(const std::string& assignment, DetectorParams* params) {
   const size_t equals = assignment.find('=');
-  const std::string name = assignment.substr(0, equals);
-  const auto setter = Setters().find(name);
-  if (equals == std::string::npos || setter == Setters().end()) {
+  const ParamInfo* param =
+      equals == std::string::npos ? nullptr : FindParam(assignment.substr(0, equals));
+  if (!param) {
     return Status(ErrorCode::kBadParameter, "not an overridable parameter: '" + assignment + "'");
   }
   const std::string text = assignment.substr(equals + 1);
@@ -51,8 +41,37 @@ Status ApplyParamOverride(const std::string& assignment, DetectorParams* params)
   if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) {
     return Status(ErrorCode::kBadParameter, "not a number in '" + assignment + "'");
   }
-  setter->second(params, value);
+  if (value < param->min_value || value > param->max_value) {
+    return Status(ErrorCode::kBadParameter,
+                  std::string(param->name) + " must lie in [" + Number(param->min_value) + ", " +
+                      Number(param->max_value) + "], got " + text);
+  }
+  param->set(params, value);
   return Status::Ok();
+}
+
+std::string ParamReferenceMarkdown() {
+  std::string md =
+      "# Detector parameters\n\n"
+      "Generated from the parameter table in `include/mammocad/detector_params.h` by\n"
+      "`mammocad params`; a unit test keeps this file equal to it. Each can be set for an\n"
+      "experiment with `mammocad eval --param NAME=VALUE` (within its range). A learned model\n"
+      "records the mask, enhancement, candidate and cluster settings it was fitted under and\n"
+      "refuses a detector whose settings differ.\n";
+  ParamStage stage = ParamStage::kScale;
+  bool first = true;
+  for (const ParamInfo& p : DetectorParamTable()) {
+    if (first || p.stage != stage) {
+      stage = p.stage;
+      md += "\n## " + std::string(ParamStageName(stage)) + "\n\n" +
+            "| name | default | range | meaning |\n|---|---|---|---|\n";
+      first = false;
+    }
+    md += "| `" + std::string(p.name) + "` | " + Number(p.default_value) + " | " +
+          Number(p.min_value) + " – " + Number(p.max_value) + (p.is_integer ? " (integer)" : "") +
+          " | " + std::string(p.doc) + " |\n";
+  }
+  return md;
 }
 
 }  // namespace mammocad
