@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/scorer_flags.h"
+#include "decode/image_formats.h"
 #include "eval/evaluation.h"
 #include "eval/mias.h"
 
@@ -252,7 +253,8 @@ Subcommand AddEvalCommand(CLI::App& app) {
   auto flags = std::make_shared<EvalFlags>();
   CLI::App* eval = app.add_subcommand(
       "eval", "FROC of the detector: a folder of images against ground truth, or synthetic images");
-  eval->add_option("--images", flags->images_dir, "folder of images (pgm png jpg tif bmp dcm)");
+  eval->add_option("--images", flags->images_dir,
+                   "folder of images (" + ImageExtensionList() + ")");
   eval->add_option("--truth", flags->truth_path,
                    "ground truth: MIAS annotations.txt, or CSV image,x,y,radius (y from the top)");
   eval->add_option("--format", flags->format, "truth format (auto: .csv is csv, else mias)")

@@ -16,6 +16,7 @@
 #include "service/replies.h"
 #include "cli/commands.h"
 #include "cli/scorer_flags.h"
+#include "decode/image_formats.h"
 #include "mammocad/render.h"
 #include "server/http_server.h"
 #include "service/analysis.h"
@@ -177,7 +178,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> paths;
   std::string format = "legacy", debug_out;
   CLI::App* detect = app.add_subcommand("detect", "analyse image files and print the JSON reply");
-  detect->add_option("files", paths, "image files (JPEG, PNG, TIFF, PGM, BMP, DICOM)")
+  detect->add_option("files", paths, "image files (" + ImageFormatList() + ")")
       ->required();
   detect->add_option("--pixel-spacing", flags.pixel_spacing, "mm per pixel, overrides the file");
   detect->add_option("--min-score", flags.min_score, "drop findings scoring below this");

@@ -20,6 +20,7 @@
 
 #include "dicom/dcmtk_setup.h"
 #include "dicom/jpeg2000_codec.h"
+#include "dicom/transfer_syntax.h"
 
 namespace mammocad {
 namespace {
@@ -282,97 +283,45 @@ bool IsEncapsulatedByDcmtk(Syntax syntax) {
   }
 }
 
+// The syntax's row in the transfer-syntax table (dicom/transfer_syntax.cc), the one place
+// that knows UIDs, labels and limits; null only for a value outside the enum.
+const dicom_internal::TransferSyntaxInfo* RowOf(Syntax syntax) {
+  return dicom_internal::FindWritableTransferSyntax(syntax);
+}
+
 }  // namespace
 
+// The fallbacks below (a value outside the enum) are what the former switches returned.
 const std::vector<DicomTransferSyntax>& ReadableTransferSyntaxes() {
-  static const std::vector<DicomTransferSyntax> syntaxes = {Syntax::kImplicitVrLittleEndian,
-                                                            Syntax::kExplicitVrLittleEndian,
-                                                            Syntax::kDeflatedExplicitVrLittleEndian,
-                                                            Syntax::kRleLossless,
-                                                            Syntax::kJpegBaseline,
-                                                            Syntax::kJpegExtended,
-                                                            Syntax::kJpegLossless,
-                                                            Syntax::kJpegLosslessSv1,
-                                                            Syntax::kJpegLsLossless,
-                                                            Syntax::kJpegLsNearLossless,
-                                                            Syntax::kJpeg2000Lossless,
-                                                            Syntax::kJpeg2000};
+  static const std::vector<DicomTransferSyntax> syntaxes = [] {
+    std::vector<DicomTransferSyntax> readable;
+    for (const dicom_internal::TransferSyntaxInfo& info : dicom_internal::TransferSyntaxes()) {
+      if (info.writer && info.decoder != dicom_internal::PixelDecoder::kUnsupported)
+        readable.push_back(info.writer->syntax);
+    }
+    return readable;
+  }();
   return syntaxes;
 }
 
 std::string_view TransferSyntaxUid(DicomTransferSyntax syntax) {
-  switch (syntax) {
-    case Syntax::kImplicitVrLittleEndian:
-      return "1.2.840.10008.1.2";
-    case Syntax::kExplicitVrLittleEndian:
-      return "1.2.840.10008.1.2.1";
-    case Syntax::kDeflatedExplicitVrLittleEndian:
-      return "1.2.840.10008.1.2.1.99";
-    case Syntax::kRleLossless:
-      return "1.2.840.10008.1.2.5";
-    case Syntax::kJpegBaseline:
-      return "1.2.840.10008.1.2.4.50";
-    case Syntax::kJpegExtended:
-      return "1.2.840.10008.1.2.4.51";
-    case Syntax::kJpegLossless:
-      return "1.2.840.10008.1.2.4.57";
-    case Syntax::kJpegLosslessSv1:
-      return "1.2.840.10008.1.2.4.70";
-    case Syntax::kJpegLsLossless:
-      return "1.2.840.10008.1.2.4.80";
-    case Syntax::kJpegLsNearLossless:
-      return "1.2.840.10008.1.2.4.81";
-    case Syntax::kJpeg2000Lossless:
-      return "1.2.840.10008.1.2.4.90";
-    case Syntax::kJpeg2000:
-      return "1.2.840.10008.1.2.4.91";
-    case Syntax::kExplicitVrBigEndian:
-      return "1.2.840.10008.1.2.2";
-  }
-  return "";
+  const dicom_internal::TransferSyntaxInfo* info = RowOf(syntax);
+  return info ? info->uid : "";
 }
 
 std::string_view TransferSyntaxLabel(DicomTransferSyntax syntax) {
-  switch (syntax) {
-    case Syntax::kImplicitVrLittleEndian:
-      return "implicit_le";
-    case Syntax::kExplicitVrLittleEndian:
-      return "explicit_le";
-    case Syntax::kDeflatedExplicitVrLittleEndian:
-      return "deflated_le";
-    case Syntax::kRleLossless:
-      return "rle";
-    case Syntax::kJpegBaseline:
-      return "jpeg_baseline";
-    case Syntax::kJpegExtended:
-      return "jpeg_extended";
-    case Syntax::kJpegLossless:
-      return "jpeg_lossless_p14";
-    case Syntax::kJpegLosslessSv1:
-      return "jpeg_lossless_sv1";
-    case Syntax::kJpegLsLossless:
-      return "jpegls_lossless";
-    case Syntax::kJpegLsNearLossless:
-      return "jpegls_near_lossless";
-    case Syntax::kJpeg2000Lossless:
-      return "jpeg2000_lossless";
-    case Syntax::kJpeg2000:
-      return "jpeg2000";
-    case Syntax::kExplicitVrBigEndian:
-      return "explicit_be";
-  }
-  return "";
+  const dicom_internal::TransferSyntaxInfo* info = RowOf(syntax);
+  return info ? info->writer->label : "";
 }
 
 bool IsLossless(DicomTransferSyntax syntax) {
-  return syntax != Syntax::kJpegBaseline && syntax != Syntax::kJpegExtended &&
-         syntax != Syntax::kJpegLsNearLossless && syntax != Syntax::kJpeg2000;
+  const dicom_internal::TransferSyntaxInfo* info = RowOf(syntax);
+  return info ? info->writer->lossless : true;
 }
 
 int MaxBitsStored(DicomTransferSyntax syntax) {
-  if (syntax == Syntax::kJpegBaseline) return 8;
-  if (syntax == Syntax::kJpegExtended) return 12;
-  return 16;
+  const dicom_internal::TransferSyntaxInfo* info = RowOf(syntax);
+  return info ? info->writer->max_bits_stored : 16;
 }
 
 Status WriteDicom(const cv::Mat& pixels, const DicomWriteOptions& options, std::string* bytes) {

@@ -15,25 +15,11 @@
 #include <string_view>
 #include <vector>
 
+#include "dicom/transfer_syntax.h"  // DicomTransferSyntax
 #include "mammocad/status.h"
 
 namespace mammocad {
 
-enum class DicomTransferSyntax {
-  kImplicitVrLittleEndian,
-  kExplicitVrLittleEndian,
-  kDeflatedExplicitVrLittleEndian,
-  kRleLossless,
-  kJpegBaseline,     // 8-bit pixels only (JPEG process 1)
-  kJpegExtended,     // up to 12 bits (JPEG process 2 & 4)
-  kJpegLossless,     // process 14, selection value 7 (not SV1)
-  kJpegLosslessSv1,  // process 14, selection value 1
-  kJpegLsLossless,
-  kJpegLsNearLossless,   // max error DicomWriteOptions::jpegls_max_error
-  kJpeg2000Lossless,     // OpenJPEG, reversible 5/3
-  kJpeg2000,             // OpenJPEG, irreversible 9/7 at DicomWriteOptions::jpeg2000_ratio
-  kExplicitVrBigEndian,  // retired; the reader refuses it (for tests of that refusal)
-};
 
 // Every syntax DecodeDicom reads, in the order above.
 const std::vector<DicomTransferSyntax>& ReadableTransferSyntaxes();

@@ -6,29 +6,49 @@ namespace mammocad::dicom_internal {
 namespace {
 
 using enum PixelDecoder;
+using Syntax = DicomTransferSyntax;
+using Writes = TransferSyntaxWriter;
+constexpr bool kLossless = true, kLossy = false;
 
 // Names as in DICOM PS3.6 Annex A. Unsupported entries are listed so that the refusal can name
 // the syntax; anything missing here is reported as "unknown transfer syntax" with its UID.
+// Writes{...}: the syntax WriteDicom produces, its label, whether it is lossless and its
+// deepest pixels (JPEG baseline 8 bits, extended 12). Big endian is writable though refused
+// by the reader, so that the refusal can be tested.
 constexpr std::array kTransferSyntaxes = {
-    TransferSyntaxInfo{"1.2.840.10008.1.2", "Implicit VR Little Endian", kNative},
-    TransferSyntaxInfo{"1.2.840.10008.1.2.1", "Explicit VR Little Endian", kNative},
-    TransferSyntaxInfo{"1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", kNative},
-    TransferSyntaxInfo{"1.2.840.10008.1.2.2", "Explicit VR Big Endian (Retired)", kUnsupported},
-    TransferSyntaxInfo{"1.2.840.10008.1.2.5", "RLE Lossless", kDcmtkCodec},
-    TransferSyntaxInfo{"1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", kDcmtkCodec},
-    TransferSyntaxInfo{"1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", kDcmtkCodec},
+    TransferSyntaxInfo{"1.2.840.10008.1.2", "Implicit VR Little Endian", kNative,
+                       Writes{Syntax::kImplicitVrLittleEndian, "implicit_le", kLossless, 16}},
+    TransferSyntaxInfo{"1.2.840.10008.1.2.1", "Explicit VR Little Endian", kNative,
+                       Writes{Syntax::kExplicitVrLittleEndian, "explicit_le", kLossless, 16}},
+    TransferSyntaxInfo{"1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", kNative,
+                       Writes{Syntax::kDeflatedExplicitVrLittleEndian, "deflated_le", kLossless,
+                              16}},
+    TransferSyntaxInfo{"1.2.840.10008.1.2.2", "Explicit VR Big Endian (Retired)", kUnsupported,
+                       Writes{Syntax::kExplicitVrBigEndian, "explicit_be", kLossless, 16}},
+    TransferSyntaxInfo{"1.2.840.10008.1.2.5", "RLE Lossless", kDcmtkCodec,
+                       Writes{Syntax::kRleLossless, "rle", kLossless, 16}},
+    TransferSyntaxInfo{"1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", kDcmtkCodec,
+                       Writes{Syntax::kJpegBaseline, "jpeg_baseline", kLossy, 8}},
+    TransferSyntaxInfo{"1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", kDcmtkCodec,
+                       Writes{Syntax::kJpegExtended, "jpeg_extended", kLossy, 12}},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)",
-                       kDcmtkCodec},
+                       kDcmtkCodec,
+                       Writes{Syntax::kJpegLossless, "jpeg_lossless_p14", kLossless, 16}},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.70",
                        "JPEG Lossless, Non-Hierarchical, First-Order Prediction "
                        "(Process 14 [Selection Value 1])",
-                       kDcmtkCodec},
-    TransferSyntaxInfo{"1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression", kDcmtkCodec},
+                       kDcmtkCodec,
+                       Writes{Syntax::kJpegLosslessSv1, "jpeg_lossless_sv1", kLossless, 16}},
+    TransferSyntaxInfo{"1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression", kDcmtkCodec,
+                       Writes{Syntax::kJpegLsLossless, "jpegls_lossless", kLossless, 16}},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression",
-                       kDcmtkCodec},
+                       kDcmtkCodec,
+                       Writes{Syntax::kJpegLsNearLossless, "jpegls_near_lossless", kLossy, 16}},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)",
-                       kOpenJpeg},
-    TransferSyntaxInfo{"1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", kOpenJpeg},
+                       kOpenJpeg,
+                       Writes{Syntax::kJpeg2000Lossless, "jpeg2000_lossless", kLossless, 16}},
+    TransferSyntaxInfo{"1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", kOpenJpeg,
+                       Writes{Syntax::kJpeg2000, "jpeg2000", kLossy, 16}},
     TransferSyntaxInfo{"1.2.840.10008.1.2.4.92",
                        "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)",
                        kUnsupported},
@@ -72,6 +92,15 @@ TransferSyntaxInfo LookUpTransferSyntax(std::string_view uid) {
     if (info.uid == uid) return info;
   }
   return TransferSyntaxInfo{uid, "unknown transfer syntax", kUnsupported};
+}
+
+std::span<const TransferSyntaxInfo> TransferSyntaxes() { return kTransferSyntaxes; }
+
+const TransferSyntaxInfo* FindWritableTransferSyntax(DicomTransferSyntax syntax) {
+  for (const TransferSyntaxInfo& info : kTransferSyntaxes) {
+    if (info.writer && info.writer->syntax == syntax) return &info;
+  }
+  return nullptr;
 }
 
 std::string DescribeTransferSyntax(std::string_view uid) {

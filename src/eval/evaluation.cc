@@ -11,6 +11,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "decode/image_formats.h"
 #include "detector/stages.h"
 #include "mammocad/decode.h"
 
@@ -193,17 +194,11 @@ int MatchLesion(const cv::Rect& box, const std::vector<TruthLesion>& lesions) {
 }
 
 Status ListImages(const std::string& dir, std::vector<std::string>* paths) {
-  static const std::vector<std::string> kExtensions = {".pgm", ".pnm", ".png", ".jpg", ".jpeg",
-                                                       ".tif", ".tiff", ".bmp", ".dcm"};
   paths->clear();
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     if (!entry.is_regular_file()) continue;
-    std::string ext = entry.path().extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-    if (std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end()) {
-      paths->push_back(entry.path().string());
-    }
+    if (HasImageFileExtension(entry.path().string())) paths->push_back(entry.path().string());
   }
   if (ec) return Status(ErrorCode::kIoError, "cannot list '" + dir + "': " + ec.message());
   std::sort(paths->begin(), paths->end());

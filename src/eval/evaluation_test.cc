@@ -121,5 +121,20 @@ TEST(Evaluation, SyntheticSetFindsMostInsertedClusters) {
   }
 }
 
+TEST(Evaluation, ListImagesKeepsImageExtensionsOnly) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "formats_list";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  for (const char* name : {"a.DCM", "b.txt", "c.Tif", "d.jpeg", "e"}) {
+    std::ofstream(dir / name) << "x";
+  }
+  std::vector<std::string> paths;
+  ASSERT_TRUE(ListImages(dir.string(), &paths).ok());
+  std::vector<std::string> names;
+  for (const std::string& path : paths) names.push_back(std::filesystem::path(path).filename());
+  EXPECT_EQ(names, (std::vector<std::string>{"a.DCM", "c.Tif", "d.jpeg"}));
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace mammocad
