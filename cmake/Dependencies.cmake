@@ -4,11 +4,12 @@ find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 
 # OpenCV: Debian's per-module -dev packages ship no CMake config (only the heavy
-# libopencv-dev meta package does), so the few modules we use are found directly.
+# libopencv-dev meta package does), so the few modules we use are found directly. ml is
+# linked only by the detector's random forest (src/detector/CMakeLists.txt).
 find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
 add_library(mammocad_opencv INTERFACE)
 target_include_directories(mammocad_opencv SYSTEM INTERFACE ${OPENCV_INCLUDE_DIR})
-foreach(module core imgproc imgcodecs ml)
+foreach(module core imgproc imgcodecs)
   find_library(OPENCV_${module}_LIBRARY opencv_${module} REQUIRED)
   target_link_libraries(mammocad_opencv INTERFACE ${OPENCV_${module}_LIBRARY})
 endforeach()

@@ -6,10 +6,11 @@
 //   normalisation -> candidate calcifications (score each, lines rejected) -> clusters
 //   (grouping rule) -> rank. docs/detector.md describes each stage.
 //
-// Scores: every candidate gets a score in [0, 1] from its noise-normalised contrast, so scores
-// are monotone in confidence and comparable across images. A cluster's score combines its
-// members' scores: P(at least cluster_min_members of the strongest cluster_score_members
-// are true), member scores taken as independent probabilities (see clusters.cc).
+// Scores: every candidate gets a score in [0, 1] from the detector's CandidateScorer
+// (mammocad/candidate_scorer.h: by default the logistic of its noise-normalised contrast), so
+// scores are comparable across images. A cluster's score combines its members' scores:
+// P(at least cluster_min_members of the strongest cluster_score_members are true), member
+// scores taken as independent probabilities (see clusters.cc), then the scorer's ClusterScore.
 //
 // Thread-safety: a Detector is immutable after construction; Detect() may be called from many
 // threads at once.
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "mammocad/candidate_scorer.h"
 #include "mammocad/detector_params.h"
 #include "mammocad/findings.h"
 #include "mammocad/image.h"
@@ -38,10 +40,6 @@ struct DetectionResult {
   SpacingSource spacing_source = SpacingSource::kDefault;
   std::vector<Finding> findings;            // at the requested level, highest score first
   StageTimings timings;
-  // Only with DetectOptions::keep_candidates: every candidate (input grid) and its learned-
-  // scoring features (CandidateFeatureNames(), same order). For training and evaluation.
-  std::vector<Calcification> candidates;
-  std::vector<std::vector<float>> candidate_features;
 };
 
 enum class FindingLevel { kCluster, kCalcification };
@@ -50,20 +48,21 @@ struct DetectOptions {
   FindingLevel level = FindingLevel::kCluster;
   double min_score = 0.0;             // findings scoring below are dropped
   double spacing_override_mm = 0.0;   // > 0: use this instead of the file's spacing
-  bool keep_candidates = false;       // fill DetectionResult::candidates and their features
   // Threads one image may use (strips of the image): 0 = 1 + the cores idle at the time (all
   // cores for a lone request, one per request under load), 1 = the calling thread only.
   // Findings do not depend on it (up to float rounding).
   int max_threads = 0;
 };
 
-class CandidateScorer;  // mammocad/scoring.h
-
 class Detector {
  public:
+  // With the hand-made candidate score.
   explicit Detector(DetectorParams params = DetectorParams());
-  // With a learned candidate scorer (mammocad/scoring.h) instead of the hand-made score.
-  Detector(DetectorParams params, std::shared_ptr<const CandidateScorer> scorer);
+
+  // With `scorer` (not null). Errors: kBadParameter when `params` differ from the settings the
+  // scorer was fitted under (CandidateScorer::CheckParams; use scorer->FittedParams(base)).
+  static Status Create(DetectorParams params, std::shared_ptr<const CandidateScorer> scorer,
+                       Detector* detector);
 
   // Runs the whole pipeline. Errors: kBadParameter (bad options, bits_stored, or a spacing
   // outside [min_spacing_mm, max_spacing_mm]), kUnsupportedFormat (no pixels, or not 8/16-bit
@@ -71,9 +70,11 @@ class Detector {
   Status Detect(const Image& image, const DetectOptions& options, DetectionResult* result) const;
 
   const DetectorParams& params() const { return params_; }
-  const CandidateScorer* scorer() const { return scorer_.get(); }
+  const CandidateScorer& scorer() const { return *scorer_; }
 
  private:
+  Detector(DetectorParams params, std::shared_ptr<const CandidateScorer> scorer);
+
   DetectorParams params_;
   std::shared_ptr<const CandidateScorer> scorer_;
 };

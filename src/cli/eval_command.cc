@@ -225,13 +225,14 @@ int RunEval(const EvalFlags& flags) {
            : inserted ? RunInserted(flags, detector, report, title)
                       : RunOnFolder(flags, detector, report, title);
   };
-  const std::string scorer_name = made->scorer() ? "learned" : "hand-made";
+  const bool learned = made->scorer().name() == "learned";
+  const std::string scorer_name = learned ? "learned" : "hand-made";
   EvaluationReport report, handmade;
   std::string title;
   std::printf("%s score:\n", scorer_name.c_str());
   Status s = run(*made, &report, &title);
   if (s.ok()) PrintEvaluationReport(report);
-  const bool compare = s.ok() && flags.compare_handmade && made->scorer();
+  const bool compare = s.ok() && flags.compare_handmade && learned;
   if (compare) {
     std::printf("hand-made score:\n");
     s = run(Detector(), &handmade, &title);

@@ -9,6 +9,7 @@
 #include "cli/progress.h"
 #include "eval/evaluation.h"
 #include "eval/mias.h"
+#include "detector/model_file.h"
 #include "eval/training.h"
 
 namespace mammocad {
@@ -105,7 +106,7 @@ int RunTrain(TrainFlags flags) {
   }
   if (flags.cv_folds > 0) return RunCrossValidation(flags);
   ProgressBar bar("train");
-  std::shared_ptr<const CandidateScorer> scorer;
+  std::shared_ptr<const LearnedScorer> scorer;
   TrainingReport report;
   Status s = TrainCandidateScorer(flags.options,
                                   [&bar](int done, int total) { bar.Update(done, total); },
@@ -115,7 +116,7 @@ int RunTrain(TrainFlags flags) {
     const std::filesystem::path parent = std::filesystem::path(flags.out).parent_path();
     std::error_code ec;
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    s = scorer->Save(flags.out);
+    s = SaveModelFile(*scorer, flags.out);
   }
   if (!s.ok()) {
     std::fprintf(stderr, "mammocad train: %s\n", s.ToString().c_str());

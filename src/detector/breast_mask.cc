@@ -4,6 +4,7 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
+#include "detector/breast_region.h"
 #include "detector/scratch.h"
 #include "detector/stages.h"
 
@@ -81,3 +82,16 @@ cv::Mat1b ComputeBreastMask(const cv::Mat1f& image, double spacing_mm, const Det
 }
 
 }  // namespace mammocad::detail
+
+namespace mammocad {
+
+cv::Mat1b BreastRegionOnInputGrid(const Image& image, double spacing_mm,
+                                  const DetectorParams& params) {
+  const detail::AnalysisImage analysis = detail::Normalise(image, spacing_mm, params);
+  const cv::Mat1b mask = detail::ComputeBreastMask(analysis.pixels, analysis.spacing_mm, params);
+  cv::Mat1b input_grid;
+  cv::resize(mask, input_grid, image.pixels.size(), 0, 0, cv::INTER_NEAREST);
+  return input_grid;
+}
+
+}  // namespace mammocad

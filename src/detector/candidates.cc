@@ -5,6 +5,7 @@
 #include <optional>
 #include <opencv2/imgproc.hpp>
 
+#include "detector/handmade_scorer.h"
 #include "detector/parallel.h"
 #include "detector/stages.h"
 
@@ -154,15 +155,11 @@ std::optional<Calcification> MeasureComponent(const cv::Mat1f& response, const C
   calc.centre = {static_cast<float>(c.sum_x / c.sum), static_cast<float>(c.sum_y / c.sum)};
   calc.diameter_mm = std::max(diameter_mm, spacing_mm);
   calc.contrast = c.peak_value;
-  calc.score = CandidateScore(c.peak_value, p);
+  calc.score = HandmadeCandidateScore(c.peak_value, p);
   return calc;
 }
 
 }  // namespace
-
-double CandidateScore(double contrast_sigma, const DetectorParams& p) {
-  return 1.0 / (1.0 + std::exp(-(contrast_sigma - p.score_midpoint_sigma) / p.score_slope_sigma));
-}
 
 std::vector<Calcification> FindCandidates(const cv::Mat1f& response, const cv::Mat1b& mask,
                                           double spacing_mm, const DetectorParams& p,

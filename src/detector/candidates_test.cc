@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "detector/handmade_scorer.h"
 #include "detector/stages.h"
 
 namespace mammocad::detail {
@@ -43,12 +44,12 @@ TEST(Candidates, ScoreIsMonotoneInContrastAndBounded) {
   const DetectorParams p;
   double previous = 0.0;
   for (double contrast = 0; contrast < 30; contrast += 0.5) {
-    const double s = CandidateScore(contrast, p);
+    const double s = HandmadeCandidateScore(contrast, p);
     EXPECT_GT(s, previous);
     EXPECT_LT(s, 1.0);
     previous = s;
   }
-  EXPECT_NEAR(CandidateScore(p.score_midpoint_sigma, p), 0.5, 1e-12);
+  EXPECT_NEAR(HandmadeCandidateScore(p.score_midpoint_sigma, p), 0.5, 1e-12);
 }
 
 TEST(Candidates, FoundAtKnownSpotsWithDiameterAndContrast) {
@@ -66,7 +67,7 @@ TEST(Candidates, FoundAtKnownSpotsWithDiameterAndContrast) {
     EXPECT_GT(c->contrast, 8.0);
     EXPECT_GT(c->diameter_mm, 0.2);
     EXPECT_LT(c->diameter_mm, 1.0);
-    EXPECT_NEAR(c->score, CandidateScore(c->contrast, p), 1e-12);
+    EXPECT_NEAR(c->score, HandmadeCandidateScore(c->contrast, p), 1e-12);
   }
   EXPECT_TRUE(std::is_sorted(calcs.begin(), calcs.end(), [](const auto& a, const auto& b) {
     return a.score > b.score;

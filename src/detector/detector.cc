@@ -10,7 +10,8 @@
 
 #include "detector/parallel.h"
 #include "detector/stages.h"
-#include "mammocad/scoring.h"
+#include "detector/candidate_trace.h"
+#include "detector/features.h"
 
 namespace mammocad {
 namespace {
@@ -89,10 +90,11 @@ std::vector<Finding> AsCalcificationFindings(const std::vector<Calcification>& c
   return findings;
 }
 
-// The stages in order; may throw cv::Exception (caught by Detect).
+// The stages in order; may throw cv::Exception (caught by Detect). With `trace`, every
+// candidate and its features are kept too (training and evaluation).
 void RunStages(const Image& image, double spacing, const DetectOptions& options,
-               const DetectorParams& params, const CandidateScorer* scorer,
-               DetectionResult* result) {
+               const DetectorParams& params, const CandidateScorer& scorer,
+               DetectionResult* result, CandidateTrace* trace) {
   StageTimings& t = result->timings;
   auto stage = Clock::now();
   const detail::AnalysisImage analysis =
@@ -119,12 +121,17 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
   if (!roi.empty()) {
     calcs = detail::FindCandidates(response, mask(roi), analysis.spacing_mm, params,
                                    detail::AvailableThreads(options.max_threads));
-    ApplyCandidateScorer(scorer, analysis.pixels(roi), response, mask(roi), analysis.spacing_mm,
-                         params, &calcs,
-                         options.keep_candidates ? &result->candidate_features : nullptr);
+    const cv::Mat1f image_roi = analysis.pixels(roi);
+    const cv::Mat1b breast_roi = mask(roi);
+    const CandidateContext context{image_roi, response, breast_roi, analysis.spacing_mm, params};
+    if (trace) {
+      trace->features = ComputeCandidateFeatures(image_roi, response, breast_roi, calcs,
+                                                 analysis.spacing_mm, params);
+    }
+    scorer.Score(context, &calcs);
     calcs = ToInputGrid(Shifted(std::move(calcs), roi.tl()), analysis, image.pixels.size());
   }
-  if (options.keep_candidates) result->candidates = calcs;
+  if (trace) trace->candidates = calcs;
   t.candidates_ms = MillisecondsSince(stage);
 
   stage = Clock::now();
@@ -132,7 +139,9 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
       options.level == FindingLevel::kCluster
           ? detail::GroupIntoClusters(calcs, spacing, image.pixels.size(), params)
           : AsCalcificationFindings(calcs);
-  if (options.level == FindingLevel::kCluster) ApplyClusterCalibration(scorer, &findings);
+  if (options.level == FindingLevel::kCluster) {
+    for (Finding& f : findings) f.score = scorer.ClusterScore(f.score);
+  }
   std::erase_if(findings, [&](const Finding& f) { return f.score < options.min_score; });
   std::stable_sort(findings.begin(), findings.end(),
                    [](const Finding& a, const Finding& b) { return a.score > b.score; });
@@ -142,9 +151,17 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
 
 }  // namespace
 
-Detector::Detector(DetectorParams params) : params_(params) {}
+Detector::Detector(DetectorParams params) : params_(params), scorer_(HandmadeScorer()) {}
 Detector::Detector(DetectorParams params, std::shared_ptr<const CandidateScorer> scorer)
     : params_(params), scorer_(std::move(scorer)) {}
+
+Status Detector::Create(DetectorParams params, std::shared_ptr<const CandidateScorer> scorer,
+                        Detector* detector) {
+  if (!scorer) return Status(ErrorCode::kBadParameter, "no candidate scorer");
+  if (Status s = scorer->CheckParams(params); !s.ok()) return s;
+  *detector = Detector(params, std::move(scorer));
+  return Status::Ok();
+}
 
 double ResolveSpacing(const Image& image, const DetectOptions& options, const DetectorParams& p,
                       SpacingSource* source) {
@@ -163,20 +180,29 @@ double ResolveSpacing(const Image& image, const DetectOptions& options, const De
 
 Status Detector::Detect(const Image& image, const DetectOptions& options,
                         DetectionResult* result) const {
+  return DetectWithTrace(*this, image, options, result, nullptr);
+}
+
+Status DetectWithTrace(const Detector& detector, const Image& image, const DetectOptions& options,
+                       DetectionResult* result, CandidateTrace* trace) {
   *result = DetectionResult();
+  if (trace) *trace = CandidateTrace();
+  const DetectorParams& params = detector.params();
   if (Status s = ValidateInput(image, options); !s.ok()) return s;
-  const double spacing = ResolveSpacing(image, options, params_, &result->spacing_source);
-  if (!(spacing >= params_.min_spacing_mm && spacing <= params_.max_spacing_mm)) {
+  const double spacing = ResolveSpacing(image, options, params, &result->spacing_source);
+  if (!(spacing >= params.min_spacing_mm && spacing <= params.max_spacing_mm)) {
     return Status(ErrorCode::kBadParameter,
                   "pixel spacing " + std::to_string(spacing) + " mm is outside [" +
-                      std::to_string(params_.min_spacing_mm) + ", " +
-                      std::to_string(params_.max_spacing_mm) + "] mm");
+                      std::to_string(params.min_spacing_mm) + ", " +
+                      std::to_string(params.max_spacing_mm) + "] mm");
   }
   result->spacing_mm = spacing;
   const auto start = Clock::now();
   const detail::ComputingThread computing;  // parallel regions use only the other cores
+  // The stages throw only OpenCV's exceptions (out of memory, a failed assertion) and
+  // std::bad_alloc; none may cross the module line.
   try {
-    RunStages(image, spacing, options, params_, scorer_.get(), result);
+    RunStages(image, spacing, options, params, detector.scorer(), result, trace);
   } catch (const cv::Exception& e) {
     *result = DetectionResult();
     return Status(ErrorCode::kInternal, std::string("image processing failed: ") + e.what());

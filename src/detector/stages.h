@@ -69,11 +69,9 @@ cv::Mat1f EnhanceSpotsInStrips(const cv::Mat1f& image, double spacing_mm,
                                const DetectorParams& params, int strips, int threads);
 
 // --- candidates.cc -----------------------------------------------------------------------
-// Logistic of the noise-normalised contrast: monotone, in (0, 1), image-independent.
-double CandidateScore(double contrast_sigma, const DetectorParams& params);
-
 // Connected components of response > candidate_threshold_sigma inside `mask`, bigger ones than
-// max_candidate_diameter_mm dropped; at most max_candidates (strongest). Analysis grid.
+// max_candidate_diameter_mm dropped; at most max_candidates (by contrast: the hand-made score,
+// which each candidate carries until the detector's scorer replaces it). Analysis grid.
 // The pixel scan runs in strips on up to `threads` threads (same result for any number).
 std::vector<Calcification> FindCandidates(const cv::Mat1f& response, const cv::Mat1b& mask,
                                           double spacing_mm, const DetectorParams& params,

@@ -12,7 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "decode/image_formats.h"
-#include "detector/stages.h"
+#include "detector/breast_region.h"
 #include "mammocad/decode.h"
 
 namespace mammocad {
@@ -56,11 +56,7 @@ Status ParallelFor(int n, int threads, const std::function<Status(int)>& task,
 cv::Mat1b WholeBreast(const Image& image, double spacing_mm) {
   DetectorParams p;
   p.mask_margin_mm = 0;
-  const detail::AnalysisImage analysis = detail::Normalise(image, spacing_mm, p);
-  cv::Mat1b mask = detail::ComputeBreastMask(analysis.pixels, analysis.spacing_mm, p);
-  cv::Mat1b input_grid;
-  cv::resize(mask, input_grid, image.pixels.size(), 0, 0, cv::INTER_NEAREST);
-  return input_grid;
+  return BreastRegionOnInputGrid(image, spacing_mm, p);
 }
 
 int CountOutside(const std::vector<Finding>& findings, const cv::Mat1b& breast) {
@@ -275,12 +271,7 @@ Status LoadImageFile(const std::string& path, Image* image) {
 }
 
 cv::Mat1b InsertionRegion(const Image& image, double spacing_mm) {
-  const DetectorParams p;
-  const detail::AnalysisImage analysis = detail::Normalise(image, spacing_mm, p);
-  const cv::Mat1b mask = detail::ComputeBreastMask(analysis.pixels, analysis.spacing_mm, p);
-  cv::Mat1b input_grid;
-  cv::resize(mask, input_grid, image.pixels.size(), 0, 0, cv::INTER_NEAREST);
-  return input_grid;
+  return BreastRegionOnInputGrid(image, spacing_mm, DetectorParams());
 }
 
 SyntheticSource InsertionSource(std::vector<std::string> paths, double spacing_mm,

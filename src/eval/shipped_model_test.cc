@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "eval/evaluation.h"
-#include "mammocad/scoring.h"
+#include "detector/model_file.h"
 
 namespace mammocad {
 namespace {
@@ -15,8 +15,8 @@ namespace {
 std::string ShippedModel() { return std::string(MAMMOCAD_SOURCE_DIR) + "/models/calc-v3.yml"; }
 
 TEST(ShippedModel, LoadsWithItsProvenance) {
-  std::shared_ptr<const CandidateScorer> scorer;
-  const Status s = CandidateScorer::Load(ShippedModel(), &scorer);
+  std::shared_ptr<const LearnedScorer> scorer;
+  const Status s = LoadModelFile(ShippedModel(), &scorer);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(scorer->provenance().version, "calc-v3");
   EXPECT_EQ(scorer->provenance().seed, 1u);
@@ -51,10 +51,11 @@ TEST(ShippedModel, MiasDevAtLeastAsGoodAsTheHandMadeScore) {
   if (!std::filesystem::exists(MiasDir() / "annotations.txt")) {
     GTEST_SKIP() << "mini-MIAS data not found at " << MiasDir() << ": skipping";
   }
-  std::shared_ptr<const CandidateScorer> scorer;
-  ASSERT_TRUE(CandidateScorer::Load(ShippedModel(), &scorer).ok());
-  const EvaluationReport learned =
-      EvaluateMias(Detector(ParamsForScorer(*scorer, DetectorParams()), scorer));
+  std::shared_ptr<const LearnedScorer> scorer;
+  ASSERT_TRUE(LoadModelFile(ShippedModel(), &scorer).ok());
+  Detector detector;
+  ASSERT_TRUE(Detector::Create(scorer->FittedParams(DetectorParams()), scorer, &detector).ok());
+  const EvaluationReport learned = EvaluateMias(detector);
   const EvaluationReport handmade = EvaluateMias(Detector());
   ASSERT_EQ(learned.cluster_curve.images, 162);
   ASSERT_EQ(learned.cluster_curve.lesions, 16);

@@ -11,7 +11,9 @@
 #include <filesystem>
 #include <set>
 
-#include "detector/stages.h"
+#include "detector/candidate_trace.h"
+#include "detector/handmade_scorer.h"
+#include "eval/platt.h"
 
 namespace mammocad {
 namespace {
@@ -55,15 +57,15 @@ Status LabelImage(const Detector& detector, const SyntheticMammogram& m,
   DetectOptions options;
   options.spacing_override_mm = spacing;
   options.level = FindingLevel::kCalcification;
-  options.keep_candidates = true;
   // One thread per image: strips would change features by float rounding with the machine's
   // load, and the model file would not be reproducible byte for byte.
   options.max_threads = 1;
   DetectionResult result;
-  if (Status s = detector.Detect(m.image, options, &result); !s.ok()) return s;
-  out->features = std::move(result.candidate_features);
+  CandidateTrace trace;
+  if (Status s = DetectWithTrace(detector, m.image, options, &result, &trace); !s.ok()) return s;
+  out->features = std::move(trace.features);
   out->labels.clear();
-  for (const Calcification& c : result.candidates) {
+  for (const Calcification& c : trace.candidates) {
     out->labels.push_back(MatchLesion(c.box, spots) >= 0 ? 1 : 0);
   }
   return Status::Ok();
@@ -170,7 +172,7 @@ double RocAuc(const std::vector<double>& scores, const std::vector<int>& labels)
 }
 
 Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallback& progress,
-                            std::shared_ptr<const CandidateScorer>* scorer,
+                            std::shared_ptr<const LearnedScorer>* scorer,
                             TrainingReport* report) {
   *report = TrainingReport();
   // The hand-made pipeline with the model's candidate stage finds the candidates.
@@ -217,10 +219,6 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
   provenance.training_images = n;
   provenance.training_candidates = static_cast<int>(report->training.labels.size());
   provenance.calibration_candidates = static_cast<int>(report->calibration.labels.size());
-  provenance.candidate_threshold_sigma = options.candidate_threshold_sigma;
-  provenance.max_lineness = options.max_lineness;
-  provenance.background_ratio = options.background_ratio;
-  provenance.min_member_probability = options.min_member_probability;
   provenance.description = "random forest on realistic synthetic images (" +
                            std::to_string(synthetic) + "), simulated clusters in " +
                            std::to_string(films) + " normal films and " +
@@ -228,15 +226,24 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
   // True candidates are rare (well under 1% on real films): repeat them up to a fifth of the
   // false ones, so that the trees split on them. The calibration set keeps the true rate.
   const LabelledCandidates balanced = Balanced(report->training, kBalancedTrueFraction);
-  if (Status s = CandidateScorer::Train(balanced.features, balanced.labels,
-                                        report->calibration.features, report->calibration.labels,
-                                        options.seed, provenance, scorer);
+  if (balanced.features.empty() || report->calibration.features.empty()) {
+    return Status(ErrorCode::kBadParameter, "training needs candidates with labels in both sets");
+  }
+  std::shared_ptr<const RandomForest> forest;
+  if (Status s = RandomForest::Train(balanced.features, balanced.labels, options.seed, &forest);
       !s.ok()) {
     return s;
   }
+  // The model records `params`: the candidate stage it was trained behind and the cluster rule
+  // (with its member floor) of the clusters its cluster calibration is fitted on below.
+  const PlattCalibration calibration =
+      FitPlatt(forest->Predict(report->calibration.features), report->calibration.labels);
+  *scorer = std::make_shared<LearnedScorer>(forest, calibration, PlattCalibration(), provenance,
+                                            params);
   // Cluster calibration: the learned detector's clusters on the calibration images against the
   // simulated clusters.
-  const Detector learned(params, *scorer);
+  Detector learned;
+  if (Status s = Detector::Create(params, *scorer, &learned); !s.ok()) return s;
   std::vector<std::vector<std::pair<double, int>>> clusters_of(n);
   const auto cluster_one = [&](int i) -> Status {
     if (!is_calibration(i)) return Status::Ok();
@@ -273,14 +280,13 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
   report->cluster_calibration_fitted =
       std::min(report->calibration_true_clusters, false_clusters) >= kMinClustersPerClass;
   if (report->cluster_calibration_fitted) {
-    *scorer = CandidateScorer::WithClusterCalibration(**scorer,
-                                                      FitPlatt(cluster_logits, cluster_labels));
+    *scorer = (*scorer)->WithClusterCalibration(FitPlatt(cluster_logits, cluster_labels));
   }
 
   // How the model compares with the hand-made score on the held-out calibration set.
   std::vector<double> handmade;
   for (const std::vector<float>& f : report->calibration.features) {
-    handmade.push_back(detail::CandidateScore(f[0], params));  // feature 0 is the contrast
+    handmade.push_back(HandmadeCandidateScore(f[0], params));  // feature 0 is the contrast
   }
   const std::vector<double> model = (*scorer)->Probabilities(report->calibration.features);
   report->handmade_log_loss = LogLoss(handmade, report->calibration.labels);
@@ -316,10 +322,14 @@ Status CrossValidate(const TrainingOptions& options, int folds,
     const auto is_held_out = [&](const std::string& path) { return held_out.count(path) > 0; };
     std::erase_if(train.annotated_films, is_held_out);
     std::erase_if(train.normal_films, is_held_out);
-    std::shared_ptr<const CandidateScorer> scorer;
+    std::shared_ptr<const LearnedScorer> scorer;
     TrainingReport report;
     if (Status s = TrainCandidateScorer(train, nullptr, &scorer, &report); !s.ok()) return s;
-    const Detector detector(ParamsForScorer(*scorer, DetectorParams()), scorer);
+    Detector detector;
+    if (Status s = Detector::Create(scorer->FittedParams(DetectorParams()), scorer, &detector);
+        !s.ok()) {
+      return s;
+    }
     FolderEvaluationOptions evaluate;
     evaluate.image_paths = fold_films[k];
     evaluate.truth = options.annotated_truth;

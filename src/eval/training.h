@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "eval/evaluation.h"
-#include "mammocad/scoring.h"
+#include "detector/learned_scorer.h"
 
 namespace mammocad {
 
@@ -72,7 +72,7 @@ struct TrainingReport {
 // Generates the images, detects and labels candidates, trains and calibrates the scorer.
 // Errors: a detector or image failure, or too few candidates of a class.
 Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallback& progress,
-                            std::shared_ptr<const CandidateScorer>* scorer,
+                            std::shared_ptr<const LearnedScorer>* scorer,
                             TrainingReport* report);
 
 // K-fold cross-validation over options.annotated_films: fold k's films (the films with lesions

@@ -108,15 +108,22 @@ TEST(TrainCandidateScorer, LearnsFromAnnotatedFilms) {
   const AnnotatedFolder folder = WriteFilms(8, kSpacing);
   TrainingOptions o = SmallTraining(folder, kSpacing);
   o.min_member_probability = 0.01;
-  std::shared_ptr<const CandidateScorer> scorer;
+  std::shared_ptr<const LearnedScorer> scorer;
   TrainingReport report;
   const Status s = TrainCandidateScorer(o, nullptr, &scorer, &report);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(report.images, 4 + 8);
-  EXPECT_DOUBLE_EQ(scorer->provenance().min_member_probability, 0.01);
+  EXPECT_DOUBLE_EQ(scorer->fitted_params().cluster_min_member_score, 0.01);
   EXPECT_NE(scorer->provenance().description.find("8 annotated films"), std::string::npos);
   EXPECT_GT(report.model_auc, report.handmade_auc - 0.05);
   std::filesystem::remove_all(folder.dir);
+}
+
+TEST(RocAuc, KnownValues) {
+  EXPECT_DOUBLE_EQ(RocAuc({0.1, 0.2, 0.8, 0.9}, {0, 0, 1, 1}), 1.0);
+  EXPECT_DOUBLE_EQ(RocAuc({0.9, 0.8, 0.2, 0.1}, {0, 0, 1, 1}), 0.0);
+  EXPECT_DOUBLE_EQ(RocAuc({0.5, 0.5, 0.5, 0.5}, {0, 1, 0, 1}), 0.5);  // ties count half
+  EXPECT_DOUBLE_EQ(RocAuc({0.1, 0.6, 0.4, 0.9}, {0, 0, 1, 1}), 0.75);
 }
 
 }  // namespace

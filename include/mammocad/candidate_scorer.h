@@ -1,0 +1,76 @@
+// Candidate scoring: the detector's hook between its candidate stage and its clusters.
+//
+// The candidate stage finds bright spots and ranks them by contrast; a CandidateScorer then
+// gives each candidate its score in [0, 1] (the probability that it is a true calcification),
+// and turns the member-based cluster score into the cluster's score. Two scorers exist:
+//   handmade  the logistic of the noise-normalised contrast (DetectorParams score_* fields)
+//   learned   a model file (models/*.yml): features, a random forest, Platt calibration
+// and a neural one can join them behind the same interface. The scorer is chosen in one place
+// (MakeDetector, mammocad/detector.h).
+//
+// A scorer fitted on data knows only candidates and clusters made under the settings it was
+// fitted with: FittedParams() applies them, CheckParams() refuses a detector whose settings
+// differ (Detector::Create calls it).
+//
+// Thread-safety: scorers are immutable once made; every method may be called from many threads.
+#ifndef MAMMOCAD_CANDIDATE_SCORER_H_
+#define MAMMOCAD_CANDIDATE_SCORER_H_
+
+#include <memory>
+#include <opencv2/core.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mammocad/detector_params.h"
+#include "mammocad/findings.h"
+#include "mammocad/status.h"
+
+namespace mammocad {
+
+// What a scorer sees of one image: the analysis grid, cropped around the breast. The
+// candidates passed with it are on that grid too.
+struct CandidateContext {
+  const cv::Mat1f& image;     // [0, 1], bright = dense
+  const cv::Mat1f& response;  // the enhanced image, in noise sigmas
+  const cv::Mat1b& breast;    // non-zero inside the breast (empty: the whole image)
+  double spacing_mm;          // of that grid
+  const DetectorParams& params;
+};
+
+class CandidateScorer {
+ public:
+  virtual ~CandidateScorer() = default;
+
+  // "handmade", "learned": the names ScorerChoice::scorer accepts.
+  virtual std::string_view name() const = 0;
+
+  // Sets the score of every candidate (their order is kept). May throw cv::Exception, which
+  // Detector::Detect turns into kInternal.
+  virtual void Score(const CandidateContext& context,
+                     std::vector<Calcification>* candidates) const = 0;
+
+  // A cluster's score from the member-based P(at least cluster_min_members true); monotone.
+  virtual double ClusterScore(double member_based_score) const { return member_based_score; }
+
+  // `base` with the settings this scorer was fitted under (none for the hand-made score).
+  virtual DetectorParams FittedParams(DetectorParams base) const { return base; }
+
+  // kBadParameter, naming the setting, when `params` differ from those it was fitted under.
+  virtual Status CheckParams(const DetectorParams& params) const {
+    (void)params;
+    return Status::Ok();
+  }
+};
+
+// The hand-made score: logistic((contrast - score_midpoint_sigma) / score_slope_sigma).
+std::shared_ptr<const CandidateScorer> HandmadeScorer();
+
+// A learned scorer from its model file. Errors: kIoError (missing or unreadable file),
+// kBadParameter (not a model, another format version, other features, settings missing);
+// messages name the file.
+Status LoadLearnedScorer(const std::string& path, std::shared_ptr<const CandidateScorer>* scorer);
+
+}  // namespace mammocad
+
+#endif  // MAMMOCAD_CANDIDATE_SCORER_H_

@@ -1,0 +1,24 @@
+// Training and evaluation outputs of a detection run that the public API does not carry:
+// every candidate (not only cluster members) and its learned-scoring features. Only the eval
+// module (training data, candidate-stage measurements) uses this header.
+#ifndef MAMMOCAD_DETECTOR_CANDIDATE_TRACE_H_
+#define MAMMOCAD_DETECTOR_CANDIDATE_TRACE_H_
+
+#include <vector>
+
+#include "mammocad/detector.h"
+
+namespace mammocad {
+
+struct CandidateTrace {
+  std::vector<Calcification> candidates;        // input grid, scored by the detector's scorer
+  std::vector<std::vector<float>> features;     // CandidateFeatureNames(), same order
+};
+
+// Detector::Detect, also filling `trace` (may be null). The same errors; never throws.
+Status DetectWithTrace(const Detector& detector, const Image& image, const DetectOptions& options,
+                       DetectionResult* result, CandidateTrace* trace);
+
+}  // namespace mammocad
+
+#endif  // MAMMOCAD_DETECTOR_CANDIDATE_TRACE_H_

@@ -1,0 +1,129 @@
+#include "detector/model_file.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "detector/features.h"
+
+namespace mammocad {
+namespace {
+
+const char* const kModelKind = "mammocad-candidate-scorer";
+
+// Turns OpenCV's exceptions on corrupt YAML or wrong node types into a Status.
+template <typename F>
+Status Guarded(const std::string& what, F&& f) {
+  try {
+    return f();
+  } catch (const cv::Exception& e) {
+    return Status(ErrorCode::kBadParameter, what + ": " + e.what());
+  }
+}
+
+Status ReadFittedParams(const cv::FileNode& node, const std::string& path, DetectorParams* fitted) {
+  for (const ParamInfo& p : DetectorParamTable()) {
+    if (!IsFittedStage(p.stage)) continue;
+    const cv::FileNode value = node[std::string(p.name)];
+    if (value.empty() || !value.isReal() && !value.isInt()) {
+      return Status(ErrorCode::kBadParameter,
+                    path + " lacks the setting " + std::string(p.name) +
+                        " it was fitted under: retrain the model with this build");
+    }
+    p.set(fitted, static_cast<double>(value));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status SaveModelFile(const LearnedScorer& scorer, const std::string& path) {
+  return Guarded("cannot write model " + path, [&]() -> Status {
+    cv::FileStorage fs(path, cv::FileStorage::WRITE);
+    if (!fs.isOpened()) return Status(ErrorCode::kIoError, "cannot write model " + path);
+    const ModelProvenance& provenance = scorer.provenance();
+    fs << "kind" << kModelKind << "format" << kCandidateModelFormat;
+    fs << "version" << provenance.version << "description" << provenance.description;
+    fs << "seed" << std::to_string(provenance.seed);
+    fs << "training_images" << provenance.training_images;
+    fs << "training_candidates" << provenance.training_candidates;
+    fs << "calibration_candidates" << provenance.calibration_candidates;
+    fs << "fitted_params" << "{";
+    for (const ParamInfo& p : DetectorParamTable()) {
+      if (!IsFittedStage(p.stage)) continue;
+      if (p.is_integer) {
+        fs << std::string(p.name) << static_cast<int>(p.get(scorer.fitted_params()));
+      } else {
+        fs << std::string(p.name) << p.get(scorer.fitted_params());
+      }
+    }
+    fs << "}";
+    fs << "features" << "[";
+    for (const std::string& name : CandidateFeatureNames()) fs << name;
+    fs << "]";
+    fs << "platt_a" << scorer.calibration().a << "platt_b" << scorer.calibration().b;
+    fs << "cluster_platt_a" << scorer.cluster_calibration().a << "cluster_platt_b"
+       << scorer.cluster_calibration().b;
+    fs << "forest" << "{";
+    scorer.forest().Write(fs);
+    fs << "}";
+    return Status::Ok();
+  });
+}
+
+Status LoadModelFile(const std::string& path, std::shared_ptr<const LearnedScorer>* scorer) {
+  return Guarded("corrupt model " + path, [&]() -> Status {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      return Status(ErrorCode::kIoError, "model file " + path + " not found");
+    }
+    cv::FileStorage fs;
+    try {
+      if (!fs.open(path, cv::FileStorage::READ)) {
+        return Status(ErrorCode::kIoError, "cannot read model " + path);
+      }
+    } catch (const cv::Exception&) {
+      return Status(ErrorCode::kBadParameter, path + " is not a readable YAML model file");
+    }
+    if (static_cast<std::string>(fs["kind"]) != kModelKind) {
+      return Status(ErrorCode::kBadParameter, path + " is not a mammocad candidate model");
+    }
+    if (static_cast<int>(fs["format"]) != kCandidateModelFormat) {
+      return Status(ErrorCode::kBadParameter,
+                    path + " has model format " + std::to_string(static_cast<int>(fs["format"])) +
+                        ", this build reads " + std::to_string(kCandidateModelFormat));
+    }
+    std::vector<std::string> names;
+    for (const cv::FileNode& n : fs["features"]) names.push_back(static_cast<std::string>(n));
+    if (names != CandidateFeatureNames()) {
+      return Status(ErrorCode::kBadParameter,
+                    path + " was trained on other features than this build computes");
+    }
+    ModelProvenance provenance;
+    provenance.version = static_cast<std::string>(fs["version"]);
+    provenance.description = static_cast<std::string>(fs["description"]);
+    const std::string seed_text = static_cast<std::string>(fs["seed"]);
+    provenance.seed = std::strtoull(seed_text.c_str(), nullptr, 10);
+    provenance.training_images = static_cast<int>(fs["training_images"]);
+    provenance.training_candidates = static_cast<int>(fs["training_candidates"]);
+    provenance.calibration_candidates = static_cast<int>(fs["calibration_candidates"]);
+    DetectorParams fitted;
+    if (Status s = ReadFittedParams(fs["fitted_params"], path, &fitted); !s.ok()) return s;
+    PlattCalibration calibration{static_cast<double>(fs["platt_a"]),
+                                 static_cast<double>(fs["platt_b"])};
+    if (fs["cluster_platt_a"].empty() || fs["cluster_platt_b"].empty()) {
+      return Status(ErrorCode::kBadParameter, path + " lacks its cluster calibration");
+    }
+    PlattCalibration cluster{static_cast<double>(fs["cluster_platt_a"]),
+                             static_cast<double>(fs["cluster_platt_b"])};
+    std::shared_ptr<const RandomForest> forest;
+    if (Status s = RandomForest::Read(fs["forest"], static_cast<int>(names.size()), &forest);
+        !s.ok()) {
+      return Status(s.code(), path + " " + s.message());
+    }
+    *scorer = std::make_shared<LearnedScorer>(std::move(forest), calibration, cluster,
+                                              std::move(provenance), fitted);
+    return Status::Ok();
+  });
+}
+
+}  // namespace mammocad

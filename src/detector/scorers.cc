@@ -1,0 +1,79 @@
+// The candidate scorers (mammocad/candidate_scorer.h) and MakeDetector, the one place where a
+// detector's scorer is chosen.
+#include <cmath>
+#include <cstdio>
+
+#include "detector/handmade_scorer.h"
+#include "detector/model_file.h"
+#include "detector/param_overrides.h"
+#include "mammocad/candidate_scorer.h"
+#include "mammocad/detector.h"
+
+namespace mammocad {
+namespace {
+
+class Handmade final : public CandidateScorer {
+ public:
+  std::string_view name() const override { return "handmade"; }
+  void Score(const CandidateContext& context,
+             std::vector<Calcification>* candidates) const override {
+    for (Calcification& c : *candidates) c.score = HandmadeCandidateScore(c.contrast, context.params);
+  }
+};
+
+// `params` with every --param assignment applied, in order.
+Status ApplyOverrides(const ScorerChoice& choice, DetectorParams* params) {
+  for (const std::string& assignment : choice.param_overrides) {
+    if (Status s = ApplyParamOverride(assignment, params); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+double HandmadeCandidateScore(double contrast_sigma, const DetectorParams& p) {
+  return 1.0 / (1.0 + std::exp(-(contrast_sigma - p.score_midpoint_sigma) / p.score_slope_sigma));
+}
+
+std::shared_ptr<const CandidateScorer> HandmadeScorer() {
+  static const std::shared_ptr<const CandidateScorer> scorer = std::make_shared<Handmade>();
+  return scorer;
+}
+
+Status LoadLearnedScorer(const std::string& path, std::shared_ptr<const CandidateScorer>* scorer) {
+  std::shared_ptr<const LearnedScorer> learned;
+  if (Status s = LoadModelFile(path, &learned); !s.ok()) return s;
+  *scorer = std::move(learned);
+  return Status::Ok();
+}
+
+const std::vector<std::string>& ScorerNames() {
+  static const std::vector<std::string> names = {"handmade", "learned"};
+  return names;
+}
+
+Status MakeDetector(const ScorerChoice& choice, std::unique_ptr<Detector>* detector) {
+  std::shared_ptr<const CandidateScorer> scorer = HandmadeScorer();
+  if (choice.scorer == "learned") {
+    const Status s = LoadLearnedScorer(choice.model_path, &scorer);
+    if (!s.ok() && !choice.fallback_to_handmade) return s;
+    if (!s.ok()) {
+      std::fprintf(stderr, "mammocad: warning: %s; falling back to the hand-made score\n",
+                   s.message().c_str());
+      scorer = HandmadeScorer();
+    }
+  } else if (choice.scorer != "handmade") {
+    return Status(ErrorCode::kBadParameter,
+                  "unknown scorer '" + choice.scorer + "': use handmade or learned");
+  }
+  // The scorer's fitted settings first, then the overrides: an override of a fitted setting
+  // is refused by Create (the model knows only its own candidates and clusters).
+  DetectorParams params = scorer->FittedParams(DetectorParams());
+  if (Status s = ApplyOverrides(choice, &params); !s.ok()) return s;
+  auto made = std::make_unique<Detector>();
+  if (Status s = Detector::Create(params, std::move(scorer), made.get()); !s.ok()) return s;
+  *detector = std::move(made);
+  return Status::Ok();
+}
+
+}  // namespace mammocad
