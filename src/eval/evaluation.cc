@@ -1,4 +1,4 @@
-// Running the detector over a set of images against ground truth (include/mammocad/evaluation.h).
+// Running the detector over a set of images against ground truth (eval/evaluation.h).
 #include "eval/evaluation.h"
 
 #include <algorithm>
@@ -24,32 +24,6 @@ cv::Point2f BoxCentre(const cv::Rect& box) {
 
 std::string Stem(const std::string& path) {
   return std::filesystem::path(path).stem().string();
-}
-
-// Runs task(i) for i in [0, n) on `threads` threads; reports progress after each task and
-// returns the error of the lowest failing index (so the message does not depend on timing).
-Status ParallelFor(int n, int threads, const std::function<Status(int)>& task,
-                   const ProgressCallback& progress) {
-  std::atomic<int> next{0};
-  std::mutex lock;
-  int done = 0;
-  std::vector<Status> statuses(n);
-  const auto worker = [&] {
-    for (int i = next++; i < n; i = next++) {
-      statuses[i] = task(i);
-      std::lock_guard<std::mutex> guard(lock);
-      ++done;
-      if (progress) progress(done, n);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < std::clamp(threads, 1, std::max(1, n)); ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-  for (const Status& s : statuses) {
-    if (!s.ok()) return s;
-  }
-  return Status::Ok();
 }
 
 // Where the breast is at all (the detector's mask without its safety margin), on the input grid.
@@ -99,24 +73,6 @@ std::vector<ScoredFinding> AllFindings(const std::vector<ImageEvaluation>& image
 }
 
 
-bool ParseCsvNumber(const std::string& text, double* value) {
-  std::istringstream in(text);
-  in >> *value;
-  return in && (in >> std::ws).eof();
-}
-
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> fields;
-  std::stringstream in(line);
-  std::string field;
-  while (std::getline(in, field, ',')) {
-    const size_t b = field.find_first_not_of(" \t\r");
-    const size_t e = field.find_last_not_of(" \t\r");
-    fields.push_back(b == std::string::npos ? "" : field.substr(b, e - b + 1));
-  }
-  return fields;
-}
-
 }  // namespace
 
 void SummariseEvaluation(EvaluationReport* report) {
@@ -130,63 +86,6 @@ void SummariseEvaluation(EvaluationReport* report) {
   }
   report->cluster_curve = ComputeFroc(AllFindings(report->images), lesions,
                                       static_cast<int>(report->images.size()));
-}
-
-GroundTruth TruthFromMias(const std::vector<MiasAnnotation>& rows) {
-  GroundTruth truth;
-  for (const MiasAnnotation& row : rows) {
-    std::vector<TruthLesion>& lesions = truth[row.id];
-    if (row.IsCalcificationCluster()) lesions.push_back({row.centre, row.radius});
-  }
-  return truth;
-}
-
-Status ParseCsvTruth(const std::string& text, GroundTruth* truth) {
-  truth->clear();
-  std::istringstream in(text);
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    const size_t first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line[first] == '#') continue;
-    const std::vector<std::string> fields = SplitCsv(line);
-    if (number == 1 && !fields.empty() && fields[0] == "image") continue;  // header
-    double x, y, radius;
-    if (fields.size() != 4 || fields[0].empty() || !ParseCsvNumber(fields[1], &x) ||
-        !ParseCsvNumber(fields[2], &y) || !ParseCsvNumber(fields[3], &radius) || radius < 0) {
-      return Status(ErrorCode::kBadParameter,
-                    "truth CSV line " + std::to_string(number) +
-                        ": expected image,x,y,radius (numbers, radius >= 0), got '" +
-                        line.substr(0, 80) + "'");
-    }
-    (*truth)[Stem(fields[0])].push_back(
-        {cv::Point2f(static_cast<float>(x), static_cast<float>(y)), static_cast<float>(radius)});
-  }
-  return Status::Ok();
-}
-
-Status ReadCsvTruth(const std::string& path, GroundTruth* truth) {
-  std::string text;
-  if (Status s = ReadFileBytes(path, &text); !s.ok()) return s;
-  return ParseCsvTruth(text, truth);
-}
-
-bool HitsLesion(const cv::Rect& box, const TruthLesion& lesion) {
-  const bool centre_in_circle = cv::norm(BoxCentre(box) - lesion.centre) <= lesion.radius;
-  return centre_in_circle || cv::Rect2f(box).contains(lesion.centre);
-}
-
-int MatchLesion(const cv::Rect& box, const std::vector<TruthLesion>& lesions) {
-  int best = -1;
-  double best_distance = 0;
-  for (size_t i = 0; i < lesions.size(); ++i) {
-    if (!HitsLesion(box, lesions[i])) continue;
-    const double distance = cv::norm(BoxCentre(box) - lesions[i].centre);
-    if (best < 0 || distance < best_distance) {
-      best = static_cast<int>(i);
-      best_distance = distance;
-    }
-  }
-  return best;
 }
 
 Status ListImages(const std::string& dir, std::vector<std::string>* paths) {
@@ -233,7 +132,7 @@ Status EvaluateImages(const Detector& detector, const FolderEvaluationOptions& o
     e.detect_ms = result.timings.total_ms;
     return Status::Ok();
   };
-  if (Status s = ParallelFor(n, options.threads, evaluate_one, progress); !s.ok()) return s;
+  if (Status s = FanOut(n, options.threads, evaluate_one, progress); !s.ok()) return s;
   SummariseEvaluation(report);
   return Status::Ok();
 }
@@ -340,7 +239,7 @@ Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSo
     spot_counts[i] = static_cast<int>(spots.size());
     return Status::Ok();
   };
-  if (Status s = ParallelFor(n, options.threads, evaluate_one, progress); !s.ok()) return s;
+  if (Status s = FanOut(n, options.threads, evaluate_one, progress); !s.ok()) return s;
   // Local lesion indices become global ones, image by image.
   std::vector<int> cluster_counts;
   for (const ImageEvaluation& e : report->images) cluster_counts.push_back(e.lesions);

@@ -1,13 +1,8 @@
 // Evaluation of the detector against ground truth: the library behind `mammocad eval`.
 //
-// Ground truth is a set of lesions (circles in the pixel grid, row counted from the TOP), each
-// belonging to one image; images without lesions are normal and still count in the
-// false-positive rate. Two readers: the MIAS annotation table and a simple CSV
-// (docs/detection-quality.md describes both).
-//
-// Hit rule (the same as MiasHit): a finding hits a lesion when the centre of the finding's box
-// lies inside the lesion's circle, or the box holds the lesion's centre. A finding hitting
-// several lesions is credited to the nearest one; lesions hit by several findings count once.
+// Findings are matched to the ground truth (eval/ground_truth.h) by its one hit rule and
+// summarised as FROC curves (eval/froc.h). Images without lesions are normal and still count
+// in the false-positive rate.
 //
 // Thread-safety: functions are re-entrant; EvaluateImages/EvaluateSynthetic use `threads`
 // worker threads and call `progress` from them one at a time (under a lock).
@@ -21,36 +16,13 @@
 #include <vector>
 
 #include "mammocad/detector.h"
+#include "eval/fan_out.h"
 #include "eval/froc.h"
+#include "eval/ground_truth.h"
 #include "mammocad/status.h"
 #include "synth/synthetic.h"
 
 namespace mammocad {
-
-struct TruthLesion {
-  cv::Point2f centre;  // pixels, row from the top
-  float radius = 0.0f; // pixels
-};
-
-// Lesions per image name. The key is the image file's stem ("mdb209" for mdb209.pgm).
-using GroundTruth = std::map<std::string, std::vector<TruthLesion>>;
-
-// MIAS rows: every image listed gets an entry (normal ones an empty list); calcification
-// circles (CALC with a location) become lesions, other abnormalities are ignored.
-GroundTruth TruthFromMias(const std::vector<MiasAnnotation>& rows);
-
-// CSV: optional header "image,x,y,radius", then one row per lesion; `image` is a file name or
-// stem, x/y/radius in pixels with y counted from the TOP. Blank lines and lines starting with
-// '#' are skipped. Errors: kIoError (unreadable), kBadParameter (malformed row, with its line
-// number).
-Status ReadCsvTruth(const std::string& path, GroundTruth* truth);
-Status ParseCsvTruth(const std::string& text, GroundTruth* truth);
-
-// The hit rule above for one finding box and one lesion.
-bool HitsLesion(const cv::Rect& box, const TruthLesion& lesion);
-
-// Index into `lesions` of the lesion `box` hits (the nearest if several), or -1.
-int MatchLesion(const cv::Rect& box, const std::vector<TruthLesion>& lesions);
 
 // One evaluated image: its findings, their lesion indices global over the whole evaluation.
 struct ImageEvaluation {
@@ -70,8 +42,6 @@ struct EvaluationReport {
   int findings_outside_breast = 0;       // cluster findings whose box centre is not breast
   double total_detect_ms = 0;
 };
-
-using ProgressCallback = std::function<void(int done, int total)>;
 
 struct FolderEvaluationOptions {
   std::vector<std::string> image_paths;  // evaluated in this order

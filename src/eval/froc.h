@@ -13,9 +13,20 @@
 #include <string>
 #include <vector>
 
-#include "eval/mias.h"  // ScoredFinding, OperatingPoint
 
 namespace mammocad {
+
+// One finding of an evaluation run: its score and which lesion it hits (-1: false positive).
+struct ScoredFinding {
+  double score = 0.0;
+  int lesion = -1;
+};
+
+struct OperatingPoint {
+  double threshold = 0.0;       // findings scoring >= threshold are kept
+  double sensitivity = 0.0;     // lesions hit by a kept finding / lesions
+  double fp_per_image = 0.0;    // kept findings hitting no lesion / images
+};
 
 struct FrocCurve {
   int lesions = 0;

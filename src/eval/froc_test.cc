@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace mammocad {
 namespace {
 
@@ -43,14 +45,50 @@ TEST(Froc, SensitivityAtAFalsePositiveBudget) {
   EXPECT_DOUBLE_EQ(PointAtFpRate(curve, -1.0).sensitivity, 0.0);
 }
 
-TEST(Froc, AgreesWithBestAtFpRate) {
+// A brute-force check: every threshold tried, the most sensitive point within the budget.
+TEST(Froc, AgreesWithAnExhaustiveThresholdSearch) {
   const std::vector<ScoredFinding> f = HandMadeFindings();
   const FrocCurve curve = ComputeFroc(f, 3, 4);
   for (double rate : {0.0, 0.1, 0.25, 0.5, 0.75, 1.0, 2.0}) {
-    const OperatingPoint a = PointAtFpRate(curve, rate), b = BestAtFpRate(f, 3, 4, rate);
-    EXPECT_DOUBLE_EQ(a.sensitivity, b.sensitivity) << rate;
-    EXPECT_DOUBLE_EQ(a.fp_per_image, b.fp_per_image) << rate;
+    double best_sensitivity = 0, best_fp = 0;
+    for (const ScoredFinding& t : f) {
+      std::set<int> hit;
+      int fp = 0;
+      for (const ScoredFinding& g : f) {
+        if (g.score < t.score) continue;
+        if (g.lesion >= 0) hit.insert(g.lesion); else ++fp;
+      }
+      const double sensitivity = hit.size() / 3.0, fp_per_image = fp / 4.0;
+      if (fp_per_image > rate) continue;
+      if (sensitivity > best_sensitivity ||
+          (sensitivity == best_sensitivity && fp_per_image < best_fp)) {
+        best_sensitivity = sensitivity;
+        best_fp = fp_per_image;
+      }
+    }
+    const OperatingPoint a = PointAtFpRate(curve, rate);
+    EXPECT_DOUBLE_EQ(a.sensitivity, best_sensitivity) << rate;
+    EXPECT_DOUBLE_EQ(a.fp_per_image, best_fp) << rate;
   }
+}
+
+TEST(Froc, OperatingPointsOfAKnownList) {
+  // 2 lesions, 4 images; scores: lesion 0 at 0.9, FP at 0.8 and 0.7, lesion 1 at 0.3, FP 0.2.
+  const std::vector<ScoredFinding> f = {{0.9, 0}, {0.8, -1}, {0.7, -1}, {0.3, 1}, {0.2, -1}};
+  const FrocCurve curve = ComputeFroc(f, 2, 4);
+  const OperatingPoint all = curve.points.back();
+  EXPECT_DOUBLE_EQ(all.sensitivity, 1.0);
+  EXPECT_DOUBLE_EQ(all.fp_per_image, 0.75);
+  const OperatingPoint strict = PointAtFpRate(curve, 0.25);
+  EXPECT_DOUBLE_EQ(strict.sensitivity, 0.5);
+  EXPECT_DOUBLE_EQ(strict.threshold, 0.9);   // of equally sensitive points, the fewest FPs
+  EXPECT_DOUBLE_EQ(strict.fp_per_image, 0.0);
+  const OperatingPoint loose = PointAtFpRate(curve, 0.5);
+  EXPECT_DOUBLE_EQ(loose.sensitivity, 1.0);
+  EXPECT_DOUBLE_EQ(loose.threshold, 0.3);
+  EXPECT_DOUBLE_EQ(loose.fp_per_image, 0.5);
+  const OperatingPoint none = PointAtFpRate(curve, -1.0);  // impossible: keep nothing
+  EXPECT_DOUBLE_EQ(none.sensitivity, 0.0);
 }
 
 TEST(Froc, EmptyInputs) {

@@ -1,4 +1,4 @@
-// Training the learned candidate scorer on simulated data (include/mammocad/training.h).
+// Training the learned candidate scorer on simulated data (eval/training.h).
 #include "eval/training.h"
 
 #include <algorithm>
@@ -99,29 +99,6 @@ void Reliability(const std::vector<double>& p, const std::vector<int>& labels,
   }
 }
 
-// Runs task(i) for i in [0, n) on `threads` workers; the first failing index's error.
-Status ForEachImage(int n, int threads, const std::function<Status(int)>& task,
-                    const ProgressCallback& progress) {
-  std::atomic<int> next{0}, done{0};
-  std::mutex lock;
-  std::vector<Status> statuses(n);
-  const auto worker = [&] {
-    for (int i = next++; i < n; i = next++) {
-      statuses[i] = task(i);
-      std::lock_guard<std::mutex> guard(lock);
-      if (progress) progress(++done, n);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < std::max(1, threads); ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-  for (const Status& s : statuses) {
-    if (!s.ok()) return s;
-  }
-  return Status::Ok();
-}
-
 // An annotated film as training data: the image and its lesions as clusters without spots.
 Status AnnotatedFilm(const TrainingOptions& options, int index, SyntheticMammogram* m) {
   const std::string& path = options.annotated_films[index];
@@ -208,7 +185,7 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
     return LabelImage(detector, m, options.min_spot_hit_radius_mm, &per_image[i]);
   };
   // Images are labelled on `threads` workers taking the next index from a shared counter.
-  if (Status s = ForEachImage(n, options.threads, label_one, progress); !s.ok()) return s;
+  if (Status s = FanOut(n, options.threads, label_one, progress); !s.ok()) return s;
   for (int i = 0; i < n; ++i) {
     (is_calibration(i) ? report->calibration : report->training).Append(per_image[i]);
   }
@@ -263,7 +240,7 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
     }
     return Status::Ok();
   };
-  if (Status s = ForEachImage(n, options.threads, cluster_one, nullptr); !s.ok()) return s;
+  if (Status s = FanOut(n, options.threads, cluster_one, nullptr); !s.ok()) return s;
   std::vector<double> cluster_logits;
   std::vector<int> cluster_labels;
   for (const auto& image_clusters : clusters_of) {
