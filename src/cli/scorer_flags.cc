@@ -1,8 +1,10 @@
 #include "cli/scorer_flags.h"
 
+#include "cli/model_dir.h"
+
 namespace mammocad {
 
-std::string DefaultModelPath() { return std::string(MAMMOCAD_MODEL_DIR) + "/calc-v3.yml"; }
+std::string DefaultModelPath() { return ModelDirectory() + "/calc-v3.yml"; }
 
 void AddScorerOptions(CLI::App* command, ScorerFlags* flags) {
   command->add_option("--scorer", flags->scorer,

@@ -13,7 +13,7 @@ namespace mammocad {
 
 using ScorerFlags = ScorerChoice;
 
-// The shipped learned model, found relative to this binary (see model_dir.h).
+// The shipped learned model, found relative to this binary (cli/model_dir.h).
 std::string DefaultModelPath();
 
 void AddScorerOptions(CLI::App* command, ScorerFlags* flags);
