@@ -1,6 +1,7 @@
 // Status: the result of an operation that can fail, carried across module lines instead of
 // exceptions (as in LevelDB). A Status is either OK or holds an ErrorCode and a message meant
 // for the person who sent the request. Messages never hold patient data (names, IDs, dates).
+// [[nodiscard]]: a Status that is dropped is an error that went unhandled.
 //
 // Thread-safety: a Status is a value; distinct objects may be used from distinct threads.
 #ifndef MAMMOCAD_STATUS_H_
@@ -14,7 +15,7 @@
 
 namespace mammocad {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
   Status(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}

@@ -24,7 +24,7 @@ Status ReadFittedParams(const cv::FileNode& node, const std::string& path, Detec
   for (const ParamInfo& p : DetectorParamTable()) {
     if (!IsFittedStage(p.stage)) continue;
     const cv::FileNode value = node[std::string(p.name)];
-    if (value.empty() || !value.isReal() && !value.isInt()) {
+    if (value.empty() || (!value.isReal() && !value.isInt())) {
       return Status(ErrorCode::kBadParameter,
                     path + " lacks the setting " + std::string(p.name) +
                         " it was fitted under: retrain the model with this build");
