@@ -63,7 +63,7 @@ Status LoadTruth(const EvalFlags& flags, GroundTruth* truth, bool* is_mias) {
 // Truth rows for images that are not in the folder are not counted: say so, they may be typos.
 void WarnAboutMissingImages(const GroundTruth& truth, const std::vector<std::string>& paths) {
   std::set<std::string> present;
-  for (const std::string& p : paths) present.insert(std::filesystem::path(p).stem().string());
+  for (const std::string& p : paths) present.insert(ImageKey(p));
   int missing_lesions = 0, missing_images = 0;
   for (const auto& [name, lesions] : truth) {
     if (present.count(name)) continue;

@@ -43,22 +43,16 @@ TEST(DecodeTest, PeeksDimensionsOfEveryFormat) {
   }
 }
 
-TEST(DecodeTest, Png16KeepsDepthAndValues) {
-  cv::Mat m = Gradient16(64, 48);
-  Image image;
-  ASSERT_TRUE(DecodeImage(Encode(m, ".png"), DecodeLimits(), &image).ok());
-  ASSERT_EQ(image.pixels.type(), CV_16UC1);
-  EXPECT_EQ(cv::norm(image.pixels, m, cv::NORM_INF), 0.0);
-  EXPECT_EQ(image.bits_stored, 12);
-  EXPECT_EQ(image.format, "png");
-}
-
-TEST(DecodeTest, Tiff16KeepsDepth) {
-  cv::Mat m = Gradient16(40, 30);
-  Image image;
-  ASSERT_TRUE(DecodeImage(Encode(m, ".tiff"), DecodeLimits(), &image).ok());
-  ASSERT_EQ(image.pixels.type(), CV_16UC1);
-  EXPECT_EQ(cv::norm(image.pixels, m, cv::NORM_INF), 0.0);
+TEST(DecodeTest, Png16AndTiff16KeepDepthAndValues) {
+  for (const char* ext : {".png", ".tiff"}) {
+    cv::Mat m = Gradient16(64, 48);
+    Image image;
+    ASSERT_TRUE(DecodeImage(Encode(m, ext), DecodeLimits(), &image).ok()) << ext;
+    ASSERT_EQ(image.pixels.type(), CV_16UC1) << ext;
+    EXPECT_EQ(cv::norm(image.pixels, m, cv::NORM_INF), 0.0) << ext;
+    EXPECT_EQ(image.bits_stored, 12) << ext;
+    EXPECT_EQ(image.format, std::string(ext).substr(1, 4) == "tiff" ? "tiff" : "png") << ext;
+  }
 }
 
 TEST(DecodeTest, ColourJpegBecomesGray) {

@@ -86,20 +86,33 @@ void Compare(const std::string& key, const std::vector<Finding>& recorded,
   }
 }
 
+// The default and the learned detector, made as the CLI makes them.
 struct Detectors {
   std::unique_ptr<Detector> handmade, learned;
-};
 
-Detectors MakeBoth() {
-  Detectors d;
-  EXPECT_TRUE(MakeDetector(ScorerChoice(), &d.handmade).ok());
-  ScorerChoice learned;
-  learned.scorer = "learned";
-  learned.model_path = std::string(MAMMOCAD_SOURCE_DIR) + "/models/calc-v3.yml";
-  const Status s = MakeDetector(learned, &d.learned);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  return d;
-}
+  Detectors() {
+    EXPECT_TRUE(MakeDetector(ScorerChoice(), &handmade).ok());
+    ScorerChoice choice;
+    choice.scorer = "learned";
+    choice.model_path = std::string(MAMMOCAD_SOURCE_DIR) + "/models/calc-v3.yml";
+    const Status s = MakeDetector(choice, &learned);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+
+  // Both detectors on one image of `set`, compared with what was recorded for it.
+  void Check(const Recorded& recorded, const std::string& set, const std::string& name,
+             const Image& image, const DetectOptions& options, Agreement* agreement) const {
+    ASSERT_TRUE(handmade && learned);
+    for (const auto& [scorer, detector] :
+         {std::pair{"handmade", handmade.get()}, std::pair{"learned", learned.get()}}) {
+      const std::string key = Key(set, name, scorer);
+      ASSERT_TRUE(recorded.count(key)) << key;
+      DetectionResult r;
+      ASSERT_TRUE(detector->Detect(image, options, &r).ok()) << key;
+      Compare(key, recorded.at(key), r.findings, agreement);
+    }
+  }
+};
 
 void Report(const char* set, const Agreement& a) {
   std::printf("%s: %d image runs, %d findings as recorded; min IoU %.6f, max |score change| %.3g\n",
@@ -108,24 +121,15 @@ void Report(const char* set, const Agreement& a) {
 
 TEST(Equivalence, SyntheticSetAsBeforeTheRefactor) {
   const Recorded recorded = ReadRecorded();
-  const Detectors d = MakeBoth();
-  ASSERT_TRUE(d.handmade && d.learned);
+  const Detectors d;
   Agreement agreement;
-  const auto check = [&](const std::string& name, const Image& image, const DetectOptions& o) {
-    for (const auto& [scorer, detector] :
-         {std::pair{"handmade", d.handmade.get()}, std::pair{"learned", d.learned.get()}}) {
-      const std::string key = Key("synthetic", name, scorer);
-      ASSERT_TRUE(recorded.count(key)) << key;
-      DetectionResult r;
-      ASSERT_TRUE(detector->Detect(image, o, &r).ok()) << key;
-      Compare(key, recorded.at(key), r.findings, &agreement);
-    }
-  };
   for (int i = 0; i < 8; ++i) {  // the recorder's set: realistic images at 100 and 70 um
-    const SyntheticOptions o = RealisticSyntheticOptions(i % 2 ? 0.07 : 0.1, SyntheticSeed(14, i), 1536);
+    const SyntheticOptions o =
+        RealisticSyntheticOptions(i % 2 ? 0.07 : 0.1, SyntheticSeed(14, i), 1536);
     DetectOptions detect;
     detect.spacing_override_mm = o.spacing_mm;
-    check("realistic-" + std::to_string(i), MakeSyntheticMammogram(o).image, detect);
+    d.Check(recorded, "synthetic", "realistic-" + std::to_string(i),
+            MakeSyntheticMammogram(o).image, detect, &agreement);
   }
   for (std::uint64_t seed : {3, 4}) {  // every calcification (member scores) of legacy images
     SyntheticOptions o;
@@ -133,7 +137,8 @@ TEST(Equivalence, SyntheticSetAsBeforeTheRefactor) {
     DetectOptions detect;
     detect.spacing_override_mm = o.spacing_mm;
     detect.level = FindingLevel::kCalcification;
-    check("legacy-calcifications-" + std::to_string(seed), MakeSyntheticMammogram(o).image, detect);
+    d.Check(recorded, "synthetic", "legacy-calcifications-" + std::to_string(seed),
+            MakeSyntheticMammogram(o).image, detect, &agreement);
   }
   EXPECT_EQ(agreement.images, 20);
   EXPECT_GT(agreement.findings, 100);
@@ -148,8 +153,7 @@ TEST(Equivalence, MiasDevSplitAsBeforeTheRefactor) {
     GTEST_SKIP() << "mini-MIAS data not found at " << dir << ": skipping";
   }
   const Recorded recorded = ReadRecorded();
-  const Detectors d = MakeBoth();
-  ASSERT_TRUE(d.handmade && d.learned);
+  const Detectors d;
   std::vector<std::string> paths;
   ASSERT_TRUE(ListImages(dir.string(), &paths).ok());
   ASSERT_EQ(paths.size(), 162u);
@@ -159,15 +163,7 @@ TEST(Equivalence, MiasDevSplitAsBeforeTheRefactor) {
   for (const std::string& path : paths) {
     Image image;
     ASSERT_TRUE(LoadImageFile(path, &image).ok()) << path;
-    const std::string name = std::filesystem::path(path).stem().string();
-    for (const auto& [scorer, detector] :
-         {std::pair{"handmade", d.handmade.get()}, std::pair{"learned", d.learned.get()}}) {
-      const std::string key = Key("dev", name, scorer);
-      ASSERT_TRUE(recorded.count(key)) << key;
-      DetectionResult r;
-      ASSERT_TRUE(detector->Detect(image, detect, &r).ok()) << key;
-      Compare(key, recorded.at(key), r.findings, &agreement);
-    }
+    d.Check(recorded, "dev", ImageKey(path), image, detect, &agreement);
   }
   EXPECT_EQ(agreement.images, 324);
   Report("mini-MIAS dev", agreement);

@@ -18,14 +18,6 @@
 namespace mammocad {
 namespace {
 
-cv::Point2f BoxCentre(const cv::Rect& box) {
-  return {box.x + box.width / 2.0f, box.y + box.height / 2.0f};
-}
-
-std::string Stem(const std::string& path) {
-  return std::filesystem::path(path).stem().string();
-}
-
 // Where the breast is at all (the detector's mask without its safety margin), on the input grid.
 cv::Mat1b WholeBreast(const Image& image, double spacing_mm) {
   DetectorParams p;
@@ -108,7 +100,7 @@ Status EvaluateImages(const Detector& detector, const FolderEvaluationOptions& o
   std::vector<int> counts(n);
   static const std::vector<TruthLesion> kNormal;
   for (int i = 0; i < n; ++i) {
-    const auto it = options.truth.find(Stem(options.image_paths[i]));
+    const auto it = options.truth.find(ImageKey(options.image_paths[i]));
     lesions_of[i] = it == options.truth.end() ? &kNormal : &it->second;
     counts[i] = static_cast<int>(lesions_of[i]->size());
   }
@@ -125,7 +117,7 @@ Status EvaluateImages(const Detector& detector, const FolderEvaluationOptions& o
     if (s.ok()) s = detector.Detect(image, detect, &result);
     if (!s.ok()) return Status(s.code(), path + ": " + s.message());
     ImageEvaluation& e = report->images[i];
-    e.name = Stem(path);
+    e.name = ImageKey(path);
     e.lesions = counts[i];
     e.findings = Match(result.findings, *lesions_of[i], offsets[i]);
     e.findings_outside_breast = CountOutside(result.findings, WholeBreast(image, result.spacing_mm));

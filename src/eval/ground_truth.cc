@@ -9,14 +9,6 @@
 namespace mammocad {
 namespace {
 
-cv::Point2f BoxCentre(const cv::Rect& box) {
-  return {box.x + box.width / 2.0f, box.y + box.height / 2.0f};
-}
-
-std::string Stem(const std::string& path) {
-  return std::filesystem::path(path).stem().string();
-}
-
 bool ParseCsvNumber(const std::string& text, double* value) {
   std::istringstream in(text);
   in >> *value;
@@ -36,6 +28,14 @@ std::vector<std::string> SplitCsv(const std::string& line) {
 }
 
 }  // namespace
+
+std::string ImageKey(const std::string& path) {
+  return std::filesystem::path(path).stem().string();
+}
+
+cv::Point2f BoxCentre(const cv::Rect& box) {
+  return {box.x + box.width / 2.0f, box.y + box.height / 2.0f};
+}
 
 GroundTruth TruthFromMias(const std::vector<MiasAnnotation>& rows) {
   GroundTruth truth;
@@ -63,7 +63,7 @@ Status ParseCsvTruth(const std::string& text, GroundTruth* truth) {
                         ": expected image,x,y,radius (numbers, radius >= 0), got '" +
                         line.substr(0, 80) + "'");
     }
-    (*truth)[Stem(fields[0])].push_back(
+    (*truth)[ImageKey(fields[0])].push_back(
         {cv::Point2f(static_cast<float>(x), static_cast<float>(y)), static_cast<float>(radius)});
   }
   return Status::Ok();

@@ -40,6 +40,12 @@ GroundTruth TruthFromMias(const std::vector<MiasAnnotation>& rows);
 Status ReadCsvTruth(const std::string& path, GroundTruth* truth);
 Status ParseCsvTruth(const std::string& text, GroundTruth* truth);
 
+// The name an image's lesions are filed under: its file's stem ("mdb209" for dir/mdb209.pgm).
+std::string ImageKey(const std::string& path);
+
+// The centre of a finding's box, as the hit rule measures it.
+cv::Point2f BoxCentre(const cv::Rect& box);
+
 // The hit rule above for one finding box and one lesion.
 bool HitsLesion(const cv::Rect& box, const TruthLesion& lesion);
 

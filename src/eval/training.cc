@@ -105,7 +105,7 @@ Status AnnotatedFilm(const TrainingOptions& options, int index, SyntheticMammogr
   *m = SyntheticMammogram();
   if (Status s = LoadImageFile(path, &m->image); !s.ok()) return s;
   m->image.file_spacing_mm = options.film_spacing_mm;
-  const auto lesions = options.annotated_truth.find(std::filesystem::path(path).stem().string());
+  const auto lesions = options.annotated_truth.find(ImageKey(path));
   if (lesions == options.annotated_truth.end()) return Status::Ok();
   for (const TruthLesion& l : lesions->second) {
     SyntheticCluster c;
@@ -117,7 +117,7 @@ Status AnnotatedFilm(const TrainingOptions& options, int index, SyntheticMammogr
 }
 
 bool HasLesions(const GroundTruth& truth, const std::string& path) {
-  const auto it = truth.find(std::filesystem::path(path).stem().string());
+  const auto it = truth.find(ImageKey(path));
   return it != truth.end() && !it->second.empty();
 }
 
