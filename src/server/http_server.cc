@@ -69,15 +69,14 @@ std::optional<std::string> FormValue(const httplib::Request& req, const std::str
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(ServerConfig c, const Detector& d)
-      : config(std::move(c)),
-        detector(d),
-        analyzer(d, config.limits),
-        compute_gate(config.compute_threads) {}
+  Impl(ServerConfig c, const std::vector<std::unique_ptr<const DetectionTask>>& tasks)
+      : config(std::move(c)), compute_gate(config.compute_threads) {
+    for (const auto& task : tasks)
+      analyzers.push_back(std::make_unique<const Analyzer>(*task, config.limits));
+  }
 
   ServerConfig config;
-  const Detector& detector;
-  Analyzer analyzer;
+  std::vector<std::unique_ptr<const Analyzer>> analyzers;  // one per task
   ComputeGate compute_gate;
   httplib::Server http;
   int bound_port = 0;
@@ -85,7 +84,8 @@ struct HttpServer::Impl {
   void InstallRoutes();
   void Register(Method method, const std::string& path, Handler handler);
   Handler Guarded(Handler handler, ReplyStyle style);
-  void HandleBreastCalcify(const httplib::Request& req, httplib::Response& res, ReplyStyle style);
+  void HandleDetection(const Analyzer& analyzer, const httplib::Request& req,
+                       httplib::Response& res, ReplyStyle style);
   Status CollectUploads(const httplib::Request& req, std::vector<UploadedFile>* files) const;
 };
 
@@ -125,17 +125,24 @@ void HttpServer::Impl::InstallRoutes() {
     ReplyStyle style;
     Handler handler;
   };
-  // The API at a glance.
-  const std::vector<Route> routes = {
-      {Method::kPost, "/detection/BreastCalcify", ReplyStyle::kLegacy,
-       [this](const auto& req, auto& res) { HandleBreastCalcify(req, res, ReplyStyle::kLegacy); }},
-      {Method::kPost, "/v2/detection/BreastCalcify", ReplyStyle::kV2,
-       [this](const auto& req, auto& res) { HandleBreastCalcify(req, res, ReplyStyle::kV2); }},
-      {Method::kGet, "/healthz", ReplyStyle::kLegacy,
-       [](const auto&, auto& res) {
-         res.set_content(R"({"status":"ok","version":")" MAMMOCAD_VERSION R"("})", kJson);
-       }},
-  };
+  // The API at a glance: each task's legacy and v2 routes, then liveness.
+  std::vector<Route> routes;
+  for (const auto& analyzer : analyzers) {
+    const Analyzer* a = analyzer.get();
+    const std::string& name = a->task().name();
+    routes.push_back({Method::kPost, "/detection/" + name, ReplyStyle::kLegacy,
+                      [this, a](const auto& req, auto& res) {
+                        HandleDetection(*a, req, res, ReplyStyle::kLegacy);
+                      }});
+    routes.push_back({Method::kPost, "/v2/detection/" + name, ReplyStyle::kV2,
+                      [this, a](const auto& req, auto& res) {
+                        HandleDetection(*a, req, res, ReplyStyle::kV2);
+                      }});
+  }
+  routes.push_back({Method::kGet, "/healthz", ReplyStyle::kLegacy, [](const auto&, auto& res) {
+                      res.set_content(R"({"status":"ok","version":")" MAMMOCAD_VERSION R"("})",
+                                      kJson);
+                    }});
 
   for (const Route& route : routes) Register(route.method, route.path, Guarded(route.handler, route.style));
 
@@ -227,22 +234,18 @@ Status HttpServer::Impl::CollectUploads(const httplib::Request& req,
                                             : part.filename,
                       part.content});
   }
-  if (files->empty()) {
-    return Status(ErrorCode::kNoImages,
-                  "no image received: send one or more files in the multipart field 'images'");
-  }
+  if (files->empty()) return NoImagesReceived();
   return Status::Ok();
 }
 
-void HttpServer::Impl::HandleBreastCalcify(const httplib::Request& req, httplib::Response& res,
-                                           ReplyStyle style) {
+void HttpServer::Impl::HandleDetection(const Analyzer& analyzer, const httplib::Request& req,
+                                       httplib::Response& res, ReplyStyle style) {
   std::vector<UploadedFile> files;
   Status status = CollectUploads(req, &files);
   DetectOptions options;
   if (status.ok()) {
-    status = ParseDetectOptions(
-        [&req](const std::string& name) { return FormValue(req, name); }, detector.params(),
-        &options);
+    status = analyzer.task().ParseOptions(
+        [&req](const std::string& name) { return FormValue(req, name); }, &options);
   }
   AnalysisResponse response;
   if (status.ok()) {
@@ -268,10 +271,11 @@ void HttpServer::Impl::HandleBreastCalcify(const httplib::Request& req, httplib:
   res.set_content(style == ReplyStyle::kV2 ? V2Reply(response) : LegacyReply(response), kJson);
 }
 
-HttpServer::HttpServer(ServerConfig config, const Detector& detector) {
+HttpServer::HttpServer(ServerConfig config,
+                       const std::vector<std::unique_ptr<const DetectionTask>>& tasks) {
   if (config.compute_threads <= 0)
     config.compute_threads = int(std::max(1u, std::thread::hardware_concurrency()));
-  impl_ = std::make_unique<Impl>(std::move(config), detector);
+  impl_ = std::make_unique<Impl>(std::move(config), tasks);
   const ServerConfig& c = impl_->config;
   impl_->http.new_task_queue = [n = std::max(c.io_threads, c.compute_threads)] {
     return new httplib::ThreadPool(std::size_t(n));

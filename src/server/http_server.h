@@ -1,8 +1,8 @@
 // The HTTP edge of mammocad. The only file that includes cpp-httplib is http_server.cc.
 //
-// Routes (one table in http_server.cc, documented in docs/api.md):
-//   POST /detection/BreastCalcify      the old service's contract (state/result, ?debug)
-//   POST /v2/detection/BreastCalcify   the same work as structured JSON
+// Routes (one table in http_server.cc, documented in docs/api.md), for every detection task:
+//   POST /detection/<Task>             the old service's contract (state/result, ?debug)
+//   POST /v2/detection/<Task>          the same work as structured JSON
 //   GET  /healthz                      liveness
 // Handlers never throw: one wrapper turns any escaping exception into a logged 500 reply.
 // Detection runs on at most `compute_threads` requests at once; connections beyond that wait
@@ -16,8 +16,10 @@
 #include <memory>
 #include <string>
 
+#include <vector>
+
 #include "mammocad/decode.h"
-#include "mammocad/detector.h"
+#include "service/task.h"
 
 namespace mammocad {
 
@@ -34,8 +36,8 @@ struct ServerConfig {
 
 class HttpServer {
  public:
-  // `detector` must outlive the server.
-  HttpServer(ServerConfig config, const Detector& detector);
+  // Serves the routes of `tasks`, which must outlive the server.
+  HttpServer(ServerConfig config, const std::vector<std::unique_ptr<const DetectionTask>>& tasks);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
