@@ -181,13 +181,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   ServerConfig config;
-  std::size_t max_image_mb = config.limits.max_bytes >> 20;
+  std::size_t max_image_mb = config.routes.limits.max_bytes >> 20;
   std::size_t max_request_mb = config.max_request_bytes >> 20;
   CLI::App* serve = app.add_subcommand("serve", "run the HTTP service");
   serve->add_option("--host", config.host, "address to listen on")->capture_default_str();
   serve->add_option("--port", config.port, "TCP port (0: any free port)")
       ->capture_default_str()->check(CLI::Range(0, 65535));
-  serve->add_option("--threads", config.compute_threads,
+  serve->add_option("--threads", config.routes.compute_threads,
                     "images analysed at once (0: one per CPU core)")
       ->capture_default_str()->check(CLI::Range(0, 256));
   serve->add_option("--io-threads", config.io_threads, "connections served at once")
@@ -196,9 +196,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 4096));
   serve->add_option("--max-request-mb", max_request_mb, "largest request body, MiB")
       ->capture_default_str()->check(CLI::Range(1, 8192));
-  serve->add_option("--max-pixels", config.limits.max_pixels, "largest image, pixels")
+  serve->add_option("--max-pixels", config.routes.limits.max_pixels, "largest image, pixels")
       ->capture_default_str()->check(CLI::Range(std::int64_t(1), std::int64_t(1) << 31));
-  serve->add_option("--max-images", config.max_images_per_request,
+  serve->add_option("--max-images", config.routes.max_images_per_request,
                     "most images in one request")
       ->capture_default_str()->check(CLI::Range(1, 1000));
 
@@ -227,7 +227,7 @@ int main(int argc, char** argv) {
   if (*eval.app) return eval.run();
   if (*train.app) return train.run();
   if (*serve) {
-    config.limits.max_bytes = max_image_mb << 20;
+    config.routes.limits.max_bytes = max_image_mb << 20;
     config.max_request_bytes = max_request_mb << 20;
     return RunServe(config, serve_scorer);
   }
