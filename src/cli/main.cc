@@ -2,74 +2,106 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <malloc.h>
+#include <map>
 #include <opencv2/core/utility.hpp>
 #include <optional>
 #include <pthread.h>
 #include <sstream>
 #include <thread>
 
-#include "service/replies.h"
 #include "cli/commands.h"
 #include "cli/scorer_flags.h"
 #include "decode/image_formats.h"
 #include "mammocad/render.h"
 #include "server/http_server.h"
 #include "service/analysis.h"
+#include "service/replies.h"
+#include "service/task_registry.h"
 
 namespace mammocad {
 namespace {
 
-struct CommonFlags {
-  std::optional<double> pixel_spacing;
-  std::optional<double> min_score;
-  std::string level;
+// The detection tasks' option flags (--min-score, --pixel-spacing, --level, ...), declared
+// from the registry's option tables so that `detect` reads what the HTTP form reads.
+struct TaskOptionFlags {
+  std::map<std::string, std::optional<double>> numbers;   // by option name
+  std::map<std::string, std::optional<std::string>> texts;
 };
 
-// Detection options from flags go through the same parser as the HTTP form values, so both
-// front ends accept and refuse the same things.
-Status OptionsFromFlags(const CommonFlags& flags, const DetectorParams& params,
-                        DetectOptions* options) {
-  auto number = [](const std::optional<double>& v) -> std::optional<std::string> {
-    if (!v) return std::nullopt;
-    std::ostringstream text;
-    text.precision(17);
-    text << *v;
-    return text.str();
-  };
-  return ParseDetectOptions(
-      [&](const std::string& name) -> std::optional<std::string> {
-        if (name == "pixel_spacing") return number(flags.pixel_spacing);
-        if (name == "min_score") return number(flags.min_score);
-        if (name == "level" && !flags.level.empty()) return flags.level;
-        return std::nullopt;
-      },
-      params, options);
+std::string FlagName(const std::string& option_name) {
+  std::string flag = "--" + option_name;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
 }
 
-int RunDetect(const std::vector<std::string>& paths, const CommonFlags& flags,
-              const std::string& format, const std::string& debug_out, const ScorerFlags& scorer) {
-  std::unique_ptr<Detector> made;
-  if (Status s = MakeDetector(WithDefaultModel(scorer), &made); !s.ok()) {
+// One flag per option name, shared by every task that reads it.
+void AddTaskOptionFlags(CLI::App* command, TaskOptionFlags* flags) {
+  for (const TaskRegistration& task : RegisteredTasks()) {
+    for (const TaskOption& option : task.options()) {
+      if (flags->numbers.count(option.name) || flags->texts.count(option.name)) continue;
+      if (option.kind == TaskOption::Kind::kNumber) {
+        command->add_option(FlagName(option.name), flags->numbers[option.name], option.help);
+      } else {
+        command->add_option(FlagName(option.name), flags->texts[option.name], option.help);
+      }
+    }
+  }
+}
+
+// The flags' values go through the task's own option parser, as HTTP form values do, so both
+// front ends accept and refuse the same things. Errors: kBadParameter, also for a flag given
+// that `task` does not read.
+Status OptionsFromFlags(const TaskOptionFlags& flags, const DetectionTask& task,
+                        DetectOptions* options) {
+  auto value = [&flags](const std::string& name) -> std::optional<std::string> {
+    if (auto it = flags.numbers.find(name); it != flags.numbers.end() && it->second) {
+      std::ostringstream text;
+      text.precision(17);
+      text << *it->second;
+      return text.str();
+    }
+    if (auto it = flags.texts.find(name); it != flags.texts.end()) return it->second;
+    return std::nullopt;
+  };
+  auto reads = [&task](const std::string& name) {
+    return std::any_of(task.options().begin(), task.options().end(),
+                       [&name](const TaskOption& option) { return option.name == name; });
+  };
+  for (const TaskRegistration& registered : RegisteredTasks()) {
+    for (const TaskOption& option : registered.options()) {
+      if (value(option.name) && !reads(option.name)) {
+        return Status(ErrorCode::kBadParameter,
+                      FlagName(option.name) + " is not an option of the task " + task.name());
+      }
+    }
+  }
+  return task.ParseOptions(value, options);
+}
+
+int RunDetect(const std::vector<std::string>& paths, const std::string& task_name,
+              const TaskOptionFlags& flags, const std::string& format,
+              const std::string& debug_out, const ScorerFlags& scorer) {
+  std::unique_ptr<const DetectionTask> task;
+  if (Status s = MakeTask(task_name, TaskSettings{WithDefaultModel(scorer)}, &task); !s.ok()) {
     std::cerr << "mammocad: " << s.ToString() << "\n";
     return 1;
   }
-  const Detector& detector = *made;
   DetectOptions options;
-  Status status = OptionsFromFlags(flags, detector.params(), &options);
+  Status status = OptionsFromFlags(flags, *task, &options);
+  std::vector<std::string> contents(paths.size());  // the files' bytes, viewed by `files`
   std::vector<UploadedFile> files;
-  for (const std::string& path : paths) {
-    if (!status.ok()) break;
-    UploadedFile file{path, {}};
-    status = ReadFileBytes(path, &file.bytes);
-    files.push_back(std::move(file));
+  for (std::size_t i = 0; i < paths.size() && status.ok(); ++i) {
+    status = ReadFileBytes(paths[i], &contents[i]);
+    files.push_back({paths[i], contents[i]});
   }
   AnalysisResponse response;
-  if (status.ok()) status = Analyzer(detector, DecodeLimits()).Analyze(files, options, &response);
+  if (status.ok()) status = Analyzer(*task, DecodeLimits()).Analyze(files, options, &response);
   bool v2 = format == "v2";
   if (!status.ok()) {
     std::cout << (v2 ? V2ErrorReply(status) : LegacyErrorReply(status)) << "\n";
@@ -104,13 +136,12 @@ int RunServe(ServerConfig config, const ScorerFlags& scorer) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  std::unique_ptr<Detector> made;
-  if (Status s = MakeDetector(WithDefaultModel(scorer), &made); !s.ok()) {
+  std::vector<std::unique_ptr<const DetectionTask>> tasks;
+  if (Status s = MakeTasks(TaskSettings{WithDefaultModel(scorer)}, &tasks); !s.ok()) {
     spdlog::critical("{}", s.ToString());
     return 1;
   }
-  const Detector& detector = *made;
-  HttpServer server(config, detector);
+  HttpServer server(config, tasks);
   Status status = server.Bind();
   if (!status.ok()) {
     spdlog::critical("{}", status.message());
@@ -151,13 +182,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   ServerConfig config;
-  std::size_t max_image_mb = config.limits.max_bytes >> 20;
+  std::size_t max_image_mb = config.routes.limits.max_bytes >> 20;
   std::size_t max_request_mb = config.max_request_bytes >> 20;
   CLI::App* serve = app.add_subcommand("serve", "run the HTTP service");
   serve->add_option("--host", config.host, "address to listen on")->capture_default_str();
   serve->add_option("--port", config.port, "TCP port (0: any free port)")
       ->capture_default_str()->check(CLI::Range(0, 65535));
-  serve->add_option("--threads", config.compute_threads,
+  serve->add_option("--threads", config.routes.compute_threads,
                     "images analysed at once (0: one per CPU core)")
       ->capture_default_str()->check(CLI::Range(0, 256));
   serve->add_option("--io-threads", config.io_threads, "connections served at once")
@@ -166,23 +197,25 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 4096));
   serve->add_option("--max-request-mb", max_request_mb, "largest request body, MiB")
       ->capture_default_str()->check(CLI::Range(1, 8192));
-  serve->add_option("--max-pixels", config.limits.max_pixels, "largest image, pixels")
+  serve->add_option("--max-pixels", config.routes.limits.max_pixels, "largest image, pixels")
       ->capture_default_str()->check(CLI::Range(std::int64_t(1), std::int64_t(1) << 31));
-  serve->add_option("--max-images", config.max_images_per_request, "most images in one request")
+  serve->add_option("--max-images", config.routes.max_images_per_request,
+                    "most images in one request")
       ->capture_default_str()->check(CLI::Range(1, 1000));
 
   ScorerFlags serve_scorer, detect_scorer;
   AddScorerOptions(serve, &serve_scorer);
 
-  CommonFlags flags;
-  std::vector<std::string> paths;
-  std::string format = "legacy", debug_out;
+  TaskOptionFlags flags;
+  std::vector<std::string> paths, task_names;
+  for (const TaskRegistration& task : RegisteredTasks()) task_names.push_back(task.name);
+  std::string task_name = task_names.front(), format = "legacy", debug_out;
   CLI::App* detect = app.add_subcommand("detect", "analyse image files and print the JSON reply");
   detect->add_option("files", paths, "image files (" + ImageFormatList() + ")")
       ->required();
-  detect->add_option("--pixel-spacing", flags.pixel_spacing, "mm per pixel, overrides the file");
-  detect->add_option("--min-score", flags.min_score, "drop findings scoring below this");
-  detect->add_option("--level", flags.level, "cluster (default) or calcification");
+  detect->add_option("--task", task_name, "what to look for")
+      ->check(CLI::IsMember(task_names))->capture_default_str();
+  AddTaskOptionFlags(detect, &flags);
   detect->add_option("--format", format, "legacy (state/result, as the server) or v2")
       ->check(CLI::IsMember({"legacy", "v2"}))->capture_default_str();
   detect->add_option("--debug-out", debug_out, "write each image with its findings drawn here");
@@ -197,9 +230,9 @@ int main(int argc, char** argv) {
   if (*train.app) return train.run();
   if (*params.app) return params.run();
   if (*serve) {
-    config.limits.max_bytes = max_image_mb << 20;
+    config.routes.limits.max_bytes = max_image_mb << 20;
     config.max_request_bytes = max_request_mb << 20;
     return RunServe(config, serve_scorer);
   }
-  return RunDetect(paths, flags, format, debug_out, detect_scorer);
+  return RunDetect(paths, task_name, flags, format, debug_out, detect_scorer);
 }

@@ -1,24 +1,26 @@
-// Analysis: the work behind one BreastCalcify request, independent of HTTP and JSON, so the
+// Analysis: the work behind one detection request, independent of HTTP and JSON, so the
 // server, the CLI and tests share it. Takes uploaded files plus options, decodes each file,
-// runs the detector, and returns per-image results in upload order.
+// runs the detection task (service/task.h), and returns per-image results in upload order.
 //
 // Thread-safety: an Analyzer is immutable; Analyze() may run on many threads at once.
 #ifndef MAMMOCAD_SERVICE_ANALYSIS_H_
 #define MAMMOCAD_SERVICE_ANALYSIS_H_
 
-#include <functional>
-#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mammocad/decode.h"
 #include "mammocad/detector.h"
+#include "service/task.h"
 
 namespace mammocad {
 
+// One file to analyse. The bytes are borrowed, not copied: an upload can be 64 MiB, and the
+// server's request (or the CLI's buffer) already holds them. They must outlive Analyze().
 struct UploadedFile {
-  std::string name;   // file name as sent (or the path, for the CLI); for messages and v2
-  std::string bytes;
+  std::string name;        // file name as sent (or the path, for the CLI); for messages and v2
+  std::string_view bytes;  // not owned
 };
 
 struct ImageAnalysis {
@@ -33,26 +35,25 @@ struct AnalysisResponse {
   double total_ms = 0;
 };
 
-// Reads the optional request values `min_score`, `pixel_spacing` and `level` through `lookup`
-// (which returns the value of a named form/query field, if present). Errors: kBadParameter,
-// naming the field and what is accepted.
-Status ParseDetectOptions(const std::function<std::optional<std::string>(const std::string&)>& lookup,
-                          const DetectorParams& params, DetectOptions* options);
+// kNoImages with the message that tells the client where images go; for every front end that
+// finds no image in a request.
+Status NoImagesReceived();
 
 class Analyzer {
  public:
-  // `detector` must outlive the Analyzer.
-  Analyzer(const Detector& detector, DecodeLimits limits) : detector_(detector), limits_(limits) {}
+  // `task` must outlive the Analyzer.
+  Analyzer(const DetectionTask& task, DecodeLimits limits) : task_(task), limits_(limits) {}
 
   // Errors: kNoImages for an empty list; otherwise the first failing image's error, its
   // message prefixed with the image's position and name.
   Status Analyze(const std::vector<UploadedFile>& files, const DetectOptions& options,
                  AnalysisResponse* response) const;
 
+  const DetectionTask& task() const { return task_; }
   const DecodeLimits& limits() const { return limits_; }
 
  private:
-  const Detector& detector_;
+  const DetectionTask& task_;
   DecodeLimits limits_;
 };
 

@@ -2,63 +2,32 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
+#include <atomic>
 #include <opencv2/imgcodecs.hpp>
 
+#include "service/task_registry.h"
 #include "synth/synthetic.h"
 
 namespace mammocad {
 namespace {
 
-std::function<std::optional<std::string>(const std::string&)> Form(
-    std::map<std::string, std::string> values) {
-  return [values](const std::string& name) -> std::optional<std::string> {
-    auto it = values.find(name);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
+std::string Png(const Image& image) {
+  std::vector<uchar> bytes;
+  cv::imencode(".png", image.pixels, bytes);
+  return std::string(bytes.begin(), bytes.end());
 }
 
-TEST(ParseDetectOptionsTest, DefaultsWhenAbsentOrEmpty) {
-  DetectOptions options;
-  ASSERT_TRUE(ParseDetectOptions(Form({{"min_score", ""}}), DetectorParams(), &options).ok());
-  EXPECT_EQ(options.level, FindingLevel::kCluster);
-  EXPECT_EQ(options.min_score, 0.0);
-  EXPECT_EQ(options.spacing_override_mm, 0.0);
-}
-
-TEST(ParseDetectOptionsTest, ReadsEveryValue) {
-  DetectOptions options;
-  ASSERT_TRUE(ParseDetectOptions(Form({{"min_score", "0.25"}, {"pixel_spacing", "0.07"},
-                                       {"level", "calcification"}, {"other", "ignored"}}),
-                                 DetectorParams(), &options)
-                  .ok());
-  EXPECT_DOUBLE_EQ(options.min_score, 0.25);
-  EXPECT_DOUBLE_EQ(options.spacing_override_mm, 0.07);
-  EXPECT_EQ(options.level, FindingLevel::kCalcification);
-}
-
-TEST(ParseDetectOptionsTest, RefusesBadValuesNamingTheField) {
-  for (auto [field, value] : std::vector<std::pair<std::string, std::string>>{
-           {"min_score", "x"}, {"min_score", "-0.1"}, {"min_score", "0.5abc"},
-           {"pixel_spacing", "0"}, {"pixel_spacing", "inf"}, {"pixel_spacing", "5"},
-           {"level", "Cluster"}}) {
-    DetectOptions options;
-    Status status = ParseDetectOptions(Form({{field, value}}), DetectorParams(), &options);
-    EXPECT_EQ(status.code(), ErrorCode::kBadParameter) << field << "=" << value;
-    EXPECT_NE(status.message().find(field), std::string::npos) << status.message();
-  }
+std::unique_ptr<const DetectionTask> BreastCalcify() {
+  std::unique_ptr<const DetectionTask> task;
+  Status status = MakeTask("BreastCalcify", TaskSettings(), &task);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return task;
 }
 
 class AnalyzerTest : public ::testing::Test {
  protected:
-  static std::string Png(const Image& image) {
-    std::vector<uchar> bytes;
-    cv::imencode(".png", image.pixels, bytes);
-    return std::string(bytes.begin(), bytes.end());
-  }
-  Detector detector_;
-  Analyzer analyzer_{detector_, DecodeLimits()};
+  std::unique_ptr<const DetectionTask> task_ = BreastCalcify();
+  Analyzer analyzer_{*task_, DecodeLimits()};
 };
 
 TEST_F(AnalyzerTest, AnalysesEveryFileInUploadOrder) {
@@ -70,9 +39,9 @@ TEST_F(AnalyzerTest, AnalysesEveryFileInUploadOrder) {
   DetectOptions options;
   options.spacing_override_mm = with.spacing_mm;
   AnalysisResponse response;
-  ASSERT_TRUE(analyzer_.Analyze({{"with", Png(a.image)}, {"without", Png(b.image)}}, options,
-                                &response)
-                  .ok());
+  const std::string with_png = Png(a.image), without_png = Png(b.image);
+  ASSERT_TRUE(
+      analyzer_.Analyze({{"with", with_png}, {"without", without_png}}, options, &response).ok());
   ASSERT_EQ(response.images.size(), 2u);
   EXPECT_EQ(response.images[0].name, "with");
   EXPECT_EQ(response.images[1].name, "without");
@@ -86,10 +55,46 @@ TEST_F(AnalyzerTest, ErrorsNameTheImage) {
   AnalysisResponse response;
   EXPECT_EQ(analyzer_.Analyze({}, DetectOptions(), &response).code(), ErrorCode::kNoImages);
   SyntheticMammogram a = MakeSyntheticMammogram(SyntheticOptions());
-  Status status =
-      analyzer_.Analyze({{"good", Png(a.image)}, {"bad.bin", ""}}, DetectOptions(), &response);
+  const std::string good = Png(a.image);
+  Status status = analyzer_.Analyze({{"good", good}, {"bad.bin", ""}}, DetectOptions(), &response);
   EXPECT_EQ(status.code(), ErrorCode::kEmptyFile);
   EXPECT_EQ(status.message().rfind("image 2 ('bad.bin'): ", 0), 0u) << status.message();
+}
+
+// A task that reports one finding per image, its score the image's width, and counts its runs.
+class CountingTask : public DetectionTask {
+ public:
+  const std::string& name() const override { return name_; }
+  const std::vector<TaskOption>& options() const override { return options_; }
+  Status ParseOptions(const OptionLookup&, DetectOptions*) const override { return Status::Ok(); }
+  Status Run(const Image& image, const DetectOptions&, DetectionResult* result) const override {
+    ++runs;
+    *result = DetectionResult();
+    result->findings.push_back(Finding());
+    result->findings.back().score = image.pixels.cols;
+    return Status::Ok();
+  }
+  mutable std::atomic<int> runs{0};
+
+ private:
+  std::string name_ = "Counting";
+  std::vector<TaskOption> options_;
+};
+
+TEST(AnalyzerTaskTest, RunsTheGivenTaskOnEveryDecodedImage) {
+  CountingTask task;
+  Analyzer analyzer(task, DecodeLimits());
+  Image narrow, wide;
+  narrow.pixels = cv::Mat(20, 10, CV_8UC1, cv::Scalar(7));
+  wide.pixels = cv::Mat(20, 30, CV_8UC1, cv::Scalar(7));
+  const std::string narrow_png = Png(narrow), wide_png = Png(wide);
+  AnalysisResponse response;
+  ASSERT_TRUE(
+      analyzer.Analyze({{"n", narrow_png}, {"w", wide_png}}, DetectOptions(), &response).ok());
+  EXPECT_EQ(task.runs, 2);
+  ASSERT_EQ(response.images.size(), 2u);
+  EXPECT_EQ(response.images[0].detection.findings[0].score, 10);
+  EXPECT_EQ(response.images[1].detection.findings[0].score, 30);
 }
 
 }  // namespace

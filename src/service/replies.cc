@@ -106,4 +106,6 @@ std::string V2ErrorReply(const Status& status) {
   return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string HealthReply() { return json{{"status", "ok"}, {"version", MAMMOCAD_VERSION}}.dump(); }
+
 }  // namespace mammocad

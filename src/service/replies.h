@@ -25,6 +25,9 @@ std::string LegacyErrorReply(const Status& status);
 std::string V2Reply(const AnalysisResponse& response, bool pretty = false);
 std::string V2ErrorReply(const Status& status);
 
+// GET /healthz: {"status":"ok","version":"<MAMMOCAD_VERSION>"}.
+std::string HealthReply();
+
 }  // namespace mammocad
 
 #endif  // MAMMOCAD_SERVICE_REPLIES_H_

@@ -1,0 +1,100 @@
+// The HTTP API as a table of routes on plain structs (server/http_types.h), with no sockets
+// and no HTTP library, so every reply can be tested directly. For every registered detection
+// task (service/task_registry.h) and /healthz:
+//
+//   POST /detection/<Task>      legacy  the old service's contract: {"state","result"}, ?debug
+//   POST /v2/detection/<Task>   v2      the same work as structured JSON, ?debug
+//   GET  /healthz               legacy  liveness and version
+//
+// Dispatch() also decides 404 (unknown path) and 405 (known path, other method; with an Allow
+// header). Errors answer in the path's style: legacy {"state":N,"result":msg}, or the v2 error
+// shape under /v2/ (docs/api.md).
+//
+// Handlers never throw: one wrapper turns anything thrown into a logged 500 JSON reply.
+// Detection runs on at most `compute_threads` requests at once, admitted in arrival order
+// (server/compute_gate.h); the others wait in Dispatch().
+//
+// Thread-safety: after construction a Routes is only read (the compute gate is thread-safe);
+// Dispatch() may run on many threads at once.
+#ifndef MAMMOCAD_SERVER_ROUTES_H_
+#define MAMMOCAD_SERVER_ROUTES_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mammocad/image.h"
+#include "server/compute_gate.h"
+#include "server/http_types.h"
+#include "service/analysis.h"
+#include "service/task.h"
+
+namespace mammocad {
+
+// Which shape a path's errors take.
+enum class ReplyStyle { kLegacy, kV2 };
+
+// The style of replies to `path`: kV2 under /v2/, else kLegacy. Also for errors found before
+// routing (no body, too large, malformed).
+ReplyStyle StyleForPath(std::string_view path);
+
+// The JSON error reply for `status` (not OK) in `style`, with the status's HTTP code.
+HttpReply ErrorReply(const Status& status, ReplyStyle style);
+
+// The 500 reply for an unexpected exception.
+HttpReply InternalErrorReply(ReplyStyle style);
+
+// A body-carrying request (POST, PUT, PATCH) with neither Content-Length nor chunked encoding
+// would make the HTTP library read until the client closes (a hang until the read timeout):
+// the no_images reply, with Connection: close, to send at once. Only the method, path and
+// headers of `request` are read (the body has not been read yet). nullopt: go on.
+std::optional<HttpReply> RefuseBodyWithoutLength(const HttpRequest& request);
+
+struct RouteSettings {
+  DecodeLimits limits;              // per uploaded file
+  int max_images_per_request = 16;
+  int compute_threads = 0;          // analyses at once; 0 (or less): one per CPU core
+};
+
+// `settings.compute_threads`, with 0 resolved to the number of cores (at least 1).
+int ComputeThreads(const RouteSettings& settings);
+
+// Handlers take the request and give the reply; they may throw (Dispatch catches).
+using RouteHandler = std::function<HttpReply(const HttpRequest&)>;
+
+struct Route {
+  std::string method;  // "GET", "POST"
+  std::string path;    // matched exactly
+  ReplyStyle style;    // the shape of its errors, including the 500 for an exception
+  RouteHandler handler;
+};
+
+class Routes {
+ public:
+  // The routes of every task in `tasks` (in order) and /healthz. The tasks must outlive this.
+  Routes(RouteSettings settings, const std::vector<std::unique_ptr<const DetectionTask>>& tasks);
+  Routes(const Routes&) = delete;  // the handlers point into this object
+  Routes& operator=(const Routes&) = delete;
+
+  // The reply to `request`. Never throws.
+  HttpReply Dispatch(const HttpRequest& request) const;
+
+  // The table, in order (the API at a glance; also for tests).
+  const std::vector<Route>& table() const { return table_; }
+
+ private:
+  HttpReply Detect(const Analyzer& analyzer, const HttpRequest& request, ReplyStyle style) const;
+  Status CollectUploads(const HttpRequest& request, std::vector<UploadedFile>* files) const;
+
+  const RouteSettings settings_;
+  std::vector<std::unique_ptr<const Analyzer>> analyzers_;  // one per task, in task order
+  mutable ComputeGate compute_gate_;                        // thread-safe
+  std::vector<Route> table_;
+};
+
+}  // namespace mammocad
+
+#endif  // MAMMOCAD_SERVER_ROUTES_H_
