@@ -282,6 +282,16 @@ class Checker:
     def fail(self, path, line, message):
         self.violations.append((path, line, message))
 
+    def module_dir(self, directory):
+        """The folder of the module that `directory` belongs to: a module's folder holds its
+        subfolders too (src/service/tasks/<task>/ is the service module's). '' when none."""
+        while directory and directory not in self.by_dir:
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+        return directory if directory in self.by_dir else ''
+
     # ---- rule 3
     def _cmake_line(self, rec, entry):
         path = os.path.join(rec.dir, 'CMakeLists.txt')
@@ -357,7 +367,7 @@ class Checker:
         if not named and rel.endswith('.h') and not test:
             named = [self.records[n] for n in self.providers.get(rel[len('src/'):], [])]
         if not named:
-            in_dir = self.by_dir.get(os.path.dirname(rel), [])
+            in_dir = self.by_dir.get(self.module_dir(os.path.dirname(rel)), [])
             named = [r for r in in_dir if r.is_test == test] or \
                 [r for r in in_dir if not r.is_test]
         out = []
@@ -406,7 +416,8 @@ class Checker:
             self.fail(rel, line, '%s does not exist under src/' % path)
             return
         providers = self.providers.get(path, [])
-        same_dir = os.path.dirname(rel) == os.path.join('src', header_dir)
+        own_dir = self.module_dir(os.path.dirname(rel))
+        same_dir = bool(own_dir) and own_dir == self.module_dir(os.path.join('src', header_dir))
         if same_dir:
             # Private headers of the folder are free; another module's interface is not.
             if providers and not any(c.any_interface or set(providers) & c.closure

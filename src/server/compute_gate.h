@@ -4,41 +4,30 @@
 // slots) some requests then waited several turns while others went straight through, and the
 // p99 latency was 7x the median. Tickets served in order make every request wait about the
 // same time.
+//
+// Thread-safety: Enter and Leave may be called from any number of threads.
 #ifndef MAMMOCAD_SERVER_COMPUTE_GATE_H_
 #define MAMMOCAD_SERVER_COMPUTE_GATE_H_
 
-#include <condition_variable>
-#include <cstdint>
-#include <mutex>
+#include <memory>
 
 namespace mammocad {
 
 class ComputeGate {
  public:
-  explicit ComputeGate(int slots) : free_slots_(slots) {}
+  explicit ComputeGate(int slots);
+  ~ComputeGate();
+  ComputeGate(const ComputeGate&) = delete;
+  ComputeGate& operator=(const ComputeGate&) = delete;
 
-  void Enter() {
-    std::unique_lock lock(mutex_);
-    const std::uint64_t ticket = next_ticket_++;
-    changed_.wait(lock, [&] { return ticket == now_serving_ && free_slots_ > 0; });
-    ++now_serving_;
-    --free_slots_;
-    changed_.notify_all();  // the next ticket may enter too if a slot is free
-  }
-
-  void Leave() {
-    {
-      std::lock_guard lock(mutex_);
-      ++free_slots_;
-    }
-    changed_.notify_all();
-  }
+  // Waits for this caller's turn and a free slot.
+  void Enter();
+  // Frees the slot taken by Enter.
+  void Leave();
 
  private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  int free_slots_;
-  std::uint64_t next_ticket_ = 0, now_serving_ = 0;
+  struct State;  // the lock, the condition and the ticket counters (compute_gate.cc)
+  std::unique_ptr<State> state_;
 };
 
 // Holds a slot for its lifetime.
