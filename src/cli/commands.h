@@ -22,6 +22,9 @@ Subcommand AddEvalCommand(CLI::App& app);
 // `mammocad train`: trains the learned candidate scorer on simulated data.
 Subcommand AddTrainCommand(CLI::App& app);
 
+// `mammocad patches`: writes the neural scorer's training patches.
+Subcommand AddPatchesCommand(CLI::App& app);
+
 // `mammocad params`: prints the detector parameter reference (docs/detector-params.md).
 Subcommand AddParamsCommand(CLI::App& app);
 

@@ -4,20 +4,24 @@
 
 namespace mammocad {
 
-std::string DefaultModelPath() { return ModelDirectory() + "/calc-v3.yml"; }
+std::string DefaultModelPath(const std::string& scorer) {
+  return ModelDirectory() + (scorer == "neural" ? "/calc-nn-v1.yml" : "/calc-v3.yml");
+}
 
 void AddScorerOptions(CLI::App* command, ScorerFlags* flags) {
   command->add_option("--scorer", flags->scorer,
-                      "candidate score: handmade (contrast logistic) or learned (model file)")
+                      "candidate score: handmade (contrast logistic), learned (forest model) or "
+                      "neural (network model)")
       ->check(CLI::IsMember(ScorerNames()))->capture_default_str();
   command->add_option("--model", flags->model_path,
-                      "learned scorer model (default: " + DefaultModelPath() + ")");
+                      "model of the learned or neural scorer (default: " + DefaultModelPath("learned") +
+                          ", " + DefaultModelPath("neural") + ")");
   command->add_flag("--model-fallback", flags->fallback_to_handmade,
                     "if the model cannot be loaded, use the hand-made score instead of failing");
 }
 
 ScorerChoice WithDefaultModel(ScorerFlags flags) {
-  if (flags.model_path.empty()) flags.model_path = DefaultModelPath();
+  if (flags.model_path.empty()) flags.model_path = DefaultModelPath(flags.scorer);
   return flags;
 }
 

@@ -13,8 +13,9 @@ namespace mammocad {
 
 using ScorerFlags = ScorerChoice;
 
-// The shipped learned model, found relative to this binary (cli/model_dir.h).
-std::string DefaultModelPath();
+// The shipped model of `scorer` ("learned" or "neural"), found relative to this binary
+// (cli/model_dir.h).
+std::string DefaultModelPath(const std::string& scorer);
 
 void AddScorerOptions(CLI::App* command, ScorerFlags* flags);
 

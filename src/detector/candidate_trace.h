@@ -6,16 +6,22 @@
 
 #include <vector>
 
+#include "detector/patches.h"
 #include "mammocad/detector.h"
 
 namespace mammocad {
 
 struct CandidateTrace {
+  // Input: set to also make each candidate's neural-scorer patch (patches.h).
+  const PatchGeometry* patch_geometry = nullptr;
+
   std::vector<Calcification> candidates;        // input grid, scored by the detector's scorer
   std::vector<std::vector<float>> features;     // CandidateFeatureNames(), same order
+  cv::Mat patches;                              // with patch_geometry: one per candidate
 };
 
-// Detector::Detect, also filling `trace` (may be null). The same errors; never throws.
+// Detector::Detect, also filling `trace` (may be null; its outputs are reset, its input kept).
+// The same errors; never throws.
 Status DetectWithTrace(const Detector& detector, const Image& image, const DetectOptions& options,
                        DetectionResult* result, CandidateTrace* trace);
 

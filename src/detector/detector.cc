@@ -127,6 +127,9 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
     if (trace) {
       trace->features = ComputeCandidateFeatures(image_roi, response, breast_roi, calcs,
                                                  analysis.spacing_mm, params);
+      if (trace->patch_geometry) {
+        trace->patches = ExtractPatches(context, calcs, *trace->patch_geometry);
+      }
     }
     scorer.Score(context, &calcs);
     calcs = ToInputGrid(Shifted(std::move(calcs), roi.tl()), analysis, image.pixels.size());
@@ -186,7 +189,11 @@ Status Detector::Detect(const Image& image, const DetectOptions& options,
 Status DetectWithTrace(const Detector& detector, const Image& image, const DetectOptions& options,
                        DetectionResult* result, CandidateTrace* trace) {
   *result = DetectionResult();
-  if (trace) *trace = CandidateTrace();
+  if (trace) {
+    const PatchGeometry* geometry = trace->patch_geometry;
+    *trace = CandidateTrace();
+    trace->patch_geometry = geometry;
+  }
   const DetectorParams& params = detector.params();
   if (Status s = ValidateInput(image, options); !s.ok()) return s;
   const double spacing = ResolveSpacing(image, options, params, &result->spacing_source);

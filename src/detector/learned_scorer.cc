@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "detector/features.h"
+#include "detector/fitted_settings.h"
 
 namespace mammocad {
 
@@ -37,25 +37,11 @@ double LearnedScorer::ClusterScore(double member_based_score) const {
 }
 
 DetectorParams LearnedScorer::FittedParams(DetectorParams base) const {
-  for (const ParamInfo& p : DetectorParamTable()) {
-    if (IsFittedStage(p.stage)) p.set(&base, p.get(fitted_));
-  }
-  return base;
+  return ApplyFittedSettings(fitted_, base);
 }
 
 Status LearnedScorer::CheckParams(const DetectorParams& params) const {
-  for (const ParamInfo& p : DetectorParamTable()) {
-    if (!IsFittedStage(p.stage) || p.get(params) == p.get(fitted_)) continue;
-    char values[96];
-    std::snprintf(values, sizeof values, " %.17g, the detector %.17g", p.get(fitted_),
-                  p.get(params));
-    return Status(ErrorCode::kBadParameter,
-                  "the learned model " + provenance_.version + " was fitted with " +
-                      std::string(p.name) + values +
-                      ": it knows only the candidates and clusters of its own settings "
-                      "(retrain it to change them)");
-  }
-  return Status::Ok();
+  return CheckFittedSettings(fitted_, params, provenance_.version);
 }
 
 std::vector<double> LearnedScorer::RawScores(const std::vector<std::vector<float>>& features) const {

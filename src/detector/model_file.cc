@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "detector/features.h"
+#include "detector/fitted_settings.h"
 
 namespace mammocad {
 namespace {
@@ -20,20 +21,6 @@ Status Guarded(const std::string& what, F&& f) {
   }
 }
 
-Status ReadFittedParams(const cv::FileNode& node, const std::string& path, DetectorParams* fitted) {
-  for (const ParamInfo& p : DetectorParamTable()) {
-    if (!IsFittedStage(p.stage)) continue;
-    const cv::FileNode value = node[std::string(p.name)];
-    if (value.empty() || (!value.isReal() && !value.isInt())) {
-      return Status(ErrorCode::kBadParameter,
-                    path + " lacks the setting " + std::string(p.name) +
-                        " it was fitted under: retrain the model with this build");
-    }
-    p.set(fitted, static_cast<double>(value));
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Status SaveModelFile(const LearnedScorer& scorer, const std::string& path) {
@@ -47,16 +34,7 @@ Status SaveModelFile(const LearnedScorer& scorer, const std::string& path) {
     fs << "training_images" << provenance.training_images;
     fs << "training_candidates" << provenance.training_candidates;
     fs << "calibration_candidates" << provenance.calibration_candidates;
-    fs << "fitted_params" << "{";
-    for (const ParamInfo& p : DetectorParamTable()) {
-      if (!IsFittedStage(p.stage)) continue;
-      if (p.is_integer) {
-        fs << std::string(p.name) << static_cast<int>(p.get(scorer.fitted_params()));
-      } else {
-        fs << std::string(p.name) << p.get(scorer.fitted_params());
-      }
-    }
-    fs << "}";
+    WriteFittedSettings(scorer.fitted_params(), fs);
     fs << "features" << "[";
     for (const std::string& name : CandidateFeatureNames()) fs << name;
     fs << "]";
@@ -107,7 +85,7 @@ Status LoadModelFile(const std::string& path, std::shared_ptr<const LearnedScore
     provenance.training_candidates = static_cast<int>(fs["training_candidates"]);
     provenance.calibration_candidates = static_cast<int>(fs["calibration_candidates"]);
     DetectorParams fitted;
-    if (Status s = ReadFittedParams(fs["fitted_params"], path, &fitted); !s.ok()) return s;
+    if (Status s = ReadFittedSettings(fs["fitted_params"], path, &fitted); !s.ok()) return s;
     PlattCalibration calibration{static_cast<double>(fs["platt_a"]),
                                  static_cast<double>(fs["platt_b"])};
     if (fs["cluster_platt_a"].empty() || fs["cluster_platt_b"].empty()) {

@@ -5,6 +5,7 @@
 
 #include "detector/handmade_scorer.h"
 #include "detector/model_file.h"
+#include "detector/neural_scorer.h"
 #include "detector/param_overrides.h"
 #include "mammocad/candidate_scorer.h"
 #include "mammocad/detector.h"
@@ -48,14 +49,21 @@ Status LoadLearnedScorer(const std::string& path, std::shared_ptr<const Candidat
 }
 
 const std::vector<std::string>& ScorerNames() {
-  static const std::vector<std::string> names = {"handmade", "learned"};
+  static const std::vector<std::string> names = {"handmade", "learned", "neural"};
   return names;
 }
 
 Status MakeDetector(const ScorerChoice& choice, std::unique_ptr<Detector>* detector) {
   std::shared_ptr<const CandidateScorer> scorer = HandmadeScorer();
-  if (choice.scorer == "learned") {
-    const Status s = LoadLearnedScorer(choice.model_path, &scorer);
+  if (choice.scorer == "learned" || choice.scorer == "neural") {
+    Status s;
+    if (choice.scorer == "learned") {
+      s = LoadLearnedScorer(choice.model_path, &scorer);
+    } else {
+      std::shared_ptr<const NeuralScorer> neural;
+      s = NeuralScorer::Load(choice.model_path, &neural);
+      if (s.ok()) scorer = std::move(neural);
+    }
     if (!s.ok() && !choice.fallback_to_handmade) return s;
     if (!s.ok()) {
       std::fprintf(stderr, "mammocad: warning: %s; falling back to the hand-made score\n",
@@ -64,7 +72,7 @@ Status MakeDetector(const ScorerChoice& choice, std::unique_ptr<Detector>* detec
     }
   } else if (choice.scorer != "handmade") {
     return Status(ErrorCode::kBadParameter,
-                  "unknown scorer '" + choice.scorer + "': use handmade or learned");
+                  "unknown scorer '" + choice.scorer + "': use handmade, learned or neural");
   }
   // The scorer's fitted settings first, then the overrides: an override of a fitted setting
   // is refused by Create (the model knows only its own candidates and clusters).

@@ -1,0 +1,89 @@
+// `mammocad patches`: the neural scorer's training data (src/eval/patch_export.h) written to a
+// folder that training/train_neural.py reads (docs/neural-scoring.md).
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "eval/ground_truth.h"
+#include "eval/mias.h"
+#include "eval/patch_export.h"
+
+namespace mammocad {
+namespace {
+
+struct PatchFlags {
+  PatchExportOptions options;
+  std::string out = "patches-out";
+  std::string normals_dir;
+  int fold = -1, folds = 0;
+  int threads = 0;
+};
+
+int RunPatches(PatchFlags flags) {
+  flags.options.threads =
+      flags.threads > 0 ? flags.threads
+                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (!flags.normals_dir.empty()) {
+    std::vector<MiasAnnotation> rows;
+    const std::filesystem::path dir(flags.normals_dir);
+    if (Status s = ReadMiasAnnotations((dir / "annotations.txt").string(), &rows); !s.ok()) {
+      std::fprintf(stderr, "mammocad patches: %s\n", s.ToString().c_str());
+      return 1;
+    }
+    const std::vector<std::string> normals = NormalMiasImages(rows);
+    for (size_t i = 0; i < normals.size(); ++i) {
+      // With --fold k of --folds n, fold k's films are left out (to be evaluated unseen).
+      if (flags.folds > 0 && static_cast<int>(i % flags.folds) == flags.fold) continue;
+      flags.options.normal_films.push_back((dir / (normals[i] + ".pgm")).string());
+    }
+  }
+  ProgressBar bar("patches");
+  PatchSet set;
+  Status s = ExportPatches(flags.options, [&bar](int done, int total) { bar.Update(done, total); },
+                           &set);
+  if (s.ok()) s = WritePatchSet(set, flags.options, flags.out);
+  if (!s.ok()) {
+    std::fprintf(stderr, "mammocad patches: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  int positives = 0;
+  for (std::uint8_t l : set.labels) positives += l;
+  std::printf("%d images, %zu patches (%d true) written to %s\n", set.images, set.labels.size(),
+              positives, flags.out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+Subcommand AddPatchesCommand(CLI::App& app) {
+  auto flags = std::make_shared<PatchFlags>();
+  CLI::App* patches = app.add_subcommand(
+      "patches", "write the neural scorer's training patches (synthetic images, normal films)");
+  patches->add_option("--out", flags->out, "folder to write")->capture_default_str();
+  patches->add_option("--seed", flags->options.seed, "seed of everything")->capture_default_str();
+  patches->add_option("--images", flags->options.images, "realistic synthetic images")
+      ->capture_default_str()->check(CLI::Range(0, 100000));
+  patches->add_option("--max-side", flags->options.max_side_px, "synthetic image side cap")
+      ->capture_default_str()->check(CLI::Range(256, 8192));
+  patches->add_option("--normals", flags->normals_dir,
+                      "also insert simulated clusters into the NORM films of this MIAS folder");
+  patches->add_option("--fold", flags->fold, "leave NORM film i out when i % folds == fold")
+      ->check(CLI::Range(0, 99));
+  patches->add_option("--folds", flags->folds, "number of folds over the NORM films")
+      ->check(CLI::Range(2, 100))->needs("--fold");
+  patches->get_option("--fold")->needs("--folds");
+  patches->add_option("--jpeg-every", flags->options.jpeg_every,
+                      "every N-th image through lossy JPEG (quality 60-95); 0: none")
+      ->capture_default_str()->check(CLI::Range(0, 1000));
+  patches->add_option("--negatives-per-image", flags->options.negatives_per_image,
+                      "false candidates kept per image (weighted back)")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
+  patches->add_option("--threads", flags->threads, "images processed at once (0: one per core)")
+      ->capture_default_str()->check(CLI::Range(0, 256));
+  return {patches, [flags] { return RunPatches(*flags); }};
+}
+
+}  // namespace mammocad

@@ -1,0 +1,165 @@
+#include "detector/neural_scorer.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <opencv2/dnn.hpp>
+#include <sstream>
+
+#include "detector/fitted_settings.h"
+#include "detector/sha256.h"
+
+namespace mammocad {
+namespace {
+
+const char* const kManifestKind = "mammocad-neural-scorer";
+constexpr int kBatch = 256;  // patches per forward pass: bounded memory, few passes
+
+Status ReadWhole(const std::string& path, std::string* bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::kIoError, "cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  *bytes = text.str();
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct NeuralScorer::Network {
+  cv::dnn::Net net;
+  mutable std::mutex forward_lock;
+};
+
+NeuralScorer::NeuralScorer() = default;
+NeuralScorer::~NeuralScorer() = default;
+
+Status NeuralScorer::Load(const std::string& path, std::shared_ptr<const NeuralScorer>* scorer) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status(ErrorCode::kIoError, "model file " + path + " not found");
+  }
+  try {
+    cv::FileStorage fs;
+    try {
+      if (!fs.open(path, cv::FileStorage::READ)) {
+        return Status(ErrorCode::kIoError, "cannot read model " + path);
+      }
+    } catch (const cv::Exception&) {
+      return Status(ErrorCode::kBadParameter, path + " is not a readable YAML model file");
+    }
+    if (static_cast<std::string>(fs["kind"]) != kManifestKind) {
+      return Status(ErrorCode::kBadParameter, path + " is not a mammocad neural model");
+    }
+    if (static_cast<int>(fs["format"]) != kNeuralModelFormat) {
+      return Status(ErrorCode::kBadParameter,
+                    path + " has neural model format " +
+                        std::to_string(static_cast<int>(fs["format"])) + ", this build reads " +
+                        std::to_string(kNeuralModelFormat));
+    }
+    std::shared_ptr<NeuralScorer> model(new NeuralScorer());
+    model->provenance_.version = static_cast<std::string>(fs["version"]);
+    model->provenance_.description = static_cast<std::string>(fs["description"]);
+    model->provenance_.seed =
+        std::strtoull(static_cast<std::string>(fs["seed"]).c_str(), nullptr, 10);
+    model->provenance_.training_images = static_cast<int>(fs["training_images"]);
+    model->provenance_.training_candidates = static_cast<int>(fs["training_patches"]);
+    model->geometry_.size_px = static_cast<int>(fs["patch_size_px"]);
+    model->geometry_.spacing_mm = static_cast<double>(fs["patch_spacing_mm"]);
+    model->geometry_.channels = static_cast<int>(fs["patch_channels"]);
+    if (model->geometry_.size_px < 8 || model->geometry_.size_px > 256 ||
+        !(model->geometry_.spacing_mm > 0) || model->geometry_.channels < 1 ||
+        model->geometry_.channels > 2) {
+      return Status(ErrorCode::kBadParameter, path + " has no usable patch geometry");
+    }
+    if (Status s = ReadFittedSettings(fs["fitted_params"], path, &model->fitted_); !s.ok()) {
+      return s;
+    }
+    model->calibration_ = {static_cast<double>(fs["platt_a"]), static_cast<double>(fs["platt_b"])};
+    model->cluster_calibration_ = {static_cast<double>(fs["cluster_platt_a"]),
+                                   static_cast<double>(fs["cluster_platt_b"])};
+    if (fs["platt_a"].empty() || fs["cluster_platt_a"].empty()) {
+      return Status(ErrorCode::kBadParameter, path + " lacks its calibrations");
+    }
+    // The network beside the manifest, checked against the recorded checksum.
+    const std::string network_name = static_cast<std::string>(fs["network"]);
+    const std::string network_path =
+        (std::filesystem::path(path).parent_path() / network_name).string();
+    std::string onnx;
+    if (network_name.empty() || !ReadWhole(network_path, &onnx).ok()) {
+      return Status(ErrorCode::kIoError, path + ": its network '" + network_name +
+                                             "' is missing (" + network_path + ")");
+    }
+    if (Sha256Hex(onnx) != static_cast<std::string>(fs["network_sha256"])) {
+      return Status(ErrorCode::kBadParameter,
+                    network_path + " does not match the checksum in " + path);
+    }
+    model->network_ = std::make_unique<Network>();
+    model->network_->net = cv::dnn::readNetFromONNX(onnx.data(), onnx.size());
+    model->network_->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    model->network_->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    // One trial patch: the network must answer one logit per patch.
+    const int dims[] = {2, model->geometry_.channels, model->geometry_.size_px,
+                        model->geometry_.size_px};
+    const std::vector<float> trial = model->Logits(cv::Mat(4, dims, CV_32F, cv::Scalar(0)));
+    if (trial.size() != 2) {
+      return Status(ErrorCode::kBadParameter, network_path + " does not give one logit per patch");
+    }
+    *scorer = std::move(model);
+    return Status::Ok();
+  } catch (const cv::Exception& e) {
+    return Status(ErrorCode::kBadParameter, "corrupt neural model " + path + ": " + e.what());
+  }
+}
+
+std::vector<float> NeuralScorer::Logits(const cv::Mat& patches) const {
+  std::vector<float> logits;
+  if (patches.empty()) return logits;
+  const int n = patches.size[0];
+  logits.reserve(n);
+  for (int first = 0; first < n; first += kBatch) {
+    const int count = std::min(kBatch, n - first);
+    std::vector<cv::Range> rows(patches.dims, cv::Range::all());
+    rows[0] = cv::Range(first, first + count);
+    const cv::Mat batch = patches(rows.data());
+    cv::Mat out;
+    {
+      std::lock_guard<std::mutex> guard(network_->forward_lock);
+      network_->net.setInput(batch);
+      out = network_->net.forward().clone();
+    }
+    const int produced = static_cast<int>(out.total());
+    for (int i = 0; i < count && i < produced; ++i) logits.push_back(out.ptr<float>()[i]);
+    if (produced != count) break;  // not one logit per patch: the caller sees the short list
+  }
+  return logits;
+}
+
+void NeuralScorer::Score(const CandidateContext& context,
+                         std::vector<Calcification>* candidates) const {
+  if (candidates->empty()) return;
+  const std::vector<float> logits = Logits(ExtractPatches(context, *candidates, geometry_));
+  if (logits.size() != candidates->size()) {
+    throw cv::Exception(cv::Error::StsError, "the network gave too few logits", __func__,
+                        __FILE__, __LINE__);
+  }
+  for (size_t i = 0; i < candidates->size(); ++i) {
+    (*candidates)[i].score = calibration_.Apply(logits[i]);
+  }
+}
+
+double NeuralScorer::ClusterScore(double member_based_score) const {
+  return cluster_calibration_.Apply(ClusterScoreLogit(member_based_score));
+}
+
+DetectorParams NeuralScorer::FittedParams(DetectorParams base) const {
+  return ApplyFittedSettings(fitted_, base);
+}
+
+Status NeuralScorer::CheckParams(const DetectorParams& params) const {
+  return CheckFittedSettings(fitted_, params, provenance_.version);
+}
+
+}  // namespace mammocad

@@ -1,0 +1,66 @@
+// The neural candidate scorer: a small convolutional network over each candidate's patch
+// (patches.h: a fixed physical field of view at one canonical spacing), trained with PyTorch
+// (training/, docs/neural-scoring.md), exported to ONNX and run here with OpenCV's dnn module,
+// candidates batched. Its output logit is calibrated by Platt scaling into the probability
+// that the candidate is a calcification of a cluster-forming kind.
+//
+// A neural model is two files: a manifest (YAML, models/<version>.yml) and the network it
+// names (ONNX, beside it). The manifest records the version, provenance, the network's
+// SHA-256 (checked at load), the patch geometry, the detector settings it was fitted under
+// (fitted_settings.h), and the calibrations.
+//
+// Thread-safety: immutable; Score may run on many threads at once (cv::dnn::Net::forward is
+// not re-entrant, so forward passes are serialised inside; patches are made in parallel).
+#ifndef MAMMOCAD_DETECTOR_NEURAL_SCORER_H_
+#define MAMMOCAD_DETECTOR_NEURAL_SCORER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "detector/learned_scorer.h"  // PlattCalibration, ModelProvenance
+#include "detector/patches.h"
+#include "mammocad/candidate_scorer.h"
+
+namespace mammocad {
+
+// The manifest format this build reads.
+inline constexpr int kNeuralModelFormat = 1;
+
+class NeuralScorer final : public CandidateScorer {
+ public:
+  ~NeuralScorer() override;
+
+  // Reads the manifest at `path` and its network. Errors: kIoError (a file missing or
+  // unreadable), kBadParameter (not a neural manifest, another format, a checksum that does
+  // not match, a network OpenCV cannot run or whose output is not one logit per patch, a
+  // fitted setting missing); messages name the file.
+  static Status Load(const std::string& path, std::shared_ptr<const NeuralScorer>* scorer);
+
+  std::string_view name() const override { return "neural"; }
+  void Score(const CandidateContext& context,
+             std::vector<Calcification>* candidates) const override;
+  double ClusterScore(double member_based_score) const override;
+  DetectorParams FittedParams(DetectorParams base) const override;
+  Status CheckParams(const DetectorParams& params) const override;
+
+  // The network's logits for a blob of patches (ExtractPatches), in batches.
+  std::vector<float> Logits(const cv::Mat& patches) const;
+
+  const ModelProvenance& provenance() const { return provenance_; }
+  const PatchGeometry& geometry() const { return geometry_; }
+
+ private:
+  struct Network;  // cv::dnn::Net and the lock around its forward pass (neural_scorer.cc)
+  NeuralScorer();
+  std::unique_ptr<Network> network_;
+  PatchGeometry geometry_;
+  PlattCalibration calibration_;
+  PlattCalibration cluster_calibration_;
+  ModelProvenance provenance_;
+  DetectorParams fitted_;
+};
+
+}  // namespace mammocad
+
+#endif  // MAMMOCAD_DETECTOR_NEURAL_SCORER_H_
