@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Trains the shipped neural candidate scorer from scratch (docs/neural-scoring.md): writes the
+# training patches with `mammocad patches`, then trains, calibrates and exports the network
+# with PyTorch (python3-torch). Expects ./build from scripts/build.sh and the mini-MIAS dev
+# films in ../shared/data (their NORM films are backgrounds for simulated clusters).
+# Usage: scripts/train-neural.sh [OUT.yml] [SEED]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-models/calc-nn-v1.yml} seed=${2:-1}
+mias=../shared/data/mini-mias-dev
+patches=build/patches-seed$seed
+./build/src/mammocad patches --seed "$seed" --images 400 --normals "$mias" --out "$patches"
+/usr/bin/python3 training/train_neural.py --patches "$patches" --out "$out" --seed "$seed"

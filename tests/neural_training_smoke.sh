@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Smoke test of the neural scorer's training path, end to end and small: patches from a few
+# synthetic images, one epoch of PyTorch training, ONNX export, and the C++ detector running
+# the exported model. (The full training is scripts/train-neural.sh.)
+# Usage: tests/neural_training_smoke.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1 source=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$build/src/mammocad" patches --images 12 --max-side 768 --out "$work/patches" >/dev/null
+/usr/bin/python3 "$source/training/train_neural.py" --patches "$work/patches" \
+    --out "$work/model/smoke.yml" --epochs 1 --threads 1 >"$work/train.log"
+grep -q 'network_sha256: "' "$work/model/smoke.yml"
+{ printf 'P5\n512 512\n255\n'; head -c 262144 /dev/urandom; } >"$work/noise.pgm"
+reply=$("$build/src/mammocad" detect --scorer neural --model "$work/model/smoke.yml" \
+        --pixel-spacing 0.1 "$work/noise.pgm")
+case "$reply" in
+  *'"state":0'*) echo "neural training smoke: ok" ;;
+  *) echo "the exported model did not run: $reply" >&2; exit 1 ;;
+esac
