@@ -31,6 +31,7 @@ struct EvalFlags {
   std::string insert_into;
   int insert_clusters = 1;
   ScorerFlags scorer;
+  std::vector<std::string> fold_models;  // film i of the folder goes to model i % size
   bool compare_handmade = false;
 };
 
@@ -159,8 +160,32 @@ Status RunOnFolder(const EvalFlags& flags, const Detector& detector, EvaluationR
   options.threads = ThreadCount(flags.threads);
   ProgressBar bar("eval");
   *title = "FROC: " + std::filesystem::path(flags.images_dir).lexically_normal().filename().string();
-  return EvaluateImages(detector, options,
-                        [&bar](int done, int total) { bar.Update(done, total); }, report);
+  if (flags.fold_models.empty()) {
+    return EvaluateImages(detector, options,
+                          [&bar](int done, int total) { bar.Update(done, total); }, report);
+  }
+  // Cross-validated: each film is evaluated with the fold model that was trained without it
+  // (`mammocad patches --fold k --folds n` leaves out the same films: index i % n == k).
+  *report = EvaluationReport();
+  const int folds = static_cast<int>(flags.fold_models.size());
+  for (int k = 0; k < folds; ++k) {
+    ScorerFlags fold_scorer = flags.scorer;
+    fold_scorer.model_path = flags.fold_models[k];
+    std::unique_ptr<Detector> fold_detector;
+    if (Status s = MakeDetector(fold_scorer, &fold_detector); !s.ok()) return s;
+    FolderEvaluationOptions fold = options;
+    fold.image_paths.clear();
+    for (size_t i = k; i < options.image_paths.size(); i += folds) {
+      fold.image_paths.push_back(options.image_paths[i]);
+    }
+    EvaluationReport part;
+    if (Status s = EvaluateImages(*fold_detector, fold, nullptr, &part); !s.ok()) return s;
+    AppendEvaluation(std::move(part), report);
+    bar.Update(k + 1, folds);
+  }
+  SummariseEvaluation(report);
+  *title += " (" + std::to_string(folds) + "-fold)";
+  return Status::Ok();
 }
 
 Status RunSynthetic(const EvalFlags& flags, const Detector& detector, EvaluationReport* report,
@@ -225,8 +250,8 @@ int RunEval(const EvalFlags& flags) {
            : inserted ? RunInserted(flags, detector, report, title)
                       : RunOnFolder(flags, detector, report, title);
   };
-  const bool learned = made->scorer().name() == "learned";
-  const std::string scorer_name = learned ? "learned" : "hand-made";
+  const bool learned = made->scorer().name() != "handmade";
+  const std::string scorer_name = learned ? std::string(made->scorer().name()) : "hand-made";
   EvaluationReport report, handmade;
   std::string title;
   std::printf("%s score:\n", scorer_name.c_str());
@@ -279,6 +304,10 @@ Subcommand AddEvalCommand(CLI::App& app) {
   AddScorerOptions(eval, &flags->scorer);
   eval->add_option("--param", flags->scorer.param_overrides,
                    "tuning: set a detector parameter, NAME=VALUE (repeatable)");
+  eval->add_option("--fold-models", flags->fold_models,
+                   "cross-validation: film i of --images is evaluated with model i % N of these "
+                   "(trained with mammocad patches --fold i --folds N)")
+      ->delimiter(',')->needs("--images");
   eval->add_flag("--compare-handmade", flags->compare_handmade,
                  "also evaluate the hand-made score and plot its cluster curve");
   eval->add_flag("--realistic", flags->realistic,

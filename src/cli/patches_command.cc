@@ -3,10 +3,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "eval/evaluation.h"
 #include "eval/ground_truth.h"
 #include "eval/mias.h"
 #include "eval/patch_export.h"
@@ -33,11 +35,19 @@ int RunPatches(PatchFlags flags) {
       std::fprintf(stderr, "mammocad patches: %s\n", s.ToString().c_str());
       return 1;
     }
+    // Folds count films by their place in the sorted folder listing, as `eval --fold-models`
+    // does: with --fold k of --folds n, the films at i % n == k are left out (evaluated unseen).
+    std::vector<std::string> listed;
+    if (Status s = ListImages(flags.normals_dir, &listed); !s.ok()) {
+      std::fprintf(stderr, "mammocad patches: %s\n", s.ToString().c_str());
+      return 1;
+    }
     const std::vector<std::string> normals = NormalMiasImages(rows);
-    for (size_t i = 0; i < normals.size(); ++i) {
-      // With --fold k of --folds n, fold k's films are left out (to be evaluated unseen).
+    const std::set<std::string> normal(normals.begin(), normals.end());
+    for (size_t i = 0; i < listed.size(); ++i) {
+      if (!normal.count(ImageKey(listed[i]))) continue;
       if (flags.folds > 0 && static_cast<int>(i % flags.folds) == flags.fold) continue;
-      flags.options.normal_films.push_back((dir / (normals[i] + ".pgm")).string());
+      flags.options.normal_films.push_back(listed[i]);
     }
   }
   ProgressBar bar("patches");
@@ -70,7 +80,7 @@ Subcommand AddPatchesCommand(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(256, 8192));
   patches->add_option("--normals", flags->normals_dir,
                       "also insert simulated clusters into the NORM films of this MIAS folder");
-  patches->add_option("--fold", flags->fold, "leave NORM film i out when i % folds == fold")
+  patches->add_option("--fold", flags->fold, "leave out the NORM films at sorted folder index i with i % folds == fold")
       ->check(CLI::Range(0, 99));
   patches->add_option("--folds", flags->folds, "number of folds over the NORM films")
       ->check(CLI::Range(2, 100))->needs("--fold");

@@ -80,6 +80,17 @@ void SummariseEvaluation(EvaluationReport* report) {
                                       static_cast<int>(report->images.size()));
 }
 
+void AppendEvaluation(EvaluationReport part, EvaluationReport* pooled) {
+  int lesions_before = 0;
+  for (const ImageEvaluation& e : pooled->images) lesions_before += e.lesions;
+  for (ImageEvaluation& image : part.images) {
+    for (ScoredFinding& f : image.findings) {
+      if (f.lesion >= 0) f.lesion += lesions_before;
+    }
+    pooled->images.push_back(std::move(image));
+  }
+}
+
 Status ListImages(const std::string& dir, std::vector<std::string>* paths) {
   paths->clear();
   std::error_code ec;

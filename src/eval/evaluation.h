@@ -84,6 +84,11 @@ using SyntheticSource = std::function<Status(int index, SyntheticMammogram* out)
 // Fills the totals (findings outside the breast, detection time) and the cluster curve of
 // `report` from its images, whose findings' lesion indices must be global over the report.
 void SummariseEvaluation(EvaluationReport* report);
+// Appends the images of `part` (an evaluation of other images) to `pooled`, renumbering its
+// lesions after the pooled ones; call SummariseEvaluation on `pooled` once all are in. For
+// cross-validation, where each fold's images are evaluated with the model that never saw them.
+void AppendEvaluation(EvaluationReport part, EvaluationReport* pooled);
+
 // The same evaluation over images from `source` (e.g. clusters inserted into real films).
 Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSource& source,
                          const SyntheticEvaluationOptions& options,

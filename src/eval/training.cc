@@ -292,7 +292,6 @@ Status CrossValidate(const TrainingOptions& options, int folds,
       fold_films[dealt++ % folds].push_back(path);
     }
   }
-  int lesions_before = 0;
   for (int k = 0; k < folds; ++k) {
     const std::set<std::string> held_out(fold_films[k].begin(), fold_films[k].end());
     TrainingOptions train = options;
@@ -314,13 +313,7 @@ Status CrossValidate(const TrainingOptions& options, int folds,
     evaluate.threads = std::max(1, options.threads);
     EvaluationReport fold;
     if (Status s = EvaluateImages(detector, evaluate, nullptr, &fold); !s.ok()) return s;
-    for (ImageEvaluation& image : fold.images) {
-      for (ScoredFinding& f : image.findings) {
-        if (f.lesion >= 0) f.lesion += lesions_before;
-      }
-      pooled->images.push_back(std::move(image));
-    }
-    lesions_before += fold.cluster_curve.lesions;
+    AppendEvaluation(std::move(fold), pooled);
     if (progress) progress(k + 1, folds);
   }
   SummariseEvaluation(pooled);
