@@ -48,6 +48,9 @@ struct DetectOptions {
   FindingLevel level = FindingLevel::kCluster;
   double min_score = 0.0;             // findings scoring below are dropped
   double spacing_override_mm = 0.0;   // > 0: use this instead of the file's spacing
+  // > 0: the spacing of images whose file states none (before the assumed field of view).
+  // A front end's setting for clients that never send one (serve --default-pixel-spacing).
+  double default_spacing_mm = 0.0;
   // Threads one image may use (strips of the image): 0 = 1 + the cores idle at the time (all
   // cores for a lone request, one per request under load), 1 = the calling thread only.
   // Findings do not depend on it (up to float rounding).
@@ -101,7 +104,10 @@ const std::vector<std::string>& ScorerNames();
 // stderr and the hand-made score).
 Status MakeDetector(const ScorerChoice& choice, std::unique_ptr<Detector>* detector);
 
-// The spacing the detector will use for `image` under `options`, and where it came from.
+// The spacing the detector will use for `image` under `options`, and where it came from:
+// options.spacing_override_mm (kRequest), else the file's (image.file_spacing_source), else
+// options.default_spacing_mm (kServerDefault), else p.assumed_field_of_view_mm over the
+// longer side (kDefault). Not range-checked here (Detect refuses out-of-range spacings).
 double ResolveSpacing(const Image& image, const DetectOptions& options, const DetectorParams& p,
                       SpacingSource* source);
 

@@ -19,14 +19,23 @@ enum class SpacingSource {
   kImagerPixelSpacing,  // DICOM (0018,1164), corrected by (0018,1114) when present
   kPixelSpacing,        // DICOM (0028,0030)
   kRequest,             // the `pixel_spacing` form value / --pixel-spacing flag
+  kServerDefault,       // the front end's --default-pixel-spacing (DetectOptions)
   kDefault,             // none known: assumed field of view (see DetectorParams)
 };
 std::string_view SpacingSourceName(SpacingSource source);
+
+// True when nobody stated the spacing: only kDefault, the assumed field of view. A server
+// default is the department's statement about its own images, so it is not a guess.
+bool IsGuessedSpacing(SpacingSource source);
 
 struct Image {
   cv::Mat pixels;          // CV_8UC1 or CV_16UC1, bright = dense; see contract above
   int bits_stored = 8;     // significant bits of `pixels` (1..16)
   std::string format;      // "jpeg", "png", "tiff", "pnm", "bmp", "dicom", ...
+  // True when the file's encoding discarded information (JPEG; DICOM in a lossy transfer
+  // syntax), so faint calcifications may have been smoothed away. Set by the decoder from
+  // its format table; false for lossless encodings.
+  bool lossy = false;
 
   // Scale as found in the file; 0 when the file says nothing. The request may override it.
   double file_spacing_mm = 0.0;

@@ -84,11 +84,31 @@ Status OptionsFromFlags(const TaskOptionFlags& flags, const DetectionTask& task,
   return task.ParseOptions(value, options);
 }
 
+// The front end's settings for its tasks (TaskSettings), as `serve` and `detect` both take
+// them: the scorer flags and --default-pixel-spacing.
+struct TaskFlags {
+  ScorerFlags scorer;
+  std::optional<double> default_spacing_mm;
+};
+
+void AddTaskFlags(CLI::App* command, TaskFlags* flags) {
+  AddScorerOptions(command, &flags->scorer);
+  command->add_option("--default-pixel-spacing", flags->default_spacing_mm,
+                      "mm per pixel of images whose request and file state none (else the "
+                      "longer side is assumed to span " +
+                          std::to_string(int(DetectorParams().assumed_field_of_view_mm)) +
+                          " mm)");
+}
+
+TaskSettings SettingsFromFlags(const TaskFlags& flags) {
+  return TaskSettings{WithDefaultModel(flags.scorer), flags.default_spacing_mm};
+}
+
 int RunDetect(const std::vector<std::string>& paths, const std::string& task_name,
               const TaskOptionFlags& flags, const std::string& format,
-              const std::string& debug_out, const ScorerFlags& scorer) {
+              const std::string& debug_out, const TaskFlags& task_flags) {
   std::unique_ptr<const DetectionTask> task;
-  if (Status s = MakeTask(task_name, TaskSettings{WithDefaultModel(scorer)}, &task); !s.ok()) {
+  if (Status s = MakeTask(task_name, SettingsFromFlags(task_flags), &task); !s.ok()) {
     std::cerr << "mammocad: " << s.ToString() << "\n";
     return 1;
   }
@@ -126,7 +146,7 @@ int RunDetect(const std::vector<std::string>& paths, const std::string& task_nam
   return 0;
 }
 
-int RunServe(ServerConfig config, const ScorerFlags& scorer) {
+int RunServe(ServerConfig config, const TaskFlags& task_flags) {
   // Block termination signals in every thread; one watcher thread waits for them and stops
   // the server, so shutdown never runs inside a signal handler.
   sigset_t signals;
@@ -137,7 +157,7 @@ int RunServe(ServerConfig config, const ScorerFlags& scorer) {
   std::signal(SIGPIPE, SIG_IGN);
 
   std::vector<std::unique_ptr<const DetectionTask>> tasks;
-  if (Status s = MakeTasks(TaskSettings{WithDefaultModel(scorer)}, &tasks); !s.ok()) {
+  if (Status s = MakeTasks(SettingsFromFlags(task_flags), &tasks); !s.ok()) {
     spdlog::critical("{}", s.ToString());
     return 1;
   }
@@ -203,8 +223,8 @@ int main(int argc, char** argv) {
                     "most images in one request")
       ->capture_default_str()->check(CLI::Range(1, 1000));
 
-  ScorerFlags serve_scorer, detect_scorer;
-  AddScorerOptions(serve, &serve_scorer);
+  TaskFlags serve_task_flags, detect_task_flags;
+  AddTaskFlags(serve, &serve_task_flags);
 
   TaskOptionFlags flags;
   std::vector<std::string> paths, task_names;
@@ -219,7 +239,7 @@ int main(int argc, char** argv) {
   detect->add_option("--format", format, "legacy (state/result, as the server) or v2")
       ->check(CLI::IsMember({"legacy", "v2"}))->capture_default_str();
   detect->add_option("--debug-out", debug_out, "write each image with its findings drawn here");
-  AddScorerOptions(detect, &detect_scorer);
+  AddTaskFlags(detect, &detect_task_flags);
 
   const Subcommand eval = AddEvalCommand(app);
   const Subcommand train = AddTrainCommand(app);
@@ -234,7 +254,7 @@ int main(int argc, char** argv) {
   if (*serve) {
     config.routes.limits.max_bytes = max_image_mb << 20;
     config.max_request_bytes = max_request_mb << 20;
-    return RunServe(config, serve_scorer);
+    return RunServe(config, serve_task_flags);
   }
-  return RunDetect(paths, task_name, flags, format, debug_out, detect_scorer);
+  return RunDetect(paths, task_name, flags, format, debug_out, detect_task_flags);
 }

@@ -87,6 +87,7 @@ Status DecodeImage(std::string_view bytes, const DecodeLimits& limits, Image* ou
   out->pixels = pixels;
   out->bits_stored = SignificantBits(pixels);
   out->format = name;
+  out->lossy = format->lossy;
   return Status::Ok();
 }
 

@@ -188,19 +188,21 @@ bool PeekBmp(std::string_view bytes, int* width, int* height) {
 
 }  // namespace
 
-// DICOM's functions live in src/dicom/ (the only module that includes DCMTK).
+// DICOM's functions live in src/dicom/ (the only module that includes DCMTK); DecodeDicom
+// decides lossy by the transfer syntax.
 const std::vector<ImageFormatInfo>& ImageFormats() {
+  constexpr bool kLossy = true, kLossless = false;
   static const std::vector<ImageFormatInfo> kFormats = {
-      {ImageFormat::kJpeg, "jpeg", "JPEG", SniffJpeg, PeekJpeg, JpegIsComplete, nullptr,
+      {ImageFormat::kJpeg, "jpeg", "JPEG", kLossy, SniffJpeg, PeekJpeg, JpegIsComplete, nullptr,
        {".jpg", ".jpeg"}},
-      {ImageFormat::kPng, "png", "PNG", SniffPng, PeekPng, nullptr, nullptr, {".png"}},
-      {ImageFormat::kTiff, "tiff", "TIFF", SniffTiff, PeekTiff, nullptr, nullptr,
+      {ImageFormat::kPng, "png", "PNG", kLossless, SniffPng, PeekPng, nullptr, nullptr, {".png"}},
+      {ImageFormat::kTiff, "tiff", "TIFF", kLossless, SniffTiff, PeekTiff, nullptr, nullptr,
        {".tif", ".tiff"}},
-      {ImageFormat::kPnm, "pnm", "PGM", SniffPnm, PeekPnm, PnmIsComplete, nullptr,
+      {ImageFormat::kPnm, "pnm", "PGM", kLossless, SniffPnm, PeekPnm, PnmIsComplete, nullptr,
        {".pgm", ".pnm"}},
-      {ImageFormat::kBmp, "bmp", "BMP", SniffBmp, PeekBmp, nullptr, nullptr, {".bmp"}},
-      {ImageFormat::kDicom, "dicom", "DICOM", LooksLikeDicom, PeekDicomDimensions, nullptr,
-       DecodeDicom, {".dcm"}, /*sniff_first=*/true},
+      {ImageFormat::kBmp, "bmp", "BMP", kLossless, SniffBmp, PeekBmp, nullptr, nullptr, {".bmp"}},
+      {ImageFormat::kDicom, "dicom", "DICOM", kLossless, LooksLikeDicom, PeekDicomDimensions,
+       nullptr, DecodeDicom, {".dcm"}, /*sniff_first=*/true},
   };
   return kFormats;
 }

@@ -19,6 +19,11 @@ struct ImageFormatInfo {
   ImageFormat format;
   std::string_view name;        // put into Image::format and error messages: "jpeg"
   std::string_view human_name;  // help and error texts: "JPEG"
+  // Image::lossy for files of this format: true when its encoding always discards
+  // information (JPEG). A format with its own `decode` sets Image::lossy itself (DICOM: by
+  // its transfer syntax) and has false here. TIFF counts as lossless although a TIFF may
+  // hold JPEG-compressed strips: mammography TIFFs are written uncompressed or LZW.
+  bool lossy;
   // True when the bytes start like this format (magic bytes; never the file name).
   bool (*sniff)(std::string_view bytes);
   // Width and height from the header, without decoding. False when the header is unreadable.

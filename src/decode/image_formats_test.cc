@@ -93,6 +93,33 @@ TEST(ImageFormatsTest, EveryRowPeeksAndDecodesItsSample) {
   }
 }
 
+// What each format's encoding loses; a new row must be added here (the default fails).
+bool ExpectedLossy(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::kJpeg: return true;
+    case ImageFormat::kPng:
+    case ImageFormat::kTiff:
+    case ImageFormat::kPnm:
+    case ImageFormat::kBmp:
+    case ImageFormat::kDicom:  // per transfer syntax, by DecodeDicom (dicom_reader_test.cc)
+      return false;
+    case ImageFormat::kUnknown: break;
+  }
+  ADD_FAILURE() << "no expected lossiness for format " << int(format);
+  return false;
+}
+
+TEST(ImageFormatsTest, EveryRowSaysWhetherItIsLossyAndDecodingCarriesIt) {
+  for (const ImageFormatInfo& row : ImageFormats()) {
+    SCOPED_TRACE(std::string(row.name));
+    EXPECT_EQ(row.lossy, ExpectedLossy(row.format));
+    Image image;
+    image.lossy = !row.lossy;  // DecodeImage must overwrite it
+    ASSERT_TRUE(DecodeImage(Sample(row.format), DecodeLimits(), &image).ok());
+    EXPECT_EQ(image.lossy, ExpectedLossy(row.format));  // the sample DICOM is explicit LE
+  }
+}
+
 TEST(ImageFormatsTest, CompletenessChecksRefuseTruncatedSamples) {
   int checked = 0;
   for (const ImageFormatInfo& row : ImageFormats()) {

@@ -43,6 +43,9 @@ Status ValidateInput(const Image& image, const DetectOptions& options) {
   if (!(options.spacing_override_mm >= 0.0)) {
     return Status(ErrorCode::kBadParameter, "pixel spacing must be positive");
   }
+  if (!(options.default_spacing_mm >= 0.0)) {
+    return Status(ErrorCode::kBadParameter, "the default pixel spacing must be positive");
+  }
   return Status::Ok();
 }
 
@@ -175,6 +178,10 @@ double ResolveSpacing(const Image& image, const DetectOptions& options, const De
   if (image.file_spacing_mm > 0) {
     *source = image.file_spacing_source;
     return image.file_spacing_mm;
+  }
+  if (options.default_spacing_mm > 0) {
+    *source = SpacingSource::kServerDefault;
+    return options.default_spacing_mm;
   }
   *source = SpacingSource::kDefault;
   const int longer_side = std::max(image.pixels.cols, image.pixels.rows);

@@ -147,13 +147,38 @@ TEST(Detector, SpacingPrecedence) {
   SpacingSource source;
   EXPECT_DOUBLE_EQ(ResolveSpacing(image, options, p, &source), p.assumed_field_of_view_mm / 800);
   EXPECT_EQ(source, SpacingSource::kDefault);
+  // The front end's default comes before the assumed field of view...
+  options.default_spacing_mm = 0.05;
+  EXPECT_DOUBLE_EQ(ResolveSpacing(image, options, p, &source), 0.05);
+  EXPECT_EQ(source, SpacingSource::kServerDefault);
+  // ...but after the file's own spacing...
   image.file_spacing_mm = 0.1;
   image.file_spacing_source = SpacingSource::kImagerPixelSpacing;
   EXPECT_DOUBLE_EQ(ResolveSpacing(image, options, p, &source), 0.1);
   EXPECT_EQ(source, SpacingSource::kImagerPixelSpacing);
+  // ...and the request's.
   options.spacing_override_mm = 0.07;
   EXPECT_DOUBLE_EQ(ResolveSpacing(image, options, p, &source), 0.07);
   EXPECT_EQ(source, SpacingSource::kRequest);
+  image.file_spacing_mm = 0.0;
+  EXPECT_DOUBLE_EQ(ResolveSpacing(image, options, p, &source), 0.07);
+  EXPECT_EQ(source, SpacingSource::kRequest);
+}
+
+TEST(Detector, ServerDefaultSpacingIsUsedAndRangeChecked) {
+  const Detector detector;
+  Image image = Flat(10, 8);
+  image.file_spacing_mm = 0.0;  // the file says nothing
+  DetectOptions options;
+  options.default_spacing_mm = 0.2;
+  DetectionResult result;
+  ASSERT_TRUE(detector.Detect(image, options, &result).ok());
+  EXPECT_DOUBLE_EQ(result.spacing_mm, 0.2);
+  EXPECT_EQ(result.spacing_source, SpacingSource::kServerDefault);
+  options.default_spacing_mm = 5.0;
+  EXPECT_EQ(detector.Detect(image, options, &result).code(), ErrorCode::kBadParameter);
+  options.default_spacing_mm = -1;
+  EXPECT_EQ(detector.Detect(image, options, &result).code(), ErrorCode::kBadParameter);
 }
 
 TEST(Detector, RejectsBadInputWithStatus) {

@@ -457,6 +457,7 @@ Status DecodeParsed(DcmFileFormat& file, bool parsed, const DecodeLimits& limits
   image.bits_stored = grey.bits_stored;
   image.display = std::move(grey.display);
   image.format = "dicom";
+  image.lossy = syntax.lossy;
   ReadScale(dataset, &image);
   ReadDescriptors(dataset, std::string(syntax.uid), &image);
   *out = std::move(image);

@@ -316,7 +316,7 @@ std::string_view TransferSyntaxLabel(DicomTransferSyntax syntax) {
 
 bool IsLossless(DicomTransferSyntax syntax) {
   const dicom_internal::TransferSyntaxInfo* info = RowOf(syntax);
-  return info ? info->writer->lossless : true;
+  return info ? !info->lossy : true;
 }
 
 int MaxBitsStored(DicomTransferSyntax syntax) {

@@ -45,7 +45,6 @@ enum class PixelDecoder {
 struct TransferSyntaxWriter {
   DicomTransferSyntax syntax;
   std::string_view label;  // TransferSyntaxLabel: short, stable, unique ("jpeg2000_lossless")
-  bool lossless;           // decoding gives back the written pixels exactly
   int max_bits_stored;     // the deepest pixels the syntax carries
 };
 
@@ -53,6 +52,10 @@ struct TransferSyntaxInfo {
   std::string_view uid;
   std::string_view name;
   PixelDecoder decoder;
+  // The syntax may discard information (JPEG baseline/extended, JPEG-LS near-lossless,
+  // JPEG 2000 irreversible, ...): decoding need not give back the encoded pixels. Image::lossy
+  // of a decoded file; the writer's IsLossless is its negation.
+  bool lossy;
   std::optional<TransferSyntaxWriter> writer = std::nullopt;  // none: WriteDicom cannot
 };
 

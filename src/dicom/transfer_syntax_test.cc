@@ -89,6 +89,31 @@ TEST(TransferSyntaxTest, LosslessFlagsAndBitDepthsFollowTheCodecs) {
   }
 }
 
+TEST(TransferSyntaxTest, EveryRowSaysWhetherItIsLossy) {
+  // PS3.5 8.2 and Annex A of PS3.6: the syntaxes that may discard information.
+  const std::set<std::string_view> lossy = {
+      "1.2.840.10008.1.2.4.50",  "1.2.840.10008.1.2.4.51",  "1.2.840.10008.1.2.4.81",
+      "1.2.840.10008.1.2.4.91",  "1.2.840.10008.1.2.4.93",  "1.2.840.10008.1.2.4.94",
+      "1.2.840.10008.1.2.4.95",  "1.2.840.10008.1.2.4.100", "1.2.840.10008.1.2.4.101",
+      "1.2.840.10008.1.2.4.102", "1.2.840.10008.1.2.4.103", "1.2.840.10008.1.2.4.107",
+      "1.2.840.10008.1.2.4.108", "1.2.840.10008.1.2.4.111", "1.2.840.10008.1.2.4.112",
+      "1.2.840.10008.1.2.4.203"};
+  int decodable_lossy = 0, decodable_lossless = 0;
+  for (const TransferSyntaxInfo& info : TransferSyntaxes()) {
+    EXPECT_EQ(info.lossy, lossy.contains(info.uid)) << info.name;
+    if (info.decoder != PixelDecoder::kUnsupported) {
+      ++(info.lossy ? decodable_lossy : decodable_lossless);
+    }
+    if (info.writer) {
+      EXPECT_EQ(IsLossless(info.writer->syntax), !info.lossy) << info.name;
+    }
+  }
+  // Every syntax the reader decodes: JPEG baseline/extended, JPEG-LS near-lossless, JPEG 2000.
+  EXPECT_EQ(decodable_lossy, 4);
+  EXPECT_EQ(decodable_lossless, 8);
+  EXPECT_TRUE(LookUpTransferSyntax("1.2.3.4").lossy);  // unknown: nothing is promised
+}
+
 TEST(TransferSyntaxTest, UnknownUidsAreRefusedByName) {
   const TransferSyntaxInfo info = LookUpTransferSyntax("1.2.3.4 ");
   EXPECT_EQ(info.name, "unknown transfer syntax");

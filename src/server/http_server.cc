@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <exception>
 #include <optional>
+#include <string>
+#include <utility>
 
 namespace mammocad {
 namespace {
@@ -38,6 +40,13 @@ HttpRequest ToHttpRequest(const httplib::Request& req) {
   return request;
 }
 
+// The routes' note (HttpReply::log_note) for the access-log line of the request this thread
+// is serving. httplib runs one request's pre-routing, handler and logger on one thread, in
+// that order, and gives the logger no per-request slot of ours: the note waits here. Cleared
+// in pre-routing, so a request whose logger never ran (the client left) leaves nothing behind
+// for the next.
+thread_local std::string t_log_note;
+
 void Send(HttpReply reply, httplib::Response& res) {
   res.status = reply.status;
   for (const auto& [name, value] : reply.headers) res.set_header(name, value);
@@ -66,7 +75,10 @@ void HttpServer::Impl::InstallHandlers() {
   // 405 itself. (HEAD reaches the GET handler.)
   const httplib::Server::Handler dispatch = [this](const httplib::Request& req,
                                                    httplib::Response& res) {
-    Send(routes.Dispatch(ToHttpRequest(req)), res);
+    HttpReply reply = routes.Dispatch(ToHttpRequest(req));
+    std::string note = std::move(reply.log_note);
+    Send(std::move(reply), res);
+    t_log_note = std::move(note);  // only for a reply that was handed over
   };
   const std::string any_path = ".*";
   http.Get(any_path, dispatch);
@@ -93,6 +105,7 @@ void HttpServer::Impl::InstallHandlers() {
   }));
 
   http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    t_log_note.clear();
     if (std::optional<HttpReply> refusal = RefuseBodyWithoutLength(RequestHead(req))) {
       Send(std::move(*refusal), res);
       return httplib::Server::HandlerResponse::Handled;
@@ -107,10 +120,12 @@ void HttpServer::Impl::InstallHandlers() {
     Send(InternalErrorReply(ReplyStyle::kLegacy), res);
   });
 
+  // One line per request. Never file names or form values: they may carry patient data.
   http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    // Never file names or form values: they may carry patient data.
-    spdlog::info("{} {} -> {} ({} bytes in, {} bytes out)", req.method, req.path, res.status,
-                 req.get_header_value<std::uint64_t>("Content-Length"), res.body.size());
+    const std::string note = std::exchange(t_log_note, {});
+    spdlog::info("{} {} -> {} ({} bytes in, {} bytes out){}{}", req.method, req.path, res.status,
+                 req.get_header_value<std::uint64_t>("Content-Length"), res.body.size(),
+                 note.empty() ? "" : " ", note);
   });
 }
 

@@ -36,6 +36,9 @@ struct HttpReply {
   std::string content_type;  // "application/json" or "image/jpeg"
   std::string body;
   NameValues headers;        // further headers, e.g. Allow, Connection
+  // Appended to the request's access-log line (not sent): what only the route knows, e.g.
+  // the images' spacing sources. Never file names or form values (patient data).
+  std::string log_note;
 };
 
 }  // namespace mammocad

@@ -168,9 +168,16 @@ HttpReply Routes::Detect(const Analyzer& analyzer, const HttpRequest& request,
     const ComputeSlot slot(compute_gate_);  // released on every exit, exceptions included
     status = analyzer.Analyze(files, options, &response);
   }
-  if (!status.ok()) return ErrorReply(status, style);
-  if (DebugRequested(request)) return DebugReply(response, style);
-  return JsonReply(style == ReplyStyle::kV2 ? V2Reply(response) : LegacyReply(response));
+  if (!status.ok()) {
+    HttpReply reply = ErrorReply(status, style);
+    reply.log_note = "images=" + std::to_string(files.size());
+    return reply;
+  }
+  HttpReply reply = DebugRequested(request) ? DebugReply(response, style)
+                    : JsonReply(style == ReplyStyle::kV2 ? V2Reply(response)
+                                                         : LegacyReply(response));
+  reply.log_note = AnalysisLogSummary(response);
+  return reply;
 }
 
 Status Routes::CollectUploads(const HttpRequest& request,

@@ -10,6 +10,10 @@
 // header). Errors answer in the path's style: legacy {"state":N,"result":msg}, or the v2 error
 // shape under /v2/ (docs/api.md).
 //
+// Detection replies carry a log note for the access log (HttpReply::log_note): per image its
+// spacing source, whether that was guessed, and whether the file was lossy
+// (AnalysisLogSummary); after an error only the number of images.
+//
 // Handlers never throw: one wrapper turns anything thrown into a logged 500 JSON reply.
 // Detection runs on at most `compute_threads` requests at once, admitted in arrival order
 // (server/compute_gate.h); the others wait in Dispatch().

@@ -271,6 +271,32 @@ TEST_F(RoutesTest, AFailingImageIsNamedInTheError) {
   ExpectLegacyError(routes_->Dispatch(request), ErrorCode::kEmptyFile, "image 2 ('pic2'): ");
 }
 
+TEST_F(RoutesTest, DetectionRepliesCarryALogNoteWithoutNamesOrValues) {
+  // A PNG without spacing next to a JPEG of it: both guessed, the second lossy.
+  HttpRequest request = Post(kV2Path, {"Doe^Jane.png"}, *mammogram_);
+  std::vector<uchar> jpeg;
+  ASSERT_TRUE(cv::imencode(".jpg", cv::imdecode(cv::Mat(1, int(mammogram_->size()), CV_8UC1,
+                                                        mammogram_->data()),
+                                                cv::IMREAD_GRAYSCALE),
+                           jpeg));
+  request.uploads.push_back({"images", "second.jpg", "image/jpeg", {jpeg.begin(), jpeg.end()}});
+  request.form.emplace_back("min_score", "0.123");
+  for (const char* path : {kV2Path, kLegacyPath}) {
+    request.path = path;
+    const HttpReply reply = routes_->Dispatch(request);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(reply.log_note, "images=2 spacing=default(guessed),default(guessed) lossy=0,1");
+  }
+  request.form.emplace_back("pixel_spacing", "0.1");
+  EXPECT_EQ(routes_->Dispatch(request).log_note, "images=2 spacing=request,request lossy=0,1");
+  // After an error only the count: the message may name the file.
+  request.uploads[1].bytes.clear();
+  const HttpReply error = routes_->Dispatch(request);
+  EXPECT_EQ(error.status, HttpStatus(ErrorCode::kEmptyFile));
+  EXPECT_EQ(error.log_note, "images=2");
+  EXPECT_EQ(routes_->Dispatch(Get("/healthz")).log_note, "");
+}
+
 TEST(RefuseBodyWithoutLengthTest, OnlyBodyCarryingMethodsWithoutALength) {
   HttpRequest post = Post("/v2/detection/BreastCalcify", {}, "");
   post.has_content_length = false;

@@ -17,6 +17,22 @@ Status NoImagesReceived() {
                 "no image received: send one or more files in the multipart field 'images'");
 }
 
+std::string AnalysisLogSummary(const AnalysisResponse& response) {
+  std::string spacing, lossy;
+  for (const ImageAnalysis& a : response.images) {
+    if (!spacing.empty()) {
+      spacing += ',';
+      lossy += ',';
+    }
+    spacing += SpacingSourceName(a.detection.spacing_source);
+    if (IsGuessedSpacing(a.detection.spacing_source)) spacing += "(guessed)";
+    lossy += a.image.lossy ? '1' : '0';
+  }
+  std::string summary = "images=" + std::to_string(response.images.size());
+  summary.append(" spacing=").append(spacing).append(" lossy=").append(lossy);
+  return summary;
+}
+
 Status Analyzer::Analyze(const std::vector<UploadedFile>& files, const DetectOptions& options,
                          AnalysisResponse* response) const {
   auto start = std::chrono::steady_clock::now();

@@ -39,6 +39,12 @@ struct AnalysisResponse {
 // finds no image in a request.
 Status NoImagesReceived();
 
+// What a request log line says about the analysed images, without names or values (they may
+// carry patient data): per image in upload order its spacing source (SpacingSourceName, with
+// "(guessed)" when IsGuessedSpacing) and whether its file was lossy (0/1), e.g. for a DICOM
+// and a JPEG "images=2 spacing=imager_pixel_spacing,default(guessed) lossy=0,1".
+std::string AnalysisLogSummary(const AnalysisResponse& response);
+
 class Analyzer {
  public:
   // `task` must outlive the Analyzer.

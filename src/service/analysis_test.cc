@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <opencv2/imgcodecs.hpp>
 
 #include "service/task_registry.h"
@@ -59,6 +60,51 @@ TEST_F(AnalyzerTest, ErrorsNameTheImage) {
   Status status = analyzer_.Analyze({{"good", good}, {"bad.bin", ""}}, DetectOptions(), &response);
   EXPECT_EQ(status.code(), ErrorCode::kEmptyFile);
   EXPECT_EQ(status.message().rfind("image 2 ('bad.bin'): ", 0), 0u) << status.message();
+}
+
+TEST(AnalyzerSpacingTest, TheTaskCarriesTheServerDefaultIntoEveryRequest) {
+  // The synthetic mammogram at 0.1 mm, as a PNG: no spacing in the file.
+  const std::string png = Png(MakeSyntheticMammogram(SyntheticOptions()).image);
+  TaskSettings settings;
+  settings.default_spacing_mm = 0.1;
+  std::unique_ptr<const DetectionTask> task;
+  ASSERT_TRUE(MakeTask("BreastCalcify", settings, &task).ok());
+  const Analyzer analyzer(*task, DecodeLimits());
+  auto analyse = [&](const std::map<std::string, std::string>& form) {
+    DetectOptions options;
+    EXPECT_TRUE(task->ParseOptions(
+                        [&form](const std::string& name) -> std::optional<std::string> {
+                          auto it = form.find(name);
+                          if (it == form.end()) return std::nullopt;
+                          return it->second;
+                        },
+                        &options)
+                    .ok());
+    AnalysisResponse response;
+    EXPECT_TRUE(analyzer.Analyze({{"a.png", png}}, options, &response).ok());
+    return response.images.at(0).detection;
+  };
+  const DetectionResult by_default = analyse({});
+  EXPECT_EQ(by_default.spacing_source, SpacingSource::kServerDefault);
+  EXPECT_DOUBLE_EQ(by_default.spacing_mm, 0.1);
+  EXPECT_FALSE(by_default.findings.empty());  // the right scale finds the clusters
+  const DetectionResult by_request = analyse({{"pixel_spacing", "0.07"}});
+  EXPECT_EQ(by_request.spacing_source, SpacingSource::kRequest);
+  EXPECT_DOUBLE_EQ(by_request.spacing_mm, 0.07);
+}
+
+TEST(AnalysisLogSummaryTest, SaysPerImageTheSpacingSourceGuessesAndLossiness) {
+  AnalysisResponse response;
+  response.images.resize(3);
+  response.images[0].name = "Doe^Jane.png";  // names never reach the summary
+  response.images[0].detection.spacing_source = SpacingSource::kRequest;
+  response.images[1].detection.spacing_source = SpacingSource::kDefault;
+  response.images[1].image.lossy = true;
+  response.images[2].detection.spacing_source = SpacingSource::kServerDefault;
+  EXPECT_EQ(AnalysisLogSummary(response),
+            "images=3 spacing=request,default(guessed),server_default lossy=0,1,0");
+  response.images.resize(1);
+  EXPECT_EQ(AnalysisLogSummary(response), "images=1 spacing=request lossy=0");
 }
 
 // A task that reports one finding per image, its score the image's width, and counts its runs.

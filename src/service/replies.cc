@@ -61,6 +61,8 @@ json ImageJson(const ImageAnalysis& a) {
              {"bits_stored", a.image.bits_stored},
              {"pixel_spacing_mm", a.detection.spacing_mm},
              {"pixel_spacing_source", SpacingSourceName(a.detection.spacing_source)},
+             {"pixel_spacing_guessed", IsGuessedSpacing(a.detection.spacing_source)},
+             {"lossy", a.image.lossy},
              {"findings", std::move(findings)},
              {"timings", TimingsJson(a)}};
   if (!a.image.laterality.empty()) image["laterality"] = a.image.laterality;

@@ -75,6 +75,42 @@ TEST(ReplyJsonTest, V2DescribesImagesAndClusters) {
   EXPECT_EQ(finding["calcifications"][0]["diameter_mm"], 0.3);
 }
 
+TEST(ReplyJsonTest, V2SaysWhenTheSpacingWasGuessed) {
+  const std::vector<std::pair<SpacingSource, bool>> cases = {
+      {SpacingSource::kRequest, false},       {SpacingSource::kImagerPixelSpacing, false},
+      {SpacingSource::kPixelSpacing, false},  {SpacingSource::kServerDefault, false},
+      {SpacingSource::kDefault, true}};
+  for (auto [source, guessed] : cases) {
+    AnalysisResponse response;
+    response.images = {OneCluster("a.png")};
+    response.images[0].detection.spacing_source = source;
+    const json image = json::parse(V2Reply(response))["images"][0];
+    EXPECT_EQ(image["pixel_spacing_source"], SpacingSourceName(source));
+    EXPECT_EQ(image["pixel_spacing_guessed"], guessed) << SpacingSourceName(source);
+  }
+  EXPECT_EQ(SpacingSourceName(SpacingSource::kServerDefault), "server_default");
+}
+
+TEST(ReplyJsonTest, V2SaysWhetherTheInputWasLossy) {
+  for (bool lossy : {false, true}) {
+    AnalysisResponse response;
+    response.images = {OneCluster("a")};
+    response.images[0].image.lossy = lossy;
+    const json image = json::parse(V2Reply(response))["images"][0];
+    ASSERT_TRUE(image["lossy"].is_boolean());
+    EXPECT_EQ(image["lossy"], lossy);
+  }
+}
+
+TEST(ReplyJsonTest, LegacyReplyHasNoSpacingOrLossiness) {
+  AnalysisResponse response;
+  response.images = {OneCluster("a")};
+  response.images[0].image.lossy = true;
+  response.images[0].detection.spacing_source = SpacingSource::kDefault;
+  // The old contract, byte for byte: nothing but state and the result string.
+  EXPECT_EQ(LegacyReply(response), R"({"result":"[[0.9123,10,20,30,40]]","state":0})");
+}
+
 TEST(ReplyJsonTest, InvalidUtf8InNamesDoesNotThrow) {
   AnalysisResponse response;
   response.images = {OneCluster("bad\xff\xfename")};

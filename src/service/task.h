@@ -24,6 +24,11 @@ namespace mammocad {
 // What the front end knows when it makes the tasks (CLI flags or the server's config).
 struct TaskSettings {
   ScorerChoice scorer;  // the candidate scorer and parameter overrides
+  // The spacing (mm per pixel) for images whose request and file state none (serve/detect
+  // --default-pixel-spacing): a department whose clients never send pixel_spacing knows its
+  // detectors. Carried into every request's DetectOptions::default_spacing_mm; a task refuses
+  // a value outside its detector's spacing range (kBadParameter) when it is made.
+  std::optional<double> default_spacing_mm;
 };
 
 // The value of a named request field (form value, query parameter, CLI flag), if present.
@@ -62,7 +67,8 @@ class DetectionTask {
   // The form values this task reads (the same table its registration names).
   virtual const std::vector<TaskOption>& options() const = 0;
 
-  // This task's options from a request. Errors: kBadParameter, naming the field.
+  // This task's options from a request, with the settings' default spacing. Errors:
+  // kBadParameter, naming the field.
   virtual Status ParseOptions(const OptionLookup& lookup, DetectOptions* options) const = 0;
 
   // Finds this task's findings in one decoded image. Errors: as Detector::Detect.

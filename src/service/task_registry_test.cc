@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 
 namespace mammocad {
@@ -60,6 +61,50 @@ TEST(TaskRegistryTest, FactoryErrorsComeBack) {
   std::vector<std::unique_ptr<const DetectionTask>> tasks;
   EXPECT_EQ(MakeTasks(settings, &tasks).code(), ErrorCode::kBadParameter);
   EXPECT_TRUE(tasks.empty());
+}
+
+TEST(TaskSettingsTest, TheDefaultSpacingReachesEveryRequestsOptions) {
+  TaskSettings settings;
+  settings.default_spacing_mm = 0.085;
+  std::unique_ptr<const DetectionTask> task;
+  ASSERT_TRUE(MakeTask("BreastCalcify", settings, &task).ok());
+  for (int request = 0; request < 2; ++request) {
+    DetectOptions options;
+    options.default_spacing_mm = 0.5;  // reset by the parser, then the setting
+    ASSERT_TRUE(task->ParseOptions(Form({{"pixel_spacing", "0.07"}}), &options).ok());
+    EXPECT_DOUBLE_EQ(options.default_spacing_mm, 0.085);
+    EXPECT_DOUBLE_EQ(options.spacing_override_mm, 0.07);  // the request's still comes first
+  }
+  // Without the setting there is no default.
+  ASSERT_TRUE(MakeTask("BreastCalcify", TaskSettings(), &task).ok());
+  DetectOptions options;
+  ASSERT_TRUE(task->ParseOptions(Form({}), &options).ok());
+  EXPECT_EQ(options.default_spacing_mm, 0.0);
+}
+
+TEST(TaskSettingsTest, ADefaultSpacingOutsideTheRangeIsRefusedWhenTheTaskIsMade) {
+  for (double bad : {0.0, -0.1, 0.001, 5.0, std::nan("")}) {
+    TaskSettings settings;
+    settings.default_spacing_mm = bad;
+    std::unique_ptr<const DetectionTask> task;
+    Status status = MakeTask("BreastCalcify", settings, &task);
+    EXPECT_EQ(status.code(), ErrorCode::kBadParameter) << bad;
+    EXPECT_EQ(task, nullptr);
+    EXPECT_EQ(status.message().rfind("default-pixel-spacing must be the mm per pixel, from 0.02 "
+                                     "to 1.00, got '",
+                                     0),
+              0u)
+        << status.message();
+  }
+  TaskSettings settings;
+  settings.default_spacing_mm = 5.0;
+  std::unique_ptr<const DetectionTask> task;
+  EXPECT_EQ(MakeTask("BreastCalcify", settings, &task).message(),
+            "default-pixel-spacing must be the mm per pixel, from 0.02 to 1.00, got '5'");
+  for (double edge : {0.02, 1.0}) {
+    settings.default_spacing_mm = edge;
+    EXPECT_TRUE(MakeTask("BreastCalcify", settings, &task).ok()) << edge;
+  }
 }
 
 TEST_F(BreastCalcifyOptionsTest, DefaultsWhenAbsentOrEmpty) {

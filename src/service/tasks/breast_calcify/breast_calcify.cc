@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
 
 namespace mammocad {
 namespace {
@@ -24,16 +25,26 @@ Status ParseMinScore(const std::string& text, const DetectorParams&, DetectOptio
   return Status::Ok();
 }
 
+// The detector refuses spacings outside its range; a setting is checked against the same one.
+bool SpacingInRange(double value, const DetectorParams& params) {
+  return value >= params.min_spacing_mm && value <= params.max_spacing_mm;
+}
+
+// The refusal of a spacing `text` given for `field` (the request's or the server's).
+Status SpacingOutOfRange(const std::string& field, const std::string& text,
+                         const DetectorParams& params) {
+  return Status(ErrorCode::kBadParameter,
+                field + " must be the mm per pixel, from " +
+                    std::to_string(params.min_spacing_mm).substr(0, 4) + " to " +
+                    std::to_string(params.max_spacing_mm).substr(0, 4) + ", got '" +
+                    text.substr(0, 40) + "'");
+}
+
 Status ParsePixelSpacing(const std::string& text, const DetectorParams& params,
                          DetectOptions* options) {
   double value;
-  if (!ParseNumber(text, &value) || value < params.min_spacing_mm ||
-      value > params.max_spacing_mm) {
-    return Status(ErrorCode::kBadParameter,
-                  "pixel_spacing must be the mm per pixel, from " +
-                      std::to_string(params.min_spacing_mm).substr(0, 4) + " to " +
-                      std::to_string(params.max_spacing_mm).substr(0, 4) + ", got '" +
-                      text.substr(0, 40) + "'");
+  if (!ParseNumber(text, &value) || !SpacingInRange(value, params)) {
+    return SpacingOutOfRange("pixel_spacing", text, params);
   }
   options->spacing_override_mm = value;
   return Status::Ok();
@@ -68,15 +79,25 @@ Status BreastCalcifyTask::Make(const TaskSettings& settings,
                                std::unique_ptr<const DetectionTask>* task) {
   std::unique_ptr<Detector> detector;
   if (Status status = MakeDetector(settings.scorer, &detector); !status.ok()) return status;
-  *task = std::make_unique<BreastCalcifyTask>(std::move(detector));
+  const double default_spacing = settings.default_spacing_mm.value_or(0.0);
+  if (settings.default_spacing_mm && !SpacingInRange(default_spacing, detector->params())) {
+    std::ostringstream text;
+    text << default_spacing;
+    return SpacingOutOfRange("default-pixel-spacing", text.str(), detector->params());
+  }
+  *task = std::make_unique<BreastCalcifyTask>(std::move(detector), default_spacing);
   return Status::Ok();
 }
 
-BreastCalcifyTask::BreastCalcifyTask(std::unique_ptr<const Detector> detector)
-    : detector_(std::move(detector)) {}
+BreastCalcifyTask::BreastCalcifyTask(std::unique_ptr<const Detector> detector,
+                                     double default_spacing_mm)
+    : detector_(std::move(detector)), default_spacing_mm_(default_spacing_mm) {}
 
 Status BreastCalcifyTask::ParseOptions(const OptionLookup& lookup, DetectOptions* options) const {
-  return ParseTaskOptions(Options(), lookup, detector_->params(), options);
+  Status status = ParseTaskOptions(Options(), lookup, detector_->params(), options);
+  // Not a form value: the server's setting, the same for every request.
+  options->default_spacing_mm = default_spacing_mm_;
+  return status;
 }
 
 Status BreastCalcifyTask::Run(const Image& image, const DetectOptions& options,

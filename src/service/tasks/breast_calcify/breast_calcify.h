@@ -3,6 +3,7 @@
 //   min_score      drop findings scoring below this (0-1)
 //   pixel_spacing  mm per pixel, overriding the file's (DetectorParams' spacing range)
 //   level          "cluster" (default) or "calcification"
+// and, from the front end (TaskSettings), the default spacing for images that state none.
 #ifndef MAMMOCAD_SERVICE_TASKS_BREAST_CALCIFY_BREAST_CALCIFY_H_
 #define MAMMOCAD_SERVICE_TASKS_BREAST_CALCIFY_BREAST_CALCIFY_H_
 
@@ -22,11 +23,15 @@ class BreastCalcifyTask final : public DetectionTask {
   // The option table (min_score, pixel_spacing, level), usable before a task is made.
   static const std::vector<TaskOption>& Options();
 
-  // The task with the detector `settings.scorer` asks for. Errors: those of MakeDetector.
+  // The task with the detector `settings.scorer` asks for and the settings' default spacing.
+  // Errors: those of MakeDetector; kBadParameter naming default-pixel-spacing (the flag and
+  // INI key) when it lies outside the detector's spacing range (the one pixel_spacing has).
   static Status Make(const TaskSettings& settings, std::unique_ptr<const DetectionTask>* task);
 
-  // Takes ownership of `detector` (not null).
-  explicit BreastCalcifyTask(std::unique_ptr<const Detector> detector);
+  // Takes ownership of `detector` (not null). `default_spacing_mm` (0: none) goes into every
+  // request's DetectOptions::default_spacing_mm; Make checks its range.
+  explicit BreastCalcifyTask(std::unique_ptr<const Detector> detector,
+                             double default_spacing_mm = 0.0);
 
   const std::string& name() const override { return name_; }
   const std::vector<TaskOption>& options() const override { return Options(); }
@@ -37,6 +42,7 @@ class BreastCalcifyTask final : public DetectionTask {
  private:
   const std::string name_ = kName;
   std::unique_ptr<const Detector> detector_;
+  const double default_spacing_mm_;
 };
 
 }  // namespace mammocad
