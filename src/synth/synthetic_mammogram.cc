@@ -5,6 +5,7 @@
 #include <random>
 
 #include "synth/synthetic.h"
+#include "synth/benign_model.h"
 #include "synth/calcification_model.h"
 #include "synth/insertion.h"
 
@@ -348,7 +349,18 @@ SyntheticMammogram MakeSyntheticMammogram(const SyntheticOptions& o) {
 
   out.clusters = PlaceClusters(o, shape, rng);
   image += CalcificationLayer(out.clusters, o, image.size());
+  std::vector<synth::BenignDrawing> benign;
+  if (o.benign > 0 || o.artefacts > 0) {  // none: not even their generator (images unchanged)
+    const double blur = synth::ModelBlurSigmaPx(o.calcifications.value_or(CalcificationModel()),
+                                                o.spacing_mm);
+    synth::BenignRoom room(out.breast, o.spacing_mm, blur, ClusterDiscBoxes(out.clusters));
+    std::mt19937_64 benign_rng = synth::BenignRng(o.seed);
+    benign = synth::PlaceBenign(o.benign, o.artefacts, o.benign_model, &room, benign_rng);
+    synth::DrawBenignCalcium(benign, o.spacing_mm, blur, &image);
+  }
   AddNoise(o, cv_rng, &image);
+  synth::DrawArtefacts(benign, &image);  // on top of the X-ray image: sharp, without its noise
+  out.benign = synth::Records(benign);
 
   const int bits = o.bits == 8 ? 8 : 16;
   const double max_value = std::ldexp(1.0, bits) - 1.0;
