@@ -120,7 +120,7 @@ TEST(BenignCalcifications, SizesInTheirRanges) {
   for (const Range& r : {Range{BenignKind::kVascular, 5, 41}, Range{BenignKind::kRound, 2, 5},
                          Range{BenignKind::kRim, 1, 5}, Range{BenignKind::kPopcorn, 3, 10},
                          Range{BenignKind::kSkin, 0.5, 2}}) {
-    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
       const SyntheticMammogram m = MakeSyntheticMammogram(OneFinding(r.kind, seed));
       ASSERT_EQ(m.benign.size(), 1u);
       EXPECT_GE(m.benign[0].size_mm, r.lo) << BenignKindName(r.kind);
