@@ -38,15 +38,16 @@ std::vector<CalcBlob> RoundBlob(double size, std::mt19937_64& rng) {
   return {{cv::Point2f(0, 0), a, b, angle(rng), 2 * b}};
 }
 
-// Irregular: 2-4 ellipsoids of different sizes, each wholly inside the size/2 disc.
-std::vector<CalcBlob> PleomorphicBlobs(double size, std::mt19937_64& rng) {
-  std::uniform_int_distribution<int> count(2, 4);
+}  // namespace
+
+std::vector<CalcBlob> LobedBlobs(double size, const LobeShape& shape, std::mt19937_64& rng) {
+  std::uniform_int_distribution<int> count(shape.min_count, shape.max_count);
   std::uniform_real_distribution<double> unit(0.0, 1.0), angle(0.0, 2 * M_PI);
   std::vector<CalcBlob> blobs;
   const int n = count(rng);
   for (int i = 0; i < n; ++i) {
-    const double a = size / 2 * (0.3 + 0.4 * unit(rng));
-    const double b = a * (0.4 + 0.5 * unit(rng));
+    const double a = size / 2 * (shape.min_semi + shape.semi_range * unit(rng));
+    const double b = a * (shape.min_ratio + shape.ratio_range * unit(rng));
     const double reach = (size / 2 - a) * (i == 0 ? 0.0 : unit(rng));  // first blob central
     const double direction = angle(rng);
     const cv::Point2f offset(static_cast<float>(reach * std::cos(direction)),
@@ -54,6 +55,13 @@ std::vector<CalcBlob> PleomorphicBlobs(double size, std::mt19937_64& rng) {
     blobs.push_back({offset, a, b, angle(rng), 2 * b});
   }
   return blobs;
+}
+
+namespace {
+
+// Irregular: 2-4 ellipsoids of different sizes, each wholly inside the size/2 disc.
+std::vector<CalcBlob> PleomorphicBlobs(double size, std::mt19937_64& rng) {
+  return LobedBlobs(size, {2, 4, 0.3, 0.4, 0.4, 0.5}, rng);
 }
 
 // Thin rods (casts of a duct): one or two collinear segments of 0.1-0.2 mm width.
@@ -86,6 +94,12 @@ double BlobThickness(const CalcBlob& blob, double px, double py) {
 }
 
 }  // namespace
+
+double CalciumThickness(const std::vector<CalcBlob>& blobs, double x_mm, double y_mm) {
+  double t = 0;
+  for (const CalcBlob& b : blobs) t += BlobThickness(b, x_mm, y_mm);
+  return t;
+}
 
 SyntheticSpot MakeCalcification(const CalcificationModel& m, std::mt19937_64& rng) {
   SyntheticSpot spot;
@@ -163,9 +177,7 @@ void DrawCalcification(const SyntheticSpot& spot, double spacing_mm, cv::Mat1f* 
         for (int sx = 0; sx < kSupersampling; ++sx) {
           const double px = (x - 0.5 + (sx + 0.5) / kSupersampling - spot.centre.x) * spacing_mm;
           const double py = (y - 0.5 + (sy + 0.5) / kSupersampling - spot.centre.y) * spacing_mm;
-          double t = 0;
-          for (const CalcBlob& b : spot.blobs) t += BlobThickness(b, px, py);
-          sum += t;
+          sum += CalciumThickness(spot.blobs, px, py);
         }
       }
       (*layer)(y, x) += static_cast<float>(gain * sum / (kSupersampling * kSupersampling));

@@ -3,8 +3,9 @@
 // The breast is a half-ellipse against the left image side on a dark background. Inside it:
 // smooth anatomical structure (noise filtered to a ~1/f^3 power spectrum plus a few blurred
 // ducts running towards the nipple), a thinner edge near the skin, clusters of small blurred
-// bright discs (the calcifications), and signal-dependent (quantum-like) noise. The same
-// options and seed always give the same image.
+// bright discs (the calcifications), and signal-dependent (quantum-like) noise; optionally
+// benign calcifications and artefacts as hard negatives (synth/benign.h). The same options and
+// seed always give the same image.
 #ifndef MAMMOCAD_SYNTH_SYNTHETIC_H_
 #define MAMMOCAD_SYNTH_SYNTHETIC_H_
 
@@ -16,6 +17,7 @@
 
 #include "mammocad/image.h"
 #include "mammocad/status.h"
+#include "synth/benign.h"
 
 namespace mammocad {
 
@@ -70,6 +72,12 @@ struct SyntheticOptions {
   // Set: the morphological calcification model, which then replaces the legacy cluster and
   // spot fields above (min/max_calcs_per_cluster, cluster_radius_mm, spot diameter/contrast).
   std::optional<CalcificationModel> calcifications;
+  // Hard negatives (synth/benign.h): benign calcifications and artefacts, kinds drawn uniformly
+  // from benign_model's lists. They draw from their own generator (seeded by `seed`): the rest
+  // of the image is the same with or without them, and 0 draws nothing.
+  int benign = 0;
+  int artefacts = 0;
+  BenignModel benign_model;
 };
 
 // Options for training/evaluation images at `spacing_mm` (0.05-0.2 mm): the morphological
@@ -79,13 +87,19 @@ struct SyntheticOptions {
 SyntheticOptions RealisticSyntheticOptions(double spacing_mm, std::uint64_t seed,
                                            int max_side_px = 2048);
 
+// `options` with 1-4 benign calcifications and 0-2 artefacts drawn from `seed` (the same seed,
+// the same counts); nothing else changes. For training and evaluation sets, e.g.
+// WithBenignAndArtefacts(RealisticSyntheticOptions(spacing, seed), seed).
+SyntheticOptions WithBenignAndArtefacts(SyntheticOptions options, std::uint64_t seed);
+
 // One ellipsoid of calcium: the building block of a morphological calcification.
 struct CalcBlob {
   cv::Point2f offset_mm;        // from the calcification's centre
   double semi_major_mm = 0.0;   // ellipse semi-axes in the image plane
   double semi_minor_mm = 0.0;
   double angle_rad = 0.0;       // direction of the major axis
-  double thickness_mm = 0.0;    // calcium along the ray at the centre (sphere-like profile)
+  double thickness_mm = 0.0;    // calcium along the ray at the centre (sphere-like profile);
+                                // negative: a hollow inside another blob (a rim calcification)
 };
 
 struct SyntheticSpot {
@@ -107,6 +121,7 @@ struct SyntheticMammogram {
   Image image;               // file_spacing_mm = options.spacing_mm
   cv::Mat1b breast;          // 255 inside the breast outline
   std::vector<SyntheticCluster> clusters;
+  std::vector<SyntheticBenign> benign;  // artefacts first, then benign calcifications
 };
 
 SyntheticMammogram MakeSyntheticMammogram(const SyntheticOptions& options);
@@ -120,6 +135,34 @@ SyntheticMammogram MakeSyntheticMammogram(const SyntheticOptions& options);
 // no room for a cluster.
 Status InsertSimulatedClusters(const Image& real, const cv::Mat1b& region,
                                const SyntheticOptions& options, SyntheticMammogram* out);
+
+struct BenignOptions {
+  double spacing_mm = 0.2;  // the image's
+  std::uint64_t seed = 1;
+  int benign = 1;           // benign calcifications, from model.calcification_kinds
+  int artefacts = 0;        // artefacts, from model.artefact_kinds
+  BenignModel model;
+  // Only its focal_blur_mm and detector_blur_px are used: the calcifications' blur.
+  CalcificationModel blur;
+  // Pixels (e.g. the discs of inserted clusters): calcifications, dust and scratches keep
+  // 3 mm clear of them, so that they stay negatives.
+  std::vector<cv::Rect> keep_clear;
+};
+
+// Inserts benign calcifications and artefacts into a real image (a normal film), in its own
+// intensity units, requantised to its bits; the input is not modified. Calcifications (blur
+// included), dust and scratches lie wholly inside `region` (255 = allowed; skin calcifications
+// within 4 mm of its edge); scanner lines cross the image through it, film edges lie along an
+// image border, labels are centred outside it. out->clusters is empty: to have both, insert the
+// clusters first and pass their discs in keep_clear. Deterministic for options.seed. Fails with
+// kBadParameter if the image is not 8/16-bit, the region does not match it, a count is
+// negative, a kind list holds a kind of the other family (or none while its count is not 0),
+// or there is no room for every finding.
+Status InsertBenignFindings(const Image& real, const cv::Mat1b& region,
+                            const BenignOptions& options, SyntheticMammogram* out);
+
+// The bounding boxes of the clusters' discs (pixels), e.g. for BenignOptions::keep_clear.
+std::vector<cv::Rect> ClusterDiscBoxes(const std::vector<SyntheticCluster>& clusters);
 
 // The same image quantised to 8 bits (for 8- vs 16-bit comparisons).
 Image To8Bit(const Image& image16);

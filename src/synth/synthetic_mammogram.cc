@@ -1,11 +1,13 @@
-// Synthetic mammograms: see include/mammocad/synthetic.h for the model.
+// Synthetic mammograms: see synth/synthetic.h for the model.
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 #include <random>
 
 #include "synth/synthetic.h"
+#include "synth/benign_model.h"
 #include "synth/calcification_model.h"
+#include "synth/insertion.h"
 
 namespace mammocad {
 namespace {
@@ -288,9 +290,9 @@ SyntheticOptions RealisticSyntheticOptions(double spacing_mm, std::uint64_t seed
   return o;
 }
 
-Status InsertSimulatedClusters(const Image& real, const cv::Mat1b& region,
-                               const SyntheticOptions& o, SyntheticMammogram* out) {
-  *out = SyntheticMammogram();
+namespace synth {
+
+Status CheckInsertion(const Image& real, const cv::Mat1b& region, double spacing_mm) {
   const int type = real.pixels.type();
   if (type != CV_8UC1 && type != CV_16UC1) {
     return Status(ErrorCode::kBadParameter, "insertion needs 8- or 16-bit single-channel pixels");
@@ -298,23 +300,43 @@ Status InsertSimulatedClusters(const Image& real, const cv::Mat1b& region,
   if (region.size() != real.pixels.size()) {
     return Status(ErrorCode::kBadParameter, "insertion region and image differ in size");
   }
-  if (!(o.spacing_mm > 0)) return Status(ErrorCode::kBadParameter, "spacing must be positive");
+  if (!(spacing_mm > 0)) return Status(ErrorCode::kBadParameter, "spacing must be positive");
+  return Status::Ok();
+}
+
+cv::Mat1f UnitIntensity(const Image& real) {
+  cv::Mat1f image;
+  real.pixels.convertTo(image, CV_32F, 1.0 / (std::ldexp(1.0, real.bits_stored) - 1.0));
+  return image;
+}
+
+void StoreInsertion(const cv::Mat1f& image, const Image& real, const cv::Mat1b& region,
+                    double spacing_mm, SyntheticMammogram* out) {
+  const double max_value = std::ldexp(1.0, real.bits_stored) - 1.0;
+  cv::Mat1f clipped;
+  cv::min(image, 1.0, clipped);  // bits_stored may be fewer than the container's
+  out->image = real;
+  out->image.pixels = cv::Mat();  // a new buffer: the caller's image shares the old one
+  clipped.convertTo(out->image.pixels, real.pixels.type(), max_value);  // rounds, saturates
+  out->image.display = cv::Mat();
+  out->image.file_spacing_mm = spacing_mm;
+  out->breast = region.clone();
+}
+
+}  // namespace synth
+
+Status InsertSimulatedClusters(const Image& real, const cv::Mat1b& region,
+                               const SyntheticOptions& o, SyntheticMammogram* out) {
+  *out = SyntheticMammogram();
+  if (Status s = synth::CheckInsertion(real, region, o.spacing_mm); !s.ok()) return s;
   std::mt19937_64 rng(o.seed);
   out->clusters = PlaceClustersInRegion(region, o, rng);
   if (static_cast<int>(out->clusters.size()) < o.clusters) {
     return Status(ErrorCode::kBadParameter, "no room for the clusters in the region");
   }
-  const double max_value = std::ldexp(1.0, real.bits_stored) - 1.0;
-  cv::Mat1f image;
-  real.pixels.convertTo(image, CV_32F, 1.0 / max_value);
+  cv::Mat1f image = synth::UnitIntensity(real);
   image += CalcificationLayer(out->clusters, o, image.size());
-  cv::min(image, 1.0, image);  // bits_stored may be fewer than the container's
-  out->image = real;
-  out->image.pixels = cv::Mat();  // a new buffer: the caller's image shares the old one
-  image.convertTo(out->image.pixels, type, max_value);  // rounds, saturates
-  out->image.display = cv::Mat();
-  out->image.file_spacing_mm = o.spacing_mm;
-  out->breast = region.clone();
+  synth::StoreInsertion(image, real, region, o.spacing_mm, out);
   return Status::Ok();
 }
 
@@ -327,7 +349,18 @@ SyntheticMammogram MakeSyntheticMammogram(const SyntheticOptions& o) {
 
   out.clusters = PlaceClusters(o, shape, rng);
   image += CalcificationLayer(out.clusters, o, image.size());
+  std::vector<synth::BenignDrawing> benign;
+  if (o.benign > 0 || o.artefacts > 0) {  // none: not even their generator (images unchanged)
+    const double blur = synth::ModelBlurSigmaPx(o.calcifications.value_or(CalcificationModel()),
+                                                o.spacing_mm);
+    synth::BenignRoom room(out.breast, o.spacing_mm, blur, ClusterDiscBoxes(out.clusters));
+    std::mt19937_64 benign_rng = synth::BenignRng(o.seed);
+    benign = synth::PlaceBenign(o.benign, o.artefacts, o.benign_model, &room, benign_rng);
+    synth::DrawBenignCalcium(benign, o.spacing_mm, blur, &image);
+  }
   AddNoise(o, cv_rng, &image);
+  synth::DrawArtefacts(benign, &image);  // on top of the X-ray image: sharp, without its noise
+  out.benign = synth::Records(benign);
 
   const int bits = o.bits == 8 ? 8 : 16;
   const double max_value = std::ldexp(1.0, bits) - 1.0;
