@@ -6,7 +6,7 @@
 # Usage: scripts/train-neural.sh [OUT.yml] [SEED]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-models/calc-nn-v1.yml} seed=${2:-1}
+out=${1:-models/calc-nn-v2.yml} seed=${2:-1}
 mias=../shared/data/mini-mias-dev
 patches=build/patches-seed$seed
 ./build/src/mammocad patches --seed "$seed" --images 400 --normals "$mias" --out "$patches"

@@ -42,6 +42,23 @@ Status ThroughJpeg(const Image& image, std::uint64_t seed, Image* out) {
   return Status::Ok();
 }
 
+// A real film with simulated clusters, and now 1-3 benign calcifications and 0-1 artefacts
+// clear of the clusters; a film without room for them stays as it is.
+void AddBenignToFilm(std::uint64_t seed, SyntheticMammogram* m) {
+  BenignOptions b;
+  b.spacing_mm = m->image.file_spacing_mm;
+  b.seed = seed ^ 0xBE9ull;
+  b.benign = 1 + static_cast<int>(seed % 3);
+  b.artefacts = static_cast<int>((seed >> 8) % 2);
+  b.keep_clear = ClusterDiscBoxes(m->clusters);
+  SyntheticMammogram with;
+  if (!InsertBenignFindings(m->image, InsertionRegion(m->image, b.spacing_mm), b, &with).ok()) {
+    return;
+  }
+  with.clusters = m->clusters;
+  *m = std::move(with);
+}
+
 Status PatchesOf(const Detector& detector, const SyntheticMammogram& m,
                  const PatchExportOptions& options, std::uint64_t seed, ImagePatches* out) {
   const double spacing = m.image.file_spacing_mm;
@@ -134,9 +151,12 @@ Status ExportPatches(const PatchExportOptions& options, const ProgressCallback& 
     SyntheticMammogram m;
     if (i < synthetic) {
       const double spacing = options.spacings_mm[i % options.spacings_mm.size()];
-      m = MakeSyntheticMammogram(RealisticSyntheticOptions(spacing, seed, options.max_side_px));
-    } else if (Status s = films_source(i - synthetic, &m); !s.ok()) {
-      return s;
+      SyntheticOptions o = RealisticSyntheticOptions(spacing, seed, options.max_side_px);
+      if (options.benign_and_artefacts) o = WithBenignAndArtefacts(o, seed);
+      m = MakeSyntheticMammogram(o);
+    } else {
+      if (Status s = films_source(i - synthetic, &m); !s.ok()) return s;
+      if (options.benign_and_artefacts) AddBenignToFilm(seed, &m);
     }
     if (options.jpeg_every > 0 && i % options.jpeg_every == options.jpeg_every - 1) {
       Image lossy;
@@ -196,6 +216,7 @@ Status WritePatchSet(const PatchSet& set, const PatchExportOptions& options,
     fs << "normal_films" << static_cast<int>(options.normal_films.size());
     fs << "seed" << std::to_string(options.seed);
     fs << "jpeg_every" << options.jpeg_every;
+    fs << "benign_and_artefacts" << static_cast<int>(options.benign_and_artefacts);
     fs << "patch_size_px" << options.geometry.size_px;
     fs << "patch_spacing_mm" << options.geometry.spacing_mm;
     fs << "patch_channels" << options.geometry.channels;

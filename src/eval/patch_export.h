@@ -1,7 +1,8 @@
 // Training data for the neural candidate scorer (training/train_neural.py,
 // docs/neural-scoring.md): every candidate's patch (detector/patches.h) from a set of images,
 // labelled 1 when it lies on a simulated calcification of a cluster-forming kind, 0 otherwise
-// (the rest of the image, normal-film candidates, benign calcifications and artefacts).
+// (the rest of the image, normal-film candidates, simulated benign calcifications and
+// artefacts).
 //
 // Images: realistic synthetic mammograms at 50-200 um (RealisticSyntheticOptions) and real
 // normal films with simulated clusters inserted (InsertionSource); every `jpeg_every`-th
@@ -31,6 +32,10 @@ struct PatchExportOptions {
   std::vector<std::string> normal_films;  // real normal films (at film_spacing_mm)
   double film_spacing_mm = 0.2;
   int jpeg_every = 3;                // 0: never
+  // Hard negatives: benign calcifications (vascular, large round, rim, popcorn, skin) and
+  // artefacts (dust, scanner lines, scratches, film edges, labels) drawn into every image
+  // (synth/benign.h); their candidates are labelled false like the rest.
+  bool benign_and_artefacts = true;
   int negatives_per_image = 200;
   double min_spot_hit_radius_mm = 0.25;
   // The candidate stage (and cluster rule) the scorer is trained behind and will record: by
