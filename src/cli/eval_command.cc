@@ -28,6 +28,7 @@ struct EvalFlags {
   int size = 1024;
   int bits = 16;
   bool realistic = false;
+  bool benign = false, benign_only = false;
   std::string insert_into;
   int insert_clusters = 1;
   ScorerFlags scorer;
@@ -197,6 +198,8 @@ Status RunSynthetic(const EvalFlags& flags, const Detector& detector, Evaluation
   options.base.spacing_mm = flags.spacing;
   options.base.bits = flags.bits;
   options.realistic = flags.realistic;
+  options.benign_and_artefacts = flags.benign;
+  options.benign_only = flags.benign_only;
   options.threads = ThreadCount(flags.threads);
   ProgressBar bar("eval");
   char text[160];
@@ -313,6 +316,12 @@ Subcommand AddEvalCommand(CLI::App& app) {
   eval->add_flag("--realistic", flags->realistic,
                  "synthetic: the morphological model (0-3 clusters of 3-30 calcifications of "
                  "four morphologies per image; --size caps the side)");
+  eval->add_flag("--benign", flags->benign,
+                 "synthetic --realistic: also benign calcifications and artefacts in every image")
+      ->needs("--realistic");
+  eval->add_flag("--benign-only", flags->benign_only,
+                 "synthetic --realistic: benign calcifications and artefacts, no clusters")
+      ->needs("--realistic");
   eval->add_option("--insert-into", flags->insert_into,
                    "insert simulated clusters into the NORM films of this MIAS folder "
                    "(--truth: its annotations.txt) and evaluate them")

@@ -157,6 +157,9 @@ Status EvaluateSynthetic(const Detector& detector, const SyntheticEvaluationOpti
     if (options.realistic) {
       o = RealisticSyntheticOptions(options.base.spacing_mm, seed,
                                     std::max(options.base.width, options.base.height));
+      o.bits = options.base.bits;
+      if (options.benign_and_artefacts || options.benign_only) o = WithBenignAndArtefacts(o, seed);
+      if (options.benign_only) o.clusters = 0;
     }
     *out = MakeSyntheticMammogram(o);
     return Status::Ok();

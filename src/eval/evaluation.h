@@ -65,6 +65,10 @@ struct SyntheticEvaluationOptions {
   // Instead of `base`: RealisticSyntheticOptions(base.spacing_mm, seed of the image,
   // max(base.width, base.height)), the morphological model with 0-3 clusters per image.
   bool realistic = false;
+  // Realistic only: benign calcifications and artefacts too (WithBenignAndArtefacts), and
+  // with benign_only no clusters at all (every finding is then a false one).
+  bool benign_and_artefacts = false;
+  bool benign_only = false;
   int threads = 1;
   // Calcification-level hit circles: the spot's radius, but at least this (mm), so that a
   // sub-pixel spot whose response peaks a pixel away is still found.
