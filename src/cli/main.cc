@@ -126,7 +126,7 @@ int RunDetect(const std::vector<std::string>& paths, const std::string& task_nam
   return 0;
 }
 
-int RunServe(ServerConfig config, const ScorerFlags& scorer) {
+int RunServe(ServerConfig config, const ScorerFlags& scorer, const std::string& operating_point) {
   // Block termination signals in every thread; one watcher thread waits for them and stops
   // the server, so shutdown never runs inside a signal handler.
   sigset_t signals;
@@ -137,10 +137,12 @@ int RunServe(ServerConfig config, const ScorerFlags& scorer) {
   std::signal(SIGPIPE, SIG_IGN);
 
   std::vector<std::unique_ptr<const DetectionTask>> tasks;
-  if (Status s = MakeTasks(TaskSettings{WithDefaultModel(scorer)}, &tasks); !s.ok()) {
+  if (Status s = MakeTasks(TaskSettings{WithDefaultModel(scorer), operating_point}, &tasks);
+      !s.ok()) {
     spdlog::critical("{}", s.ToString());
     return 1;
   }
+  if (!operating_point.empty()) spdlog::info("default operating point: {}", operating_point);
   HttpServer server(config, tasks);
   Status status = server.Bind();
   if (!status.ok()) {
@@ -205,6 +207,10 @@ int main(int argc, char** argv) {
 
   ScorerFlags serve_scorer, detect_scorer;
   AddScorerOptions(serve, &serve_scorer);
+  std::string operating_point;
+  serve->add_option("--operating-point", operating_point,
+                    "for requests that name no operating_point: high_specificity, balanced or "
+                    "high_sensitivity (README.md; default: none, all findings)");
 
   TaskOptionFlags flags;
   std::vector<std::string> paths, task_names;
@@ -232,7 +238,7 @@ int main(int argc, char** argv) {
   if (*serve) {
     config.routes.limits.max_bytes = max_image_mb << 20;
     config.max_request_bytes = max_request_mb << 20;
-    return RunServe(config, serve_scorer);
+    return RunServe(config, serve_scorer, operating_point);
   }
   return RunDetect(paths, task_name, flags, format, debug_out, detect_scorer);
 }

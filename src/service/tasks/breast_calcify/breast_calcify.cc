@@ -1,6 +1,8 @@
 #include "service/tasks/breast_calcify/breast_calcify.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace mammocad {
@@ -14,7 +16,9 @@ bool ParseNumber(const std::string& text, double* value) {
   return end == text.c_str() + text.size() && std::isfinite(*value);
 }
 
-Status ParseMinScore(const std::string& text, const DetectorParams&, DetectOptions* options) {
+const char* const kOperatingPoint = "operating_point";
+
+Status ParseMinScore(const std::string& text, const Detector&, DetectOptions* options) {
   double value;
   if (!ParseNumber(text, &value) || value < 0 || value > 1) {
     return Status(ErrorCode::kBadParameter,
@@ -24,8 +28,9 @@ Status ParseMinScore(const std::string& text, const DetectorParams&, DetectOptio
   return Status::Ok();
 }
 
-Status ParsePixelSpacing(const std::string& text, const DetectorParams& params,
+Status ParsePixelSpacing(const std::string& text, const Detector& detector,
                          DetectOptions* options) {
+  const DetectorParams& params = detector.params();
   double value;
   if (!ParseNumber(text, &value) || value < params.min_spacing_mm ||
       value > params.max_spacing_mm) {
@@ -39,7 +44,7 @@ Status ParsePixelSpacing(const std::string& text, const DetectorParams& params,
   return Status::Ok();
 }
 
-Status ParseLevel(const std::string& text, const DetectorParams&, DetectOptions* options) {
+Status ParseLevel(const std::string& text, const Detector&, DetectOptions* options) {
   if (text == "cluster") {
     options->level = FindingLevel::kCluster;
   } else if (text == "calcification") {
@@ -47,6 +52,43 @@ Status ParseLevel(const std::string& text, const DetectorParams&, DetectOptions*
   } else {
     return Status(ErrorCode::kBadParameter,
                   "level must be 'cluster' or 'calcification', got '" + text.substr(0, 40) + "'");
+  }
+  return Status::Ok();
+}
+
+// The point `name` of `scorer`. Errors: kBadParameter naming the scorer's points.
+Status FindOperatingPoint(const std::string& name, const CandidateScorer& scorer,
+                          const NamedOperatingPoint** point) {
+  std::string known;
+  for (const NamedOperatingPoint& p : scorer.OperatingPoints()) {
+    if (p.name == name) {
+      *point = &p;
+      return Status::Ok();
+    }
+    char threshold[32];
+    std::snprintf(threshold, sizeof threshold, " (min_score %.10g)", p.min_score);
+    known += (known.empty() ? "" : ", ") + p.name + threshold;
+  }
+  const std::string got = ", got '" + name.substr(0, 40) + "'";
+  const std::string scorer_name(scorer.name());
+  if (known.empty()) {
+    return Status(ErrorCode::kBadParameter, std::string(kOperatingPoint) + ": the " +
+                                                scorer_name + " scorer has no operating points" +
+                                                got);
+  }
+  return Status(ErrorCode::kBadParameter, std::string(kOperatingPoint) + " must be one of the " +
+                                              scorer_name + " scorer's " + known + got);
+}
+
+// Parsed after `level`: the points are thresholds on cluster scores, so calcification
+// findings are not filtered by them (min_score still applies).
+Status ParseOperatingPoint(const std::string& text, const Detector& detector,
+                           DetectOptions* options) {
+  const NamedOperatingPoint* point = nullptr;
+  if (Status s = FindOperatingPoint(text, detector.scorer(), &point); !s.ok()) return s;
+  // With min_score as well both filters hold: the higher threshold wins (docs/api.md).
+  if (options->level == FindingLevel::kCluster) {
+    options->min_score = std::max(options->min_score, point->min_score);
   }
   return Status::Ok();
 }
@@ -60,6 +102,10 @@ const std::vector<TaskOption>& BreastCalcifyTask::Options() {
       {"pixel_spacing", "mm per pixel, overrides the file", TaskOption::Kind::kNumber,
        ParsePixelSpacing},
       {"level", "cluster (default) or calcification", TaskOption::Kind::kText, ParseLevel},
+      {kOperatingPoint,
+       "a named cluster-score threshold of the scorer (high_specificity, balanced, "
+       "high_sensitivity): drop clusters below it",
+       TaskOption::Kind::kText, ParseOperatingPoint},
   };
   return table;
 }
@@ -68,15 +114,31 @@ Status BreastCalcifyTask::Make(const TaskSettings& settings,
                                std::unique_ptr<const DetectionTask>* task) {
   std::unique_ptr<Detector> detector;
   if (Status status = MakeDetector(settings.scorer, &detector); !status.ok()) return status;
-  *task = std::make_unique<BreastCalcifyTask>(std::move(detector));
+  if (!settings.operating_point.empty()) {
+    const NamedOperatingPoint* point = nullptr;
+    Status status = FindOperatingPoint(settings.operating_point, detector->scorer(), &point);
+    if (!status.ok()) return status;
+  }
+  *task = std::make_unique<BreastCalcifyTask>(std::move(detector), settings.operating_point);
   return Status::Ok();
 }
 
-BreastCalcifyTask::BreastCalcifyTask(std::unique_ptr<const Detector> detector)
-    : detector_(std::move(detector)) {}
+BreastCalcifyTask::BreastCalcifyTask(std::unique_ptr<const Detector> detector,
+                                     std::string default_operating_point)
+    : detector_(std::move(detector)),
+      default_operating_point_(std::move(default_operating_point)) {}
 
 Status BreastCalcifyTask::ParseOptions(const OptionLookup& lookup, DetectOptions* options) const {
-  return ParseTaskOptions(Options(), lookup, detector_->params(), options);
+  if (default_operating_point_.empty()) {
+    return ParseTaskOptions(Options(), lookup, *detector_, options);
+  }
+  // The server's point stands in for a request that names none, as if the request had sent it.
+  const OptionLookup with_default = [&](const std::string& name) -> std::optional<std::string> {
+    std::optional<std::string> value = lookup(name);
+    if (name == kOperatingPoint && (!value || value->empty())) return default_operating_point_;
+    return value;
+  };
+  return ParseTaskOptions(Options(), with_default, *detector_, options);
 }
 
 Status BreastCalcifyTask::Run(const Image& image, const DetectOptions& options,
