@@ -161,7 +161,9 @@ TEST(ModelFile, MalformedOperatingPointsAreRefused) {
   text.replace(node, text.find("forest:") - node, "operating_points: 3\n");
   std::ofstream(path) << text;
   std::shared_ptr<const LearnedScorer> loaded;
-  EXPECT_EQ(LoadModelFile(path, &loaded).code(), ErrorCode::kBadParameter);
+  const Status s = LoadModelFile(path, &loaded);
+  EXPECT_EQ(s.code(), ErrorCode::kBadParameter);
+  EXPECT_NE(s.message().find("operating_points must be a list"), std::string::npos) << s.message();
   std::remove(path.c_str());
 }
 

@@ -98,6 +98,7 @@ TEST(OperatingPoints, ThresholdIsTheShortestDecimalInTheMiddleOfTheGap) {
 TEST(OperatingPoints, MeasuredOnNamesTheFolder) {
   EXPECT_EQ(MeasuredOnFolder("/data/mini-mias-dev/", 162), "mini-mias-dev, 162 images");
   EXPECT_EQ(MeasuredOnFolder("../data/./mini-mias-dev", 5), "mini-mias-dev, 5 images");
+  EXPECT_EQ(MeasuredOnFolder("/data/mini-mias-dev/.", 5), "mini-mias-dev, 5 images");
 }
 
 }  // namespace
