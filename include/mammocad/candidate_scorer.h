@@ -38,6 +38,16 @@ struct CandidateContext {
   const DetectorParams& params;
 };
 
+// A cluster-score threshold a department can choose by name (README, "Operating points"),
+// with what it gave where it was measured (`mammocad eval --operating-points`).
+struct NamedOperatingPoint {
+  std::string name;           // e.g. "balanced"
+  double min_score = 0.0;     // DetectOptions::min_score for cluster findings
+  double sensitivity = 0.0;   // measured: annotated clusters found / annotated clusters
+  double fp_per_image = 0.0;  // measured: false-positive clusters per image
+  std::string measured_on;    // e.g. "mini-mias-dev, 162 images"
+};
+
 class CandidateScorer {
  public:
   virtual ~CandidateScorer() = default;
@@ -61,6 +71,10 @@ class CandidateScorer {
     (void)params;
     return Status::Ok();
   }
+
+  // The operating points measured with this scorer, most specific first (thresholds on its
+  // own cluster scores, so another scorer's do not apply). Empty: none measured.
+  virtual const std::vector<NamedOperatingPoint>& OperatingPoints() const;
 };
 
 // The hand-made score: logistic((contrast - score_midpoint_sigma) / score_slope_sigma).

@@ -1,5 +1,6 @@
 // `mammocad eval`: the detector's FROC on a folder of images with ground truth, or on
 // synthetic images generated in-process (docs/detection-quality.md).
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -12,8 +13,10 @@
 #include "cli/progress.h"
 #include "cli/scorer_flags.h"
 #include "decode/image_formats.h"
+#include "detector/model_file.h"
 #include "eval/evaluation.h"
 #include "eval/mias.h"
+#include "eval/operating_points.h"
 
 namespace mammocad {
 namespace {
@@ -34,6 +37,7 @@ struct EvalFlags {
   ScorerFlags scorer;
   std::vector<std::string> fold_models;  // film i of the folder goes to model i % size
   bool compare_handmade = false;
+  bool operating_points = false;
 };
 
 int ThreadCount(int requested) {
@@ -101,6 +105,37 @@ std::string FindingsCsv(const EvaluationReport& report) {
   return csv;
 }
 
+// The named operating points of the run's cluster curve, then the same in the form the
+// scorer keeps them: a row of the hand-made table (src/detector/scorers.cc) or the model
+// file's YAML node, to paste as printed.
+void PrintOperatingPoints(const EvaluationReport& report, const std::string& measured_on,
+                          bool learned) {
+  const FrocCurve& curve = report.cluster_curve;
+  const std::vector<MeasuredOperatingPoint> points = MeasureOperatingPoints(curve, measured_on);
+  std::printf("operating points (cluster findings; %s):\n", measured_on.c_str());
+  std::printf("%-17s %9s %11s %9s %11s %7s %16s\n", "name", "FP budget", "lowest kept",
+              "min_score", "sensitivity", "FP/img", "found, false");
+  std::vector<NamedOperatingPoint> named;
+  for (const MeasuredOperatingPoint& m : points) {
+    const NamedOperatingPoint& p = m.named;
+    std::printf("%-17s %9.2f %11.6f %9.10g %11.4f %7.4f %7ld/%d, %4ld\n", p.name.c_str(),
+                m.target.max_fp_per_image, m.curve_point.threshold, p.min_score, p.sensitivity,
+                p.fp_per_image, std::lround(p.sensitivity * curve.lesions), curve.lesions,
+                std::lround(p.fp_per_image * curve.images));
+    named.push_back(p);
+  }
+  if (learned) {
+    std::printf("model file (YAML, to paste before its forest: node):\n%s",
+                OperatingPointsYaml(named).c_str());
+    return;
+  }
+  std::printf("hand-made table (src/detector/scorers.cc):\n");
+  for (const NamedOperatingPoint& p : named) {
+    std::printf("        {\"%s\", %.10g, %.4f, %.4f, \"%s\"},\n", p.name.c_str(), p.min_score,
+                p.sensitivity, p.fp_per_image, p.measured_on.c_str());
+  }
+}
+
 }  // namespace
 
 void PrintEvaluationReport(const EvaluationReport& report) {
@@ -145,8 +180,10 @@ Status WriteEvaluationOutputs(const EvaluationReport& report, const std::string&
 
 namespace {
 
+// Each run names what it evaluated (`what`: the plot's title after "FROC: ", and where
+// operating points were measured).
 Status RunOnFolder(const EvalFlags& flags, const Detector& detector, EvaluationReport* report,
-                   std::string* title) {
+                   std::string* what) {
   FolderEvaluationOptions options;
   bool is_mias = false;
   if (Status s = LoadTruth(flags, &options.truth, &is_mias); !s.ok()) return s;
@@ -160,7 +197,7 @@ Status RunOnFolder(const EvalFlags& flags, const Detector& detector, EvaluationR
       flags.pixel_spacing > 0 ? flags.pixel_spacing : (is_mias ? kMiasSpacingMm : 0.0);
   options.threads = ThreadCount(flags.threads);
   ProgressBar bar("eval");
-  *title = "FROC: " + std::filesystem::path(flags.images_dir).lexically_normal().filename().string();
+  *what = MeasuredOnFolder(flags.images_dir, static_cast<int>(options.image_paths.size()));
   if (flags.fold_models.empty()) {
     return EvaluateImages(detector, options,
                           [&bar](int done, int total) { bar.Update(done, total); }, report);
@@ -185,12 +222,12 @@ Status RunOnFolder(const EvalFlags& flags, const Detector& detector, EvaluationR
     bar.Update(k + 1, folds);
   }
   SummariseEvaluation(report);
-  *title += " (" + std::to_string(folds) + "-fold)";
+  *what += " (" + std::to_string(folds) + "-fold cross-validated)";
   return Status::Ok();
 }
 
 Status RunSynthetic(const EvalFlags& flags, const Detector& detector, EvaluationReport* report,
-                    std::string* title) {
+                    std::string* what) {
   SyntheticEvaluationOptions options;
   options.images = flags.synthetic;
   options.seed = flags.seed;
@@ -203,17 +240,17 @@ Status RunSynthetic(const EvalFlags& flags, const Detector& detector, Evaluation
   options.threads = ThreadCount(flags.threads);
   ProgressBar bar("eval");
   char text[160];
-  std::snprintf(text, sizeof text, "FROC: %d synthetic %dx%d images at %.3g mm (seed %llu)",
+  std::snprintf(text, sizeof text, "%d synthetic %dx%d images at %.3g mm (seed %llu)",
                 flags.synthetic, flags.size, flags.size, flags.spacing,
                 static_cast<unsigned long long>(flags.seed));
-  *title = text;
+  *what = text;
   return EvaluateSynthetic(detector, options,
                            [&bar](int done, int total) { bar.Update(done, total); }, report);
 }
 
 // Simulated clusters inserted into the NORM films of a MIAS folder.
 Status RunInserted(const EvalFlags& flags, const Detector& detector, EvaluationReport* report,
-                   std::string* title) {
+                   std::string* what) {
   std::vector<MiasAnnotation> rows;
   if (Status s = ReadMiasAnnotations(flags.truth_path, &rows); !s.ok()) return s;
   std::vector<std::string> paths;
@@ -226,7 +263,7 @@ Status RunInserted(const EvalFlags& flags, const Detector& detector, EvaluationR
   options.threads = ThreadCount(flags.threads);
   const double spacing = flags.pixel_spacing > 0 ? flags.pixel_spacing : kMiasSpacingMm;
   ProgressBar bar("eval");
-  *title = "FROC: simulated clusters in " + std::to_string(paths.size()) + " normal films";
+  *what = "simulated clusters in " + std::to_string(paths.size()) + " normal films";
   const int n = static_cast<int>(paths.size());
   return EvaluateGenerated(detector, n,
                            InsertionSource(std::move(paths), spacing, flags.seed,
@@ -248,26 +285,29 @@ int RunEval(const EvalFlags& flags) {
     std::fprintf(stderr, "mammocad eval: %s\n", s.ToString().c_str());
     return 1;
   }
-  const auto run = [&](const Detector& detector, EvaluationReport* report, std::string* title) {
-    return synthetic  ? RunSynthetic(flags, detector, report, title)
-           : inserted ? RunInserted(flags, detector, report, title)
-                      : RunOnFolder(flags, detector, report, title);
+  const auto run = [&](const Detector& detector, EvaluationReport* report, std::string* what) {
+    return synthetic  ? RunSynthetic(flags, detector, report, what)
+           : inserted ? RunInserted(flags, detector, report, what)
+                      : RunOnFolder(flags, detector, report, what);
   };
   const bool learned = made->scorer().name() != "handmade";
   const std::string scorer_name = learned ? std::string(made->scorer().name()) : "hand-made";
   EvaluationReport report, handmade;
-  std::string title;
+  std::string what;
   std::printf("%s score:\n", scorer_name.c_str());
-  Status s = run(*made, &report, &title);
+  Status s = run(*made, &report, &what);
   if (s.ok()) PrintEvaluationReport(report);
+  if (s.ok() && flags.operating_points) PrintOperatingPoints(report, what, learned);
   const bool compare = s.ok() && flags.compare_handmade && learned;
   if (compare) {
     std::printf("hand-made score:\n");
-    s = run(Detector(), &handmade, &title);
+    s = run(Detector(), &handmade, &what);
     if (s.ok()) PrintEvaluationReport(handmade);
+    if (s.ok() && flags.operating_points) PrintOperatingPoints(handmade, what, false);
   }
   if (s.ok()) {
-    s = WriteEvaluationOutputs(report, scorer_name, compare ? &handmade : nullptr, title, flags.out_dir);
+    s = WriteEvaluationOutputs(report, scorer_name, compare ? &handmade : nullptr, "FROC: " + what,
+                               flags.out_dir);
   }
   if (!s.ok()) {
     std::fprintf(stderr, "mammocad eval: %s\n", s.ToString().c_str());
@@ -313,6 +353,10 @@ Subcommand AddEvalCommand(CLI::App& app) {
       ->delimiter(',')->needs("--images");
   eval->add_flag("--compare-handmade", flags->compare_handmade,
                  "also evaluate the hand-made score and plot its cluster curve");
+  eval->add_flag("--operating-points", flags->operating_points,
+                 "print the named operating points of the cluster curve (min_score, sensitivity, "
+                 "FP/image at <= 0.25, 0.5, 1 FP/image) as the scorer's table or model file "
+                 "holds them");
   eval->add_flag("--realistic", flags->realistic,
                  "synthetic: the morphological model (0-3 clusters of 3-30 calcifications of "
                  "four morphologies per image; --size caps the side)");

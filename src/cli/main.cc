@@ -89,6 +89,7 @@ Status OptionsFromFlags(const TaskOptionFlags& flags, const DetectionTask& task,
 struct TaskFlags {
   ScorerFlags scorer;
   std::optional<double> default_spacing_mm;
+  std::string operating_point;  // serve only: `detect` reads it from the task's option table
 };
 
 void AddTaskFlags(CLI::App* command, TaskFlags* flags) {
@@ -101,7 +102,8 @@ void AddTaskFlags(CLI::App* command, TaskFlags* flags) {
 }
 
 TaskSettings SettingsFromFlags(const TaskFlags& flags) {
-  return TaskSettings{WithDefaultModel(flags.scorer), flags.default_spacing_mm};
+  return TaskSettings{WithDefaultModel(flags.scorer), flags.default_spacing_mm,
+                      flags.operating_point};
 }
 
 int RunDetect(const std::vector<std::string>& paths, const std::string& task_name,
@@ -160,6 +162,9 @@ int RunServe(ServerConfig config, const TaskFlags& task_flags) {
   if (Status s = MakeTasks(SettingsFromFlags(task_flags), &tasks); !s.ok()) {
     spdlog::critical("{}", s.ToString());
     return 1;
+  }
+  if (!task_flags.operating_point.empty()) {
+    spdlog::info("default operating point: {}", task_flags.operating_point);
   }
   HttpServer server(config, tasks);
   Status status = server.Bind();
@@ -225,6 +230,9 @@ int main(int argc, char** argv) {
 
   TaskFlags serve_task_flags, detect_task_flags;
   AddTaskFlags(serve, &serve_task_flags);
+  serve->add_option("--operating-point", serve_task_flags.operating_point,
+                    "for requests that name no operating_point: high_specificity, balanced or "
+                    "high_sensitivity (README.md; default: none, all findings)");
 
   TaskOptionFlags flags;
   std::vector<std::string> paths, task_names;

@@ -17,12 +17,14 @@ double ClusterScoreLogit(double score) {
 
 LearnedScorer::LearnedScorer(std::shared_ptr<const RandomForest> forest,
                              PlattCalibration calibration, PlattCalibration cluster_calibration,
-                             ModelProvenance provenance, DetectorParams fitted)
+                             ModelProvenance provenance, DetectorParams fitted,
+                             std::vector<NamedOperatingPoint> operating_points)
     : forest_(std::move(forest)),
       calibration_(calibration),
       cluster_calibration_(cluster_calibration),
       provenance_(std::move(provenance)),
-      fitted_(fitted) {}
+      fitted_(fitted),
+      operating_points_(std::move(operating_points)) {}
 
 void LearnedScorer::Score(const CandidateContext& context,
                           std::vector<Calcification>* candidates) const {

@@ -40,10 +40,11 @@ struct ModelProvenance {
 class LearnedScorer final : public CandidateScorer {
  public:
   // `fitted` holds the detector settings the training ran under; only the fitted stages
-  // (IsFittedStage) are used. `forest` must not be null.
+  // (IsFittedStage) are used. `forest` must not be null. `operating_points`: as measured on
+  // this model's cluster scores (none for a freshly trained one).
   LearnedScorer(std::shared_ptr<const RandomForest> forest, PlattCalibration calibration,
                 PlattCalibration cluster_calibration, ModelProvenance provenance,
-                DetectorParams fitted);
+                DetectorParams fitted, std::vector<NamedOperatingPoint> operating_points = {});
 
   std::string_view name() const override { return "learned"; }
   void Score(const CandidateContext& context,
@@ -53,13 +54,17 @@ class LearnedScorer final : public CandidateScorer {
   double ClusterScore(double member_based_score) const override;
   DetectorParams FittedParams(DetectorParams base) const override;
   Status CheckParams(const DetectorParams& params) const override;
+  const std::vector<NamedOperatingPoint>& OperatingPoints() const override {
+    return operating_points_;
+  }
 
   // The forest's raw output (mean tree vote, about [0, 1]) per row of features.
   std::vector<double> RawScores(const std::vector<std::vector<float>>& features) const;
   // Calibrated probabilities that each candidate is a true calcification.
   std::vector<double> Probabilities(const std::vector<std::vector<float>>& features) const;
 
-  // The same model with another cluster calibration (training fits it after the forest).
+  // The same model with another cluster calibration (training fits it after the forest); its
+  // operating points are dropped, as they were thresholds on the old cluster scores.
   std::shared_ptr<const LearnedScorer> WithClusterCalibration(PlattCalibration calibration) const;
 
   const RandomForest& forest() const { return *forest_; }
@@ -74,6 +79,7 @@ class LearnedScorer final : public CandidateScorer {
   PlattCalibration cluster_calibration_;
   ModelProvenance provenance_;
   DetectorParams fitted_;
+  std::vector<NamedOperatingPoint> operating_points_;
 };
 
 }  // namespace mammocad

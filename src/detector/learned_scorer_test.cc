@@ -17,7 +17,7 @@ namespace {
 
 // A small forest on separable data (label = feature 0 above 5), fitted behind a candidate
 // stage other than the hand-made detector's.
-std::shared_ptr<const LearnedScorer> TinyModel() {
+std::shared_ptr<const LearnedScorer> TinyModel(std::vector<NamedOperatingPoint> points = {}) {
   std::mt19937_64 rng(3);
   std::uniform_real_distribution<float> unit(0.0f, 10.0f);
   std::vector<std::vector<float>> x;
@@ -39,7 +39,13 @@ std::shared_ptr<const LearnedScorer> TinyModel() {
   fitted.max_lineness = 0.6;
   fitted.cluster_min_member_score = 0.05;
   return std::make_shared<LearnedScorer>(forest, PlattCalibration{10.0, -5.0},
-                                         PlattCalibration{0.5, 1.0}, provenance, fitted);
+                                         PlattCalibration{0.5, 1.0}, provenance, fitted,
+                                         std::move(points));
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 std::vector<std::vector<float>> Probes() {
@@ -100,6 +106,67 @@ TEST(ModelFile, SavesAndLoadsTheSameModel) {
   std::remove(path.c_str());
 }
 
+TEST(ModelFile, OperatingPointsRoundTripAndAreOptional) {
+  const std::vector<NamedOperatingPoint> points = {
+      {"high_specificity", 0.5, 0.375, 0.17901234567901234, "test set, 3 images"},
+      {"balanced", 0.177, 0.625, 0.42, "test set, 3 images"}};
+  const std::string path = ::testing::TempDir() + "/learned_scorer_test_points.yml";
+  ASSERT_TRUE(SaveModelFile(*TinyModel(points), path).ok());
+  // The node as `mammocad eval --operating-points` prints it is the one the file holds.
+  const std::string text = ReadText(path);
+  EXPECT_NE(text.find(OperatingPointsYaml(points) + "forest:"), std::string::npos) << text;
+  std::shared_ptr<const LearnedScorer> loaded;
+  Status s = LoadModelFile(path, &loaded);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(loaded->OperatingPoints().size(), points.size());
+  for (size_t i = 0; i < points.size(); ++i) {
+    const NamedOperatingPoint& a = points[i];
+    const NamedOperatingPoint& b = loaded->OperatingPoints()[i];
+    EXPECT_EQ(b.name, a.name);
+    EXPECT_EQ(b.min_score, a.min_score);  // exactly: thresholds are compared with scores
+    EXPECT_EQ(b.sensitivity, a.sensitivity);
+    EXPECT_EQ(b.fp_per_image, a.fp_per_image);
+    EXPECT_EQ(b.measured_on, a.measured_on);
+  }
+  // Without points (a freshly trained model, or one saved before they existed) the file has
+  // no node and loads with none.
+  ASSERT_TRUE(SaveModelFile(*TinyModel(), path).ok());
+  EXPECT_EQ(ReadText(path).find("operating_points"), std::string::npos);
+  s = LoadModelFile(path, &loaded);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(loaded->OperatingPoints().empty());
+  // Recalibrated cluster scores make the old thresholds meaningless: they are dropped.
+  EXPECT_TRUE(TinyModel(points)->WithClusterCalibration({1, 0})->OperatingPoints().empty());
+  std::remove(path.c_str());
+}
+
+TEST(ModelFile, MalformedOperatingPointsAreRefused) {
+  const std::string path = ::testing::TempDir() + "/learned_scorer_test_bad_points.yml";
+  const std::vector<std::vector<NamedOperatingPoint>> bad = {
+      {{"", 0.5, 0.5, 0.2, "x"}},                                   // no name
+      {{"balanced", 1.5, 0.5, 0.2, "x"}},                           // min_score above 1
+      {{"balanced", 0.5, 0.5, -1, "x"}},                            // negative FP/image
+      {{"balanced", 0.5, 0.5, 0.2, "x"}, {"balanced", 0.4, 0.6, 0.3, "x"}}};  // twice
+  for (const std::vector<NamedOperatingPoint>& points : bad) {
+    ASSERT_TRUE(SaveModelFile(*TinyModel(points), path).ok());
+    std::shared_ptr<const LearnedScorer> loaded;
+    const Status s = LoadModelFile(path, &loaded);
+    EXPECT_EQ(s.code(), ErrorCode::kBadParameter) << points.front().name;
+    EXPECT_NE(s.message().find(path), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("operating point"), std::string::npos) << s.message();
+  }
+  // Not a list.
+  std::string text = ReadText(path);
+  const size_t node = text.find("operating_points:");
+  text.replace(node, text.find("forest:") - node, "operating_points: 3\n");
+  std::ofstream(path) << text;
+  std::shared_ptr<const LearnedScorer> loaded;
+  const Status s = LoadModelFile(path, &loaded);
+  EXPECT_EQ(s.code(), ErrorCode::kBadParameter);
+  EXPECT_NE(s.message().find("operating_points must be a list"), std::string::npos) << s.message();
+  std::remove(path.c_str());
+}
+
 TEST(ModelFile, MissingCorruptOrIncompleteModelsAreClearErrors) {
   std::shared_ptr<const LearnedScorer> model;
   const Status missing = LoadModelFile("/nonexistent/calc.yml", &model);
@@ -117,8 +184,7 @@ TEST(ModelFile, MissingCorruptOrIncompleteModelsAreClearErrors) {
   const auto tiny = TinyModel();
   ASSERT_TRUE(tiny);
   ASSERT_TRUE(SaveModelFile(*tiny, path).ok());
-  std::ifstream in(path);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text = ReadText(path);
   const size_t line = text.find("   cluster_link_distance_mm:");
   ASSERT_NE(line, std::string::npos);
   text.erase(line, text.find('\n', line) + 1 - line);

@@ -1,15 +1,18 @@
 // The learned scorer's model file (models/*.yml, OpenCV FileStorage YAML): kind, format
 // version, provenance, every detector setting of the fitted stages it was trained under
 // (mask, enhancement, candidates, clusters: DetectorParamTable rows with IsFittedStage), the
-// feature names, both Platt calibrations and the forest. docs/learned-scoring.md.
+// feature names, both Platt calibrations, the operating points measured on its cluster scores
+// (optional: a model without them has none) and the forest. docs/learned-scoring.md.
 //
-// Loading refuses another kind or format version, another feature list, and a file that
-// lacks any fitted setting (an older model: retrain it). Thread-safety: re-entrant.
+// Loading refuses another kind or format version, another feature list, a file that lacks
+// any fitted setting (an older model: retrain it) and malformed operating points.
+// Thread-safety: re-entrant.
 #ifndef MAMMOCAD_DETECTOR_MODEL_FILE_H_
 #define MAMMOCAD_DETECTOR_MODEL_FILE_H_
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "detector/learned_scorer.h"
 
@@ -22,8 +25,12 @@ inline constexpr int kCandidateModelFormat = 4;
 // Errors: kIoError (missing, unreadable), kBadParameter (see above); messages name the file.
 Status LoadModelFile(const std::string& path, std::shared_ptr<const LearnedScorer>* scorer);
 
-// Errors: kIoError naming the file.
+// Errors: kIoError naming the file. The operating_points node only when the scorer has points.
 Status SaveModelFile(const LearnedScorer& scorer, const std::string& path);
+
+// The operating_points node as SaveModelFile writes it (YAML, from "operating_points:" on), for
+// `mammocad eval --operating-points` to print and a model file to take as it stands.
+std::string OperatingPointsYaml(const std::vector<NamedOperatingPoint>& points);
 
 }  // namespace mammocad
 

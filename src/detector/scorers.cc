@@ -20,6 +20,18 @@ class Handmade final : public CandidateScorer {
              std::vector<Calcification>* candidates) const override {
     for (Calcification& c : *candidates) c.score = HandmadeCandidateScore(c.contrast, context.params);
   }
+  // Printed by `mammocad eval --images DIR --truth DIR/annotations.txt --operating-points`
+  // on the mini-MIAS dev split (README.md, "Operating points"); the eval_data test
+  // ShippedOperatingPoints.MatchTheDevSplit re-measures them. The curve ends at 0.38
+  // FP/image, so balanced and high_sensitivity are the same point.
+  const std::vector<NamedOperatingPoint>& OperatingPoints() const override {
+    static const std::vector<NamedOperatingPoint> points = {
+        {"high_specificity", 0.139, 0.3125, 0.2346, "mini-mias-dev, 162 images"},
+        {"balanced", 0.04, 0.5000, 0.3642, "mini-mias-dev, 162 images"},
+        {"high_sensitivity", 0.04, 0.5000, 0.3642, "mini-mias-dev, 162 images"},
+    };
+    return points;
+  }
 };
 
 // `params` with every --param assignment applied, in order.
@@ -31,6 +43,11 @@ Status ApplyOverrides(const ScorerChoice& choice, DetectorParams* params) {
 }
 
 }  // namespace
+
+const std::vector<NamedOperatingPoint>& CandidateScorer::OperatingPoints() const {
+  static const std::vector<NamedOperatingPoint> none;
+  return none;
+}
 
 double HandmadeCandidateScore(double contrast_sigma, const DetectorParams& p) {
   return 1.0 / (1.0 + std::exp(-(contrast_sigma - p.score_midpoint_sigma) / p.score_slope_sigma));

@@ -2,7 +2,8 @@
 // skip, saying so, when it is not installed): the default detector's sensitivity and false
 // positives, printed and held above floors; the model shipped in models/ loads, and stays at
 // least as good as the hand-made score at 0.5 and 1 FP/image, as when it was shipped (it is
-// still not the default: docs/learned-scoring.md).
+// still not the default: docs/learned-scoring.md); the operating points both state are still
+// what this split gives.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,6 +12,7 @@
 #include <filesystem>
 
 #include "eval/evaluation.h"
+#include "eval/operating_points.h"
 #include "detector/model_file.h"
 
 namespace mammocad {
@@ -101,6 +103,44 @@ TEST(ShippedModel, MiasDevAtLeastAsGoodAsTheHandMadeScore) {
   EXPECT_EQ(learned.findings_outside_breast, 0);
   // Floor under the measured 9/16 at 0.5 FP/image, a lesion of margin.
   EXPECT_GE(PointAtFpRate(learned.cluster_curve, 0.5).sensitivity, 8.0 / 16);
+}
+
+// The points the shipped scorers state (the hand-made table in src/detector/scorers.cc, the
+// model file's operating_points node) are what `mammocad eval --operating-points` measures on
+// this split now, to the digits they are written with: min_score exactly, sensitivity and
+// FP/image to 4 decimals, and where they were measured.
+TEST(ShippedOperatingPoints, MatchTheDevSplit) {
+  if (!std::filesystem::exists(MiasDir() / "annotations.txt")) {
+    GTEST_SKIP() << "mini-MIAS data not found at " << MiasDir() << ": skipping";
+  }
+  std::shared_ptr<const LearnedScorer> scorer;
+  ASSERT_TRUE(LoadModelFile(ShippedModel(), &scorer).ok());
+  Detector handmade, learned;
+  ASSERT_TRUE(Detector::Create(scorer->FittedParams(DetectorParams()), scorer, &learned).ok());
+  const auto four_places = [](double value) { return std::lround(value * 1e4); };
+  for (const Detector* detector : {&handmade, &learned}) {
+    const std::string name(detector->scorer().name());
+    const FrocCurve curve = EvaluateMias(*detector).cluster_curve;
+    ASSERT_EQ(curve.images, 162);
+    const std::vector<MeasuredOperatingPoint> measured =
+        MeasureOperatingPoints(curve, MeasuredOnFolder(MiasDir().string(), curve.images));
+    const std::vector<NamedOperatingPoint>& shipped = detector->scorer().OperatingPoints();
+    const std::string how = name + ": re-measure with `mammocad eval --images DIR --truth "
+                                   "DIR/annotations.txt --scorer " + name +
+                            " --operating-points` and paste what it prints";
+    ASSERT_EQ(shipped.size(), measured.size()) << how;
+    for (size_t i = 0; i < shipped.size(); ++i) {
+      const NamedOperatingPoint& s = shipped[i];
+      const NamedOperatingPoint& m = measured[i].named;
+      std::printf("%s %s: min_score %.10g, sensitivity %.4f, %.4f FP/image\n", name.c_str(),
+                  m.name.c_str(), m.min_score, m.sensitivity, m.fp_per_image);
+      EXPECT_EQ(s.name, m.name) << how;
+      EXPECT_EQ(s.min_score, m.min_score) << s.name << ", " << how;
+      EXPECT_EQ(four_places(s.sensitivity), four_places(m.sensitivity)) << s.name << ", " << how;
+      EXPECT_EQ(four_places(s.fp_per_image), four_places(m.fp_per_image)) << s.name << ", " << how;
+      EXPECT_EQ(s.measured_on, m.measured_on) << s.name << ", " << how;
+    }
+  }
 }
 
 }  // namespace

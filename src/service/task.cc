@@ -3,13 +3,13 @@
 namespace mammocad {
 
 Status ParseTaskOptions(const std::vector<TaskOption>& table, const OptionLookup& lookup,
-                        const DetectorParams& params, DetectOptions* options) {
+                        const Detector& detector, DetectOptions* options) {
   *options = DetectOptions();
   for (const TaskOption& option : table) {
     // An empty value means "the default": HTML forms send empty fields.
     std::optional<std::string> text = lookup(option.name);
     if (!text || text->empty()) continue;
-    if (Status status = option.parse(*text, params, options); !status.ok()) return status;
+    if (Status status = option.parse(*text, detector, options); !status.ok()) return status;
   }
   return Status::Ok();
 }

@@ -29,6 +29,8 @@ struct TaskSettings {
   // detectors. Carried into every request's DetectOptions::default_spacing_mm; a task refuses
   // a value outside its detector's spacing range (kBadParameter) when it is made.
   std::optional<double> default_spacing_mm;
+  // The operating point of requests that name none (`serve --operating-point`); empty: none.
+  std::string operating_point;
 };
 
 // The value of a named request field (form value, query parameter, CLI flag), if present.
@@ -43,17 +45,17 @@ struct TaskOption {
   std::string name;  // the form field, e.g. "min_score"
   std::string help;  // one line, for --help
   Kind kind;
-  // Applies `text` (never empty) to `options`; `params` are the task's detector parameters
-  // (for ranges such as the pixel spacing's). Errors: kBadParameter naming the field and what
-  // it accepts.
-  Status (*parse)(const std::string& text, const DetectorParams& params, DetectOptions* options);
+  // Applies `text` (never empty) to `options`; `detector` is the task's (its parameters for
+  // ranges such as the pixel spacing's, its scorer's operating points). Errors: kBadParameter
+  // naming the field and what it accepts.
+  Status (*parse)(const std::string& text, const Detector& detector, DetectOptions* options);
 };
 
 // `options` reset to the defaults, then every option of `table` that `lookup` finds with a
 // non-empty value applied, in table order (so the first bad one is reported). Fields not in
 // the table are never asked for: unknown form values are ignored.
 Status ParseTaskOptions(const std::vector<TaskOption>& table, const OptionLookup& lookup,
-                        const DetectorParams& params, DetectOptions* options);
+                        const Detector& detector, DetectOptions* options);
 
 // Thread-safety: a task is immutable once made; every method may run on many threads at once.
 // Methods never throw on bad input (they return a Status).

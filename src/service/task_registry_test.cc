@@ -5,6 +5,8 @@
 #include <cmath>
 #include <map>
 
+#include "service/tasks/breast_calcify/breast_calcify.h"
+
 namespace mammocad {
 namespace {
 
@@ -34,7 +36,8 @@ TEST(TaskRegistryTest, BreastCalcifyIsRegisteredUnderItsOwnName) {
   EXPECT_EQ(&task->options(), &registration->options());
   std::vector<std::string> names;
   for (const TaskOption& option : task->options()) names.push_back(option.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"min_score", "pixel_spacing", "level"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"min_score", "pixel_spacing", "level",
+                                             "operating_point"}));
 }
 
 TEST(TaskRegistryTest, MakeTasksMakesEveryRegisteredTask) {
@@ -132,7 +135,7 @@ TEST_F(BreastCalcifyOptionsTest, RefusesBadValuesNamingTheField) {
            {"min_score", "x"}, {"min_score", "-0.1"}, {"min_score", "1.5"},
            {"min_score", "0.5abc"}, {"pixel_spacing", "0"}, {"pixel_spacing", "inf"},
            {"pixel_spacing", "nan"}, {"pixel_spacing", "5"}, {"level", "Cluster"},
-           {"level", "lesion"}}) {
+           {"level", "lesion"}, {"operating_point", "bogus"}, {"operating_point", "Balanced"}}) {
     DetectOptions options;
     Status status = task_->ParseOptions(Form({{field, value}}), &options);
     EXPECT_EQ(status.code(), ErrorCode::kBadParameter) << field << "=" << value;
@@ -152,6 +155,113 @@ TEST_F(BreastCalcifyOptionsTest, TheFirstBadValueInTableOrderIsReported) {
   Status status = task_->ParseOptions(
       Form({{"level", "lesion"}, {"pixel_spacing", "9"}, {"min_score", "2"}}), &options);
   EXPECT_EQ(status.message().rfind("min_score", 0), 0u) << status.message();
+}
+
+// The hand-made scorer's points, as the task reads them.
+double HandmadeThreshold(const std::string& name) {
+  for (const NamedOperatingPoint& p : HandmadeScorer()->OperatingPoints()) {
+    if (p.name == name) return p.min_score;
+  }
+  ADD_FAILURE() << "the hand-made scorer has no point " << name;
+  return -1;
+}
+
+TEST_F(BreastCalcifyOptionsTest, OperatingPointSetsTheScorersThreshold) {
+  for (const char* name : {"high_specificity", "balanced", "high_sensitivity"}) {
+    DetectOptions options;
+    ASSERT_TRUE(task_->ParseOptions(Form({{"operating_point", name}}), &options).ok()) << name;
+    EXPECT_EQ(options.min_score, HandmadeThreshold(name)) << name;
+    EXPECT_GT(options.min_score, 0.0) << name;
+  }
+}
+
+TEST_F(BreastCalcifyOptionsTest, WithMinScoreTheHigherThresholdHolds) {
+  const double point = HandmadeThreshold("high_specificity");
+  DetectOptions options;
+  ASSERT_TRUE(task_->ParseOptions(Form({{"operating_point", "high_specificity"},
+                                        {"min_score", "0.9"}}), &options).ok());
+  EXPECT_EQ(options.min_score, 0.9);
+  ASSERT_TRUE(task_->ParseOptions(Form({{"operating_point", "high_specificity"},
+                                        {"min_score", "0.01"}}), &options).ok());
+  EXPECT_EQ(options.min_score, point);
+}
+
+TEST_F(BreastCalcifyOptionsTest, OperatingPointsAreNotAppliedToCalcifications) {
+  DetectOptions options;
+  ASSERT_TRUE(task_->ParseOptions(Form({{"operating_point", "high_specificity"},
+                                        {"level", "calcification"}}), &options).ok());
+  EXPECT_EQ(options.min_score, 0.0);
+  ASSERT_TRUE(task_->ParseOptions(Form({{"operating_point", "high_specificity"},
+                                        {"level", "calcification"}, {"min_score", "0.3"}}),
+                                  &options).ok());
+  EXPECT_EQ(options.min_score, 0.3);
+  // Still checked: a name the scorer lacks is an error at any level.
+  EXPECT_EQ(task_->ParseOptions(Form({{"operating_point", "bogus"}, {"level", "calcification"}}),
+                                &options).code(),
+            ErrorCode::kBadParameter);
+}
+
+TEST_F(BreastCalcifyOptionsTest, UnknownPointNamesTheScorersPoints) {
+  DetectOptions options;
+  const Status status = task_->ParseOptions(Form({{"operating_point", "strict"}}), &options);
+  EXPECT_EQ(status.code(), ErrorCode::kBadParameter);
+  for (const char* part : {"operating_point", "'strict'", "handmade", "high_specificity",
+                           "balanced", "high_sensitivity"}) {
+    EXPECT_NE(status.message().find(part), std::string::npos) << status.message();
+  }
+}
+
+// A scorer that states no operating points (as a model file without the node).
+class PointlessScorer final : public CandidateScorer {
+ public:
+  std::string_view name() const override { return "pointless"; }
+  void Score(const CandidateContext&, std::vector<Calcification>* candidates) const override {
+    for (Calcification& c : *candidates) c.score = 0.5;
+  }
+};
+
+TEST(BreastCalcifyOperatingPointTest, APointTheScorerLacksIsRefused) {
+  auto detector = std::make_unique<Detector>();
+  ASSERT_TRUE(Detector::Create(DetectorParams(), std::make_shared<PointlessScorer>(),
+                               detector.get()).ok());
+  const BreastCalcifyTask task(std::move(detector));
+  DetectOptions options;
+  const Status status = task.ParseOptions(Form({{"operating_point", "balanced"}}), &options);
+  EXPECT_EQ(status.code(), ErrorCode::kBadParameter);
+  EXPECT_NE(status.message().find("pointless scorer has no operating points"), std::string::npos)
+      << status.message();
+  EXPECT_TRUE(task.ParseOptions(Form({}), &options).ok());  // without one: all findings
+  EXPECT_EQ(options.min_score, 0.0);
+}
+
+TEST(BreastCalcifyOperatingPointTest, TheServerDefaultStandsInForRequestsNamingNone) {
+  TaskSettings settings;
+  settings.operating_point = "high_specificity";
+  std::unique_ptr<const DetectionTask> task;
+  ASSERT_TRUE(MakeTask("BreastCalcify", settings, &task).ok());
+  DetectOptions options;
+  ASSERT_TRUE(task->ParseOptions(Form({}), &options).ok());
+  EXPECT_EQ(options.min_score, HandmadeThreshold("high_specificity"));
+  ASSERT_TRUE(task->ParseOptions(Form({{"operating_point", ""}}), &options).ok());
+  EXPECT_EQ(options.min_score, HandmadeThreshold("high_specificity"));
+  // A request's own point replaces it; min_score still combines with it.
+  ASSERT_TRUE(task->ParseOptions(Form({{"operating_point", "balanced"}}), &options).ok());
+  EXPECT_EQ(options.min_score, HandmadeThreshold("balanced"));
+  ASSERT_TRUE(task->ParseOptions(Form({{"min_score", "0.95"}}), &options).ok());
+  EXPECT_EQ(options.min_score, 0.95);
+  ASSERT_TRUE(task->ParseOptions(Form({{"level", "calcification"}}), &options).ok());
+  EXPECT_EQ(options.min_score, 0.0);
+}
+
+TEST(BreastCalcifyOperatingPointTest, AnUnknownServerDefaultIsRefusedAtStart) {
+  TaskSettings settings;
+  settings.operating_point = "sensitive";
+  std::unique_ptr<const DetectionTask> task;
+  const Status status = MakeTask("BreastCalcify", settings, &task);
+  EXPECT_EQ(status.code(), ErrorCode::kBadParameter);
+  EXPECT_NE(status.message().find("'sensitive'"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("high_sensitivity"), std::string::npos) << status.message();
+  EXPECT_EQ(task, nullptr);
 }
 
 }  // namespace

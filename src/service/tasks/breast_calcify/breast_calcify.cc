@@ -1,6 +1,8 @@
 #include "service/tasks/breast_calcify/breast_calcify.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -15,7 +17,9 @@ bool ParseNumber(const std::string& text, double* value) {
   return end == text.c_str() + text.size() && std::isfinite(*value);
 }
 
-Status ParseMinScore(const std::string& text, const DetectorParams&, DetectOptions* options) {
+const char* const kOperatingPoint = "operating_point";
+
+Status ParseMinScore(const std::string& text, const Detector&, DetectOptions* options) {
   double value;
   if (!ParseNumber(text, &value) || value < 0 || value > 1) {
     return Status(ErrorCode::kBadParameter,
@@ -40,8 +44,9 @@ Status SpacingOutOfRange(const std::string& field, const std::string& text,
                     text.substr(0, 40) + "'");
 }
 
-Status ParsePixelSpacing(const std::string& text, const DetectorParams& params,
+Status ParsePixelSpacing(const std::string& text, const Detector& detector,
                          DetectOptions* options) {
+  const DetectorParams& params = detector.params();
   double value;
   if (!ParseNumber(text, &value) || !SpacingInRange(value, params)) {
     return SpacingOutOfRange("pixel_spacing", text, params);
@@ -50,7 +55,7 @@ Status ParsePixelSpacing(const std::string& text, const DetectorParams& params,
   return Status::Ok();
 }
 
-Status ParseLevel(const std::string& text, const DetectorParams&, DetectOptions* options) {
+Status ParseLevel(const std::string& text, const Detector&, DetectOptions* options) {
   if (text == "cluster") {
     options->level = FindingLevel::kCluster;
   } else if (text == "calcification") {
@@ -58,6 +63,43 @@ Status ParseLevel(const std::string& text, const DetectorParams&, DetectOptions*
   } else {
     return Status(ErrorCode::kBadParameter,
                   "level must be 'cluster' or 'calcification', got '" + text.substr(0, 40) + "'");
+  }
+  return Status::Ok();
+}
+
+// The point `name` of `scorer`. Errors: kBadParameter naming the scorer's points.
+Status FindOperatingPoint(const std::string& name, const CandidateScorer& scorer,
+                          const NamedOperatingPoint** point) {
+  std::string known;
+  for (const NamedOperatingPoint& p : scorer.OperatingPoints()) {
+    if (p.name == name) {
+      *point = &p;
+      return Status::Ok();
+    }
+    char threshold[32];
+    std::snprintf(threshold, sizeof threshold, " (min_score %.10g)", p.min_score);
+    known += (known.empty() ? "" : ", ") + p.name + threshold;
+  }
+  const std::string got = ", got '" + name.substr(0, 40) + "'";
+  const std::string scorer_name(scorer.name());
+  if (known.empty()) {
+    return Status(ErrorCode::kBadParameter, std::string(kOperatingPoint) + ": the " +
+                                                scorer_name + " scorer has no operating points" +
+                                                got);
+  }
+  return Status(ErrorCode::kBadParameter, std::string(kOperatingPoint) + " must be one of the " +
+                                              scorer_name + " scorer's " + known + got);
+}
+
+// Parsed after `level`: the points are thresholds on cluster scores, so calcification
+// findings are not filtered by them (min_score still applies).
+Status ParseOperatingPoint(const std::string& text, const Detector& detector,
+                           DetectOptions* options) {
+  const NamedOperatingPoint* point = nullptr;
+  if (Status s = FindOperatingPoint(text, detector.scorer(), &point); !s.ok()) return s;
+  // With min_score as well both filters hold: the higher threshold wins (docs/api.md).
+  if (options->level == FindingLevel::kCluster) {
+    options->min_score = std::max(options->min_score, point->min_score);
   }
   return Status::Ok();
 }
@@ -71,6 +113,10 @@ const std::vector<TaskOption>& BreastCalcifyTask::Options() {
       {"pixel_spacing", "mm per pixel, overrides the file", TaskOption::Kind::kNumber,
        ParsePixelSpacing},
       {"level", "cluster (default) or calcification", TaskOption::Kind::kText, ParseLevel},
+      {kOperatingPoint,
+       "a named cluster-score threshold of the scorer (high_specificity, balanced, "
+       "high_sensitivity): drop clusters below it",
+       TaskOption::Kind::kText, ParseOperatingPoint},
   };
   return table;
 }
@@ -85,16 +131,34 @@ Status BreastCalcifyTask::Make(const TaskSettings& settings,
     text << default_spacing;
     return SpacingOutOfRange("default-pixel-spacing", text.str(), detector->params());
   }
-  *task = std::make_unique<BreastCalcifyTask>(std::move(detector), default_spacing);
+  if (!settings.operating_point.empty()) {
+    const NamedOperatingPoint* point = nullptr;
+    Status status = FindOperatingPoint(settings.operating_point, detector->scorer(), &point);
+    if (!status.ok()) return status;
+  }
+  *task = std::make_unique<BreastCalcifyTask>(std::move(detector), default_spacing,
+                                              settings.operating_point);
   return Status::Ok();
 }
 
 BreastCalcifyTask::BreastCalcifyTask(std::unique_ptr<const Detector> detector,
-                                     double default_spacing_mm)
-    : detector_(std::move(detector)), default_spacing_mm_(default_spacing_mm) {}
+                                     double default_spacing_mm,
+                                     std::string default_operating_point)
+    : detector_(std::move(detector)),
+      default_spacing_mm_(default_spacing_mm),
+      default_operating_point_(std::move(default_operating_point)) {}
 
 Status BreastCalcifyTask::ParseOptions(const OptionLookup& lookup, DetectOptions* options) const {
-  Status status = ParseTaskOptions(Options(), lookup, detector_->params(), options);
+  // The server's point stands in for a request that names none, as if the request had sent it.
+  const OptionLookup with_default = [&](const std::string& name) -> std::optional<std::string> {
+    std::optional<std::string> value = lookup(name);
+    if (name == kOperatingPoint && (!value || value->empty()) &&
+        !default_operating_point_.empty()) {
+      return default_operating_point_;
+    }
+    return value;
+  };
+  Status status = ParseTaskOptions(Options(), with_default, *detector_, options);
   // Not a form value: the server's setting, the same for every request.
   options->default_spacing_mm = default_spacing_mm_;
   return status;
