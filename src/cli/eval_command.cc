@@ -125,7 +125,8 @@ void PrintOperatingPoints(const EvaluationReport& report, const std::string& mea
     named.push_back(p);
   }
   if (learned) {
-    std::printf("model file (YAML, to paste before its forest: node):\n%s",
+    std::printf("model file (YAML: before `forest:` in a learned model, at the end of a neural "
+                "manifest):\n%s",
                 OperatingPointsYaml(named).c_str());
     return;
   }

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "detector/features.h"
-#include "detector/fitted_settings.h"
+#include "detector/model_nodes.h"
 
 namespace mammocad {
 

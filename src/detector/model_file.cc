@@ -5,7 +5,7 @@
 #include <set>
 
 #include "detector/features.h"
-#include "detector/fitted_settings.h"
+#include "detector/model_nodes.h"
 
 namespace mammocad {
 namespace {
@@ -22,61 +22,8 @@ Status Guarded(const std::string& what, F&& f) {
   }
 }
 
-bool IsNumber(const cv::FileNode& node) { return node.isReal() || node.isInt(); }
-
-void WriteOperatingPoints(const std::vector<NamedOperatingPoint>& points, cv::FileStorage& fs) {
-  fs << "operating_points" << "[";
-  for (const NamedOperatingPoint& p : points) {
-    fs << "{" << "name" << p.name << "min_score" << p.min_score << "sensitivity" << p.sensitivity
-       << "fp_per_image" << p.fp_per_image << "measured_on" << p.measured_on << "}";
-  }
-  fs << "]";
-}
-
-// The optional node: absent in models saved before operating points existed (and in freshly
-// trained ones), which then have none.
-Status ReadOperatingPoints(const cv::FileNode& node, const std::string& path,
-                           std::vector<NamedOperatingPoint>* points) {
-  points->clear();
-  if (node.empty()) return Status::Ok();
-  if (!node.isSeq()) {
-    return Status(ErrorCode::kBadParameter, path + ": operating_points must be a list");
-  }
-  std::set<std::string> names;
-  for (const cv::FileNode& n : node) {
-    NamedOperatingPoint p;
-    const bool complete = n.isMap() && n["name"].isString() && IsNumber(n["min_score"]) &&
-                          IsNumber(n["sensitivity"]) && IsNumber(n["fp_per_image"]);
-    if (complete) {
-      p.name = static_cast<std::string>(n["name"]);
-      p.min_score = static_cast<double>(n["min_score"]);
-      p.sensitivity = static_cast<double>(n["sensitivity"]);
-      p.fp_per_image = static_cast<double>(n["fp_per_image"]);
-      p.measured_on = static_cast<std::string>(n["measured_on"]);
-    }
-    if (!complete || p.name.empty() || !names.insert(p.name).second || !(p.min_score >= 0) ||
-        !(p.min_score <= 1) || !(p.sensitivity >= 0) || !(p.sensitivity <= 1) ||
-        !(p.fp_per_image >= 0)) {
-      return Status(ErrorCode::kBadParameter,
-                    path + ": operating point " + std::to_string(points->size() + 1) +
-                        " needs a new name, min_score and sensitivity in [0, 1] and "
-                        "fp_per_image >= 0");
-    }
-    points->push_back(std::move(p));
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
-std::string OperatingPointsYaml(const std::vector<NamedOperatingPoint>& points) {
-  cv::FileStorage fs(".yml", cv::FileStorage::WRITE | cv::FileStorage::MEMORY);
-  WriteOperatingPoints(points, fs);
-  const std::string text = fs.releaseAndGetString();
-  // Without the document header, so that it pastes into a model file as it stands.
-  const size_t start = text.find("operating_points:");
-  return start == std::string::npos ? text : text.substr(start);
-}
 
 Status SaveModelFile(const LearnedScorer& scorer, const std::string& path) {
   return Guarded("cannot write model " + path, [&]() -> Status {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "detector/learned_scorer.h"
+#include "detector/model_nodes.h"  // OperatingPointsYaml
 
 namespace mammocad {
 
@@ -28,9 +29,6 @@ Status LoadModelFile(const std::string& path, std::shared_ptr<const LearnedScore
 // Errors: kIoError naming the file. The operating_points node only when the scorer has points.
 Status SaveModelFile(const LearnedScorer& scorer, const std::string& path);
 
-// The operating_points node as SaveModelFile writes it (YAML, from "operating_points:" on), for
-// `mammocad eval --operating-points` to print and a model file to take as it stands.
-std::string OperatingPointsYaml(const std::vector<NamedOperatingPoint>& points);
 
 }  // namespace mammocad
 

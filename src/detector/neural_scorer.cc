@@ -8,7 +8,7 @@
 #include <opencv2/dnn.hpp>
 #include <sstream>
 
-#include "detector/fitted_settings.h"
+#include "detector/model_nodes.h"
 #include "detector/sha256.h"
 
 namespace mammocad {
@@ -82,6 +82,10 @@ Status NeuralScorer::Load(const std::string& path, std::shared_ptr<const NeuralS
                                    static_cast<double>(fs["cluster_platt_b"])};
     if (fs["platt_a"].empty() || fs["cluster_platt_a"].empty()) {
       return Status(ErrorCode::kBadParameter, path + " lacks its calibrations");
+    }
+    if (Status s = ReadOperatingPoints(fs["operating_points"], path, &model->operating_points_);
+        !s.ok()) {
+      return s;
     }
     // The network beside the manifest, checked against the recorded checksum.
     const std::string network_name = static_cast<std::string>(fs["network"]);

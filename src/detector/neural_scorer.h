@@ -7,7 +7,7 @@
 // A neural model is two files: a manifest (YAML, models/<version>.yml) and the network it
 // names (ONNX, beside it). The manifest records the version, provenance, the network's
 // SHA-256 (checked at load), the patch geometry, the detector settings it was fitted under
-// (fitted_settings.h), and the calibrations.
+// (model_nodes.h), and the calibrations.
 //
 // Thread-safety: immutable; Score may run on many threads at once (cv::dnn::Net::forward is
 // not re-entrant, so forward passes are serialised inside; patches are made in parallel).
@@ -43,6 +43,11 @@ class NeuralScorer final : public CandidateScorer {
   double ClusterScore(double member_based_score) const override;
   DetectorParams FittedParams(DetectorParams base) const override;
   Status CheckParams(const DetectorParams& params) const override;
+  // From the manifest's optional operating_points node (model_nodes.h), measured with
+  // `mammocad eval --scorer neural --operating-points` after training and pasted in.
+  const std::vector<NamedOperatingPoint>& OperatingPoints() const override {
+    return operating_points_;
+  }
 
   // The network's logits for a blob of patches (ExtractPatches), in batches.
   std::vector<float> Logits(const cv::Mat& patches) const;
@@ -59,6 +64,7 @@ class NeuralScorer final : public CandidateScorer {
   PlattCalibration cluster_calibration_;
   ModelProvenance provenance_;
   DetectorParams fitted_;
+  std::vector<NamedOperatingPoint> operating_points_;
 };
 
 }  // namespace mammocad

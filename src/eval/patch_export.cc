@@ -8,7 +8,7 @@
 #include <random>
 
 #include "detector/candidate_trace.h"
-#include "detector/fitted_settings.h"
+#include "detector/model_nodes.h"
 #include "eval/evaluation.h"
 #include "mammocad/decode.h"
 

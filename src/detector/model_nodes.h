@@ -1,4 +1,6 @@
-// The detector settings a learned model was fitted under: every parameter of the fitted stages
+// The nodes both model files (the learned scorer's, the neural scorer's manifest) share.
+//
+// Fitted settings: the detector settings a learned model was fitted under: every parameter of the fitted stages
 // (mask, enhancement, candidates, clusters; IsFittedStage in mammocad/detector_params.h). A
 // model knows only the candidates and clusters these settings make, so a scorer applies them
 // (FittedParams) and refuses a detector with others (CheckParams). Shared by the learned
@@ -8,6 +10,9 @@
 
 #include <opencv2/core.hpp>
 #include <string>
+#include <vector>
+
+#include "mammocad/candidate_scorer.h"
 
 #include "mammocad/detector_params.h"
 #include "mammocad/status.h"
@@ -26,6 +31,18 @@ Status CheckFittedSettings(const DetectorParams& fitted, const DetectorParams& p
 void WriteFittedSettings(const DetectorParams& fitted, cv::FileStorage& storage);
 Status ReadFittedSettings(const cv::FileNode& node, const std::string& path,
                           DetectorParams* fitted);
+
+// Operating points: the optional `operating_points` list (absent in models saved before
+// operating points existed and in freshly trained ones, which then have none). Read refuses
+// (kBadParameter naming `path`) a malformed list: every point needs a new name, min_score and
+// sensitivity in [0, 1] and fp_per_image >= 0.
+void WriteOperatingPoints(const std::vector<NamedOperatingPoint>& points, cv::FileStorage& fs);
+Status ReadOperatingPoints(const cv::FileNode& node, const std::string& path,
+                           std::vector<NamedOperatingPoint>* points);
+
+// The operating_points node as the model files hold it (YAML, from "operating_points:" on),
+// for `mammocad eval --operating-points` to print and a model file to take as it stands.
+std::string OperatingPointsYaml(const std::vector<NamedOperatingPoint>& points);
 
 }  // namespace mammocad
 
