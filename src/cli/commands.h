@@ -25,6 +25,9 @@ Subcommand AddTrainCommand(CLI::App& app);
 // `mammocad patches`: writes the neural scorer's training patches.
 Subcommand AddPatchesCommand(CLI::App& app);
 
+// `mammocad calibrate-clusters`: fits a neural model's cluster calibration.
+Subcommand AddCalibrateCommand(CLI::App& app);
+
 // `mammocad params`: prints the detector parameter reference (docs/detector-params.md).
 Subcommand AddParamsCommand(CLI::App& app);
 

@@ -253,12 +253,14 @@ int main(int argc, char** argv) {
   const Subcommand train = AddTrainCommand(app);
   const Subcommand params = AddParamsCommand(app);
   const Subcommand patches = AddPatchesCommand(app);
+  const Subcommand calibrate = AddCalibrateCommand(app);
 
   CLI11_PARSE(app, argc, argv);
   if (*eval.app) return eval.run();
   if (*train.app) return train.run();
   if (*params.app) return params.run();
   if (*patches.app) return patches.run();
+  if (*calibrate.app) return calibrate.run();
   if (*serve) {
     config.routes.limits.max_bytes = max_image_mb << 20;
     config.max_request_bytes = max_request_mb << 20;

@@ -14,6 +14,7 @@
 #include "eval/evaluation.h"
 #include "eval/operating_points.h"
 #include "detector/model_file.h"
+#include "detector/neural_scorer.h"
 
 namespace mammocad {
 namespace {
@@ -115,10 +116,14 @@ TEST(ShippedOperatingPoints, MatchTheDevSplit) {
   }
   std::shared_ptr<const LearnedScorer> scorer;
   ASSERT_TRUE(LoadModelFile(ShippedModel(), &scorer).ok());
-  Detector handmade, learned;
+  std::shared_ptr<const NeuralScorer> network;
+  ASSERT_TRUE(NeuralScorer::Load(std::string(MAMMOCAD_SOURCE_DIR) + "/models/calc-nn-v2.yml",
+                                 &network).ok());
+  Detector handmade, learned, neural;
   ASSERT_TRUE(Detector::Create(scorer->FittedParams(DetectorParams()), scorer, &learned).ok());
+  ASSERT_TRUE(Detector::Create(network->FittedParams(DetectorParams()), network, &neural).ok());
   const auto four_places = [](double value) { return std::lround(value * 1e4); };
-  for (const Detector* detector : {&handmade, &learned}) {
+  for (const Detector* detector : {&handmade, &learned, &neural}) {
     const std::string name(detector->scorer().name());
     const FrocCurve curve = EvaluateMias(*detector).cluster_curve;
     ASSERT_EQ(curve.images, 162);

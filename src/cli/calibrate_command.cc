@@ -1,0 +1,131 @@
+// `mammocad calibrate-clusters`: fits a neural model's cluster calibration (Platt scaling on the
+// logit of the member-based cluster score, as the learned scorer's training does) on held-out
+// realistic synthetic images with benign calcifications and artefacts, and writes it into the
+// manifest. Training (training/train_neural.py) calibrates the candidates; this step, which needs
+// the C++ detector's clusters, calibrates the clusters (docs/neural-scoring.md).
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "detector/learned_scorer.h"
+#include "eval/evaluation.h"
+#include "eval/platt.h"
+
+namespace mammocad {
+namespace {
+
+struct CalibrateFlags {
+  std::string model;
+  int images = 120;
+  std::uint64_t seed = 977;  // not a training seed: these images are held out
+  int threads = 0;
+};
+
+// The manifest with its cluster_platt_a/b lines replaced.
+Status RewriteClusterCalibration(const std::string& path, const PlattCalibration& c) {
+  std::ifstream in(path);
+  if (!in) return Status(ErrorCode::kIoError, "cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string manifest = text.str();
+  char a[64], b[64];
+  std::snprintf(a, sizeof a, "cluster_platt_a: %.17g", c.a);
+  std::snprintf(b, sizeof b, "cluster_platt_b: %.17g", c.b);
+  const std::regex line_a("cluster_platt_a: [^\\n]*"), line_b("cluster_platt_b: [^\\n]*");
+  if (!std::regex_search(manifest, line_a) || !std::regex_search(manifest, line_b)) {
+    return Status(ErrorCode::kBadParameter, path + " has no cluster calibration lines");
+  }
+  manifest = std::regex_replace(std::regex_replace(manifest, line_a, a), line_b, b);
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !out.write(manifest.data(), static_cast<std::streamsize>(manifest.size()))) {
+    return Status(ErrorCode::kIoError, "cannot write " + path);
+  }
+  return Status::Ok();
+}
+
+int RunCalibrate(const CalibrateFlags& flags) {
+  ScorerChoice choice;
+  choice.scorer = "neural";
+  choice.model_path = flags.model;
+  std::unique_ptr<Detector> detector;
+  Status s = MakeDetector(choice, &detector);
+  if (s.ok() && std::abs(detector->scorer().ClusterScore(0.3) - 0.3) > 1e-9) {
+    s = Status(ErrorCode::kBadParameter, flags.model + " already has a cluster calibration");
+  }
+  // Mixed spacings, 16- and 8-bit, with benign findings and artefacts: the clusters a
+  // department's images give, true and false.
+  EvaluationReport pooled;
+  const double spacings[] = {0.07, 0.1, 0.14, 0.2};
+  ProgressBar bar("calibrate");
+  for (int part = 0; s.ok() && part < 4; ++part) {
+    SyntheticEvaluationOptions o;
+    o.images = flags.images / 4;
+    o.seed = flags.seed + part;
+    o.realistic = true;
+    o.benign_and_artefacts = true;
+    o.base.spacing_mm = spacings[part];
+    o.base.width = o.base.height = 1536;
+    o.base.bits = part % 2 ? 8 : 16;
+    o.threads = flags.threads > 0 ? flags.threads
+                                  : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    EvaluationReport report;
+    s = EvaluateSynthetic(*detector, o, nullptr, &report);
+    if (s.ok()) AppendEvaluation(std::move(report), &pooled);
+    bar.Update(part + 1, 4);
+  }
+  if (!s.ok()) {
+    std::fprintf(stderr, "mammocad calibrate-clusters: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  std::vector<double> logits;
+  std::vector<int> labels;
+  int positives = 0;
+  for (const ImageEvaluation& e : pooled.images) {
+    for (const ScoredFinding& f : e.findings) {
+      logits.push_back(ClusterScoreLogit(f.score));
+      labels.push_back(f.lesion >= 0);
+      positives += f.lesion >= 0;
+    }
+  }
+  const int negatives = static_cast<int>(labels.size()) - positives;
+  if (positives < 10 || negatives < 10) {
+    std::fprintf(stderr, "mammocad calibrate-clusters: too few clusters of a class (%d true, %d "
+                         "false) for a fit\n", positives, negatives);
+    return 1;
+  }
+  const PlattCalibration fit = FitPlatt(logits, labels);
+  s = RewriteClusterCalibration(flags.model, fit);
+  if (!s.ok()) {
+    std::fprintf(stderr, "mammocad calibrate-clusters: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  std::printf("%zu clusters on %zu held-out synthetic images (%d true, %d false); cluster Platt "
+              "a = %.4f, b = %.4f written to %s\n",
+              labels.size(), pooled.images.size(), positives, negatives, fit.a, fit.b,
+              flags.model.c_str());
+  return 0;
+}
+
+}  // namespace
+
+Subcommand AddCalibrateCommand(CLI::App& app) {
+  auto flags = std::make_shared<CalibrateFlags>();
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate-clusters", "fit a neural model's cluster calibration and write it into it");
+  calibrate->add_option("--model", flags->model, "the neural model's manifest (rewritten)")
+      ->required();
+  calibrate->add_option("--images", flags->images, "held-out synthetic images")
+      ->capture_default_str()->check(CLI::Range(8, 100000));
+  calibrate->add_option("--seed", flags->seed, "seed of those images")->capture_default_str();
+  calibrate->add_option("--threads", flags->threads, "images at once (0: one per core)")
+      ->capture_default_str()->check(CLI::Range(0, 256));
+  return {calibrate, [flags] { return RunCalibrate(*flags); }};
+}
+
+}  // namespace mammocad
