@@ -15,6 +15,7 @@ for ((k = 0; k < folds; ++k)); do
       --fold "$k" --folds "$folds" --out "$work/patches-$k" 2>/dev/null
   /usr/bin/python3 training/train_neural.py --patches "$work/patches-$k" \
       --out "$work/fold-$k.yml" --seed "$seed"
+  ./build/src/mammocad calibrate-clusters --model "$work/fold-$k.yml" 2>/dev/null
   models+=("$work/fold-$k.yml")
 done
 IFS=, list="${models[*]}"
