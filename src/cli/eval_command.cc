@@ -14,6 +14,7 @@
 #include "cli/scorer_flags.h"
 #include "decode/image_formats.h"
 #include "detector/model_file.h"
+#include "eval/candidate_stage.h"
 #include "eval/evaluation.h"
 #include "eval/mias.h"
 #include "eval/operating_points.h"
@@ -32,6 +33,7 @@ struct EvalFlags {
   int bits = 16;
   bool realistic = false;
   bool benign = false, benign_only = false;
+  bool candidate_stage = false;
   std::string insert_into;
   int insert_clusters = 1;
   ScorerFlags scorer;
@@ -245,6 +247,22 @@ Status RunSynthetic(const EvalFlags& flags, const Detector& detector, Evaluation
                 flags.synthetic, flags.size, flags.size, flags.spacing,
                 static_cast<unsigned long long>(flags.seed));
   *what = text;
+  if (flags.candidate_stage) {
+    CandidateStageReport stage;
+    if (Status s = MeasureCandidateStage(detector, options.images, SyntheticSetSource(options),
+                                         options.threads, 3, options.min_spot_hit_radius_mm,
+                                         &stage);
+        !s.ok()) {
+      return s;
+    }
+    std::printf("candidate stage: %d of %d clusters keep >= 3 members among the candidates "
+                "(%.3f); %d of %d calcifications hit (%.3f); %.0f candidates/image\n",
+                stage.clusters_kept, stage.clusters,
+                stage.clusters ? double(stage.clusters_kept) / stage.clusters : 0.0,
+                stage.members_found, stage.members,
+                stage.members ? double(stage.members_found) / stage.members : 0.0,
+                stage.images ? double(stage.candidates) / stage.images : 0.0);
+  }
   return EvaluateSynthetic(detector, options,
                            [&bar](int done, int total) { bar.Update(done, total); }, report);
 }
@@ -361,6 +379,9 @@ Subcommand AddEvalCommand(CLI::App& app) {
   eval->add_flag("--realistic", flags->realistic,
                  "synthetic: the morphological model (0-3 clusters of 3-30 calcifications of "
                  "four morphologies per image; --size caps the side)");
+  eval->add_flag("--candidate-stage", flags->candidate_stage,
+                 "synthetic: also measure the candidate stage alone (clusters keeping >= 3 "
+                 "members among the candidates, candidates per image)");
   eval->add_flag("--benign", flags->benign,
                  "synthetic --realistic: also benign calcifications and artefacts in every image")
       ->needs("--realistic");

@@ -148,9 +148,8 @@ std::uint64_t SyntheticSeed(std::uint64_t seed, int index) {
   return z ^ (z >> 31);
 }
 
-Status EvaluateSynthetic(const Detector& detector, const SyntheticEvaluationOptions& options,
-                         const ProgressCallback& progress, EvaluationReport* report) {
-  const SyntheticSource source = [&options](int i, SyntheticMammogram* out) {
+SyntheticSource SyntheticSetSource(const SyntheticEvaluationOptions& options) {
+  return [options](int i, SyntheticMammogram* out) {
     const std::uint64_t seed = SyntheticSeed(options.seed, i);
     SyntheticOptions o = options.base;
     o.seed = seed;
@@ -164,7 +163,12 @@ Status EvaluateSynthetic(const Detector& detector, const SyntheticEvaluationOpti
     *out = MakeSyntheticMammogram(o);
     return Status::Ok();
   };
-  return EvaluateGenerated(detector, options.images, source, options, progress, report);
+}
+
+Status EvaluateSynthetic(const Detector& detector, const SyntheticEvaluationOptions& options,
+                         const ProgressCallback& progress, EvaluationReport* report) {
+  return EvaluateGenerated(detector, options.images, SyntheticSetSource(options), options,
+                           progress, report);
 }
 
 Status LoadImageFile(const std::string& path, Image* image) {

@@ -77,13 +77,16 @@ struct SyntheticEvaluationOptions {
 
 std::uint64_t SyntheticSeed(std::uint64_t seed, int index);
 
+// Image i of the set `options` describes (base or realistic, benign findings, seeds).
+using SyntheticSource = std::function<Status(int index, SyntheticMammogram* out)>;
+SyntheticSource SyntheticSetSource(const SyntheticEvaluationOptions& options);
+
 // Generates the images in memory and evaluates clusters (the inserted clusters' discs) and
 // calcifications (each inserted spot). Errors: a detector failure.
 Status EvaluateSynthetic(const Detector& detector, const SyntheticEvaluationOptions& options,
                          const ProgressCallback& progress, EvaluationReport* report);
 
-// Generates image `index` of a set (with its ground truth in `clusters` and `breast`).
-using SyntheticSource = std::function<Status(int index, SyntheticMammogram* out)>;
+// A SyntheticSource generates image `index` of a set (its ground truth in `clusters`, `breast`).
 
 // Fills the totals (findings outside the breast, detection time) and the cluster curve of
 // `report` from its images, whose findings' lesion indices must be global over the report.
