@@ -38,9 +38,9 @@ std::shared_ptr<const LearnedScorer> TinyModel(std::vector<NamedOperatingPoint> 
   fitted.candidate_threshold_sigma = 4.0;
   fitted.max_lineness = 0.6;
   fitted.cluster_min_member_score = 0.05;
-  return std::make_shared<LearnedScorer>(forest, PlattCalibration{10.0, -5.0},
-                                         PlattCalibration{0.5, 1.0}, provenance, fitted,
-                                         std::move(points));
+  return std::make_shared<LearnedScorer>(
+      forest, FittedModel{PlattCalibration{10.0, -5.0}, PlattCalibration{0.5, 1.0}, provenance,
+                          fitted, std::move(points)});
 }
 
 std::string ReadText(const std::string& path) {

@@ -53,25 +53,10 @@ Status SaveModelFile(const LearnedScorer& scorer, const std::string& path) {
 
 Status LoadModelFile(const std::string& path, std::shared_ptr<const LearnedScorer>* scorer) {
   return Guarded("corrupt model " + path, [&]() -> Status {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-      return Status(ErrorCode::kIoError, "model file " + path + " not found");
-    }
     cv::FileStorage fs;
-    try {
-      if (!fs.open(path, cv::FileStorage::READ)) {
-        return Status(ErrorCode::kIoError, "cannot read model " + path);
-      }
-    } catch (const cv::Exception&) {
-      return Status(ErrorCode::kBadParameter, path + " is not a readable YAML model file");
-    }
-    if (static_cast<std::string>(fs["kind"]) != kModelKind) {
-      return Status(ErrorCode::kBadParameter, path + " is not a mammocad candidate model");
-    }
-    if (static_cast<int>(fs["format"]) != kCandidateModelFormat) {
-      return Status(ErrorCode::kBadParameter,
-                    path + " has model format " + std::to_string(static_cast<int>(fs["format"])) +
-                        ", this build reads " + std::to_string(kCandidateModelFormat));
+    if (Status s = OpenModelFile(path, kModelKind, "candidate model", kCandidateModelFormat, &fs);
+        !s.ok()) {
+      return s;
     }
     std::vector<std::string> names;
     for (const cv::FileNode& n : fs["features"]) names.push_back(static_cast<std::string>(n));
@@ -103,8 +88,9 @@ Status LoadModelFile(const std::string& path, std::shared_ptr<const LearnedScore
         !s.ok()) {
       return Status(s.code(), path + " " + s.message());
     }
-    *scorer = std::make_shared<LearnedScorer>(std::move(forest), calibration, cluster,
-                                              std::move(provenance), fitted, std::move(points));
+    *scorer = std::make_shared<LearnedScorer>(
+        std::move(forest), FittedModel{calibration, cluster, std::move(provenance), fitted,
+                                       std::move(points)});
     return Status::Ok();
   });
 }

@@ -1,6 +1,7 @@
 #include "detector/model_nodes.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <set>
 
 namespace mammocad {
@@ -10,6 +11,30 @@ bool IsNumber(const cv::FileNode& node) { return node.isReal() || node.isInt(); 
 
 }  // namespace
 
+
+Status OpenModelFile(const std::string& path, const std::string& kind, const std::string& what,
+                     int format, cv::FileStorage* fs) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status(ErrorCode::kIoError, "model file " + path + " not found");
+  }
+  try {
+    if (!fs->open(path, cv::FileStorage::READ)) {
+      return Status(ErrorCode::kIoError, "cannot read model " + path);
+    }
+  } catch (const cv::Exception&) {
+    return Status(ErrorCode::kBadParameter, path + " is not a readable YAML model file");
+  }
+  if (static_cast<std::string>((*fs)["kind"]) != kind) {
+    return Status(ErrorCode::kBadParameter, path + " is not a mammocad " + what);
+  }
+  if (static_cast<int>((*fs)["format"]) != format) {
+    return Status(ErrorCode::kBadParameter,
+                  path + " has model format " + std::to_string(static_cast<int>((*fs)["format"])) +
+                      ", this build reads " + std::to_string(format));
+  }
+  return Status::Ok();
+}
 
 DetectorParams ApplyFittedSettings(const DetectorParams& fitted, DetectorParams base) {
   for (const ParamInfo& p : DetectorParamTable()) {

@@ -32,6 +32,12 @@ void WriteFittedSettings(const DetectorParams& fitted, cv::FileStorage& storage)
 Status ReadFittedSettings(const cv::FileNode& node, const std::string& path,
                           DetectorParams* fitted);
 
+// Opens a model file for reading and checks its `kind` and `format`. Errors: kIoError (missing
+// or unreadable), kBadParameter (not YAML; another kind: "<path> is not a mammocad <what>";
+// another format); messages name the file.
+Status OpenModelFile(const std::string& path, const std::string& kind, const std::string& what,
+                     int format, cv::FileStorage* fs);
+
 // Operating points: the optional `operating_points` list (absent in models saved before
 // operating points existed and in freshly trained ones, which then have none). Read refuses
 // (kBadParameter naming `path`) a malformed list: every point needs a new name, min_score and

@@ -33,57 +33,41 @@ struct NeuralScorer::Network {
   mutable std::mutex forward_lock;
 };
 
-NeuralScorer::NeuralScorer() = default;
+NeuralScorer::NeuralScorer(FittedModel model, PatchGeometry geometry,
+                           std::unique_ptr<Network> network)
+    : FittedScorer(std::move(model)), network_(std::move(network)), geometry_(geometry) {}
 NeuralScorer::~NeuralScorer() = default;
 
 Status NeuralScorer::Load(const std::string& path, std::shared_ptr<const NeuralScorer>* scorer) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status(ErrorCode::kIoError, "model file " + path + " not found");
-  }
   try {
     cv::FileStorage fs;
-    try {
-      if (!fs.open(path, cv::FileStorage::READ)) {
-        return Status(ErrorCode::kIoError, "cannot read model " + path);
-      }
-    } catch (const cv::Exception&) {
-      return Status(ErrorCode::kBadParameter, path + " is not a readable YAML model file");
-    }
-    if (static_cast<std::string>(fs["kind"]) != kManifestKind) {
-      return Status(ErrorCode::kBadParameter, path + " is not a mammocad neural model");
-    }
-    if (static_cast<int>(fs["format"]) != kNeuralModelFormat) {
-      return Status(ErrorCode::kBadParameter,
-                    path + " has neural model format " +
-                        std::to_string(static_cast<int>(fs["format"])) + ", this build reads " +
-                        std::to_string(kNeuralModelFormat));
-    }
-    std::shared_ptr<NeuralScorer> model(new NeuralScorer());
-    model->provenance_.version = static_cast<std::string>(fs["version"]);
-    model->provenance_.description = static_cast<std::string>(fs["description"]);
-    model->provenance_.seed =
-        std::strtoull(static_cast<std::string>(fs["seed"]).c_str(), nullptr, 10);
-    model->provenance_.training_images = static_cast<int>(fs["training_images"]);
-    model->provenance_.training_candidates = static_cast<int>(fs["training_patches"]);
-    model->geometry_.size_px = static_cast<int>(fs["patch_size_px"]);
-    model->geometry_.spacing_mm = static_cast<double>(fs["patch_spacing_mm"]);
-    model->geometry_.channels = static_cast<int>(fs["patch_channels"]);
-    if (model->geometry_.size_px < 8 || model->geometry_.size_px > 256 ||
-        !(model->geometry_.spacing_mm > 0) || model->geometry_.channels < 1 ||
-        model->geometry_.channels > 2) {
-      return Status(ErrorCode::kBadParameter, path + " has no usable patch geometry");
-    }
-    if (Status s = ReadFittedSettings(fs["fitted_params"], path, &model->fitted_); !s.ok()) {
+    if (Status s = OpenModelFile(path, kManifestKind, "neural model", kNeuralModelFormat, &fs);
+        !s.ok()) {
       return s;
     }
-    model->calibration_ = {static_cast<double>(fs["platt_a"]), static_cast<double>(fs["platt_b"])};
-    model->cluster_calibration_ = {static_cast<double>(fs["cluster_platt_a"]),
-                                   static_cast<double>(fs["cluster_platt_b"])};
+    FittedModel model;
+    model.provenance.version = static_cast<std::string>(fs["version"]);
+    model.provenance.description = static_cast<std::string>(fs["description"]);
+    model.provenance.seed =
+        std::strtoull(static_cast<std::string>(fs["seed"]).c_str(), nullptr, 10);
+    model.provenance.training_images = static_cast<int>(fs["training_images"]);
+    model.provenance.training_candidates = static_cast<int>(fs["training_patches"]);
+    PatchGeometry geometry;
+    geometry.size_px = static_cast<int>(fs["patch_size_px"]);
+    geometry.spacing_mm = static_cast<double>(fs["patch_spacing_mm"]);
+    geometry.channels = static_cast<int>(fs["patch_channels"]);
+    if (geometry.size_px < 8 || geometry.size_px > 256 || !(geometry.spacing_mm > 0) ||
+        geometry.channels < 1 || geometry.channels > 2) {
+      return Status(ErrorCode::kBadParameter, path + " has no usable patch geometry");
+    }
+    if (Status s = ReadFittedSettings(fs["fitted_params"], path, &model.fitted); !s.ok()) return s;
     if (fs["platt_a"].empty() || fs["cluster_platt_a"].empty()) {
       return Status(ErrorCode::kBadParameter, path + " lacks its calibrations");
     }
-    if (Status s = ReadOperatingPoints(fs["operating_points"], path, &model->operating_points_);
+    model.calibration = {static_cast<double>(fs["platt_a"]), static_cast<double>(fs["platt_b"])};
+    model.cluster_calibration = {static_cast<double>(fs["cluster_platt_a"]),
+                                 static_cast<double>(fs["cluster_platt_b"])};
+    if (Status s = ReadOperatingPoints(fs["operating_points"], path, &model.operating_points);
         !s.ok()) {
       return s;
     }
@@ -100,18 +84,18 @@ Status NeuralScorer::Load(const std::string& path, std::shared_ptr<const NeuralS
       return Status(ErrorCode::kBadParameter,
                     network_path + " does not match the checksum in " + path);
     }
-    model->network_ = std::make_unique<Network>();
-    model->network_->net = cv::dnn::readNetFromONNX(onnx.data(), onnx.size());
-    model->network_->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-    model->network_->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    auto network = std::make_unique<Network>();
+    network->net = cv::dnn::readNetFromONNX(onnx.data(), onnx.size());
+    network->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    network->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    std::shared_ptr<NeuralScorer> scorer_made(
+        new NeuralScorer(std::move(model), geometry, std::move(network)));
     // One trial patch: the network must answer one logit per patch.
-    const int dims[] = {2, model->geometry_.channels, model->geometry_.size_px,
-                        model->geometry_.size_px};
-    const std::vector<float> trial = model->Logits(cv::Mat(4, dims, CV_32F, cv::Scalar(0)));
-    if (trial.size() != 2) {
+    const int dims[] = {2, geometry.channels, geometry.size_px, geometry.size_px};
+    if (scorer_made->Logits(cv::Mat(4, dims, CV_32F, cv::Scalar(0))).size() != 2) {
       return Status(ErrorCode::kBadParameter, network_path + " does not give one logit per patch");
     }
-    *scorer = std::move(model);
+    *scorer = std::move(scorer_made);
     return Status::Ok();
   } catch (const cv::Exception& e) {
     return Status(ErrorCode::kBadParameter, "corrupt neural model " + path + ": " + e.what());
@@ -150,20 +134,8 @@ void NeuralScorer::Score(const CandidateContext& context,
                         __FILE__, __LINE__);
   }
   for (size_t i = 0; i < candidates->size(); ++i) {
-    (*candidates)[i].score = calibration_.Apply(logits[i]);
+    (*candidates)[i].score = model_.calibration.Apply(logits[i]);
   }
-}
-
-double NeuralScorer::ClusterScore(double member_based_score) const {
-  return cluster_calibration_.Apply(ClusterScoreLogit(member_based_score));
-}
-
-DetectorParams NeuralScorer::FittedParams(DetectorParams base) const {
-  return ApplyFittedSettings(fitted_, base);
-}
-
-Status NeuralScorer::CheckParams(const DetectorParams& params) const {
-  return CheckFittedSettings(fitted_, params, provenance_.version);
 }
 
 }  // namespace mammocad

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "detector/learned_scorer.h"  // PlattCalibration, ModelProvenance
+#include "detector/fitted_scorer.h"
 #include "detector/patches.h"
 #include "mammocad/candidate_scorer.h"
 
@@ -27,7 +27,7 @@ namespace mammocad {
 // The manifest format this build reads.
 inline constexpr int kNeuralModelFormat = 1;
 
-class NeuralScorer final : public CandidateScorer {
+class NeuralScorer final : public FittedScorer {
  public:
   ~NeuralScorer() override;
 
@@ -40,31 +40,19 @@ class NeuralScorer final : public CandidateScorer {
   std::string_view name() const override { return "neural"; }
   void Score(const CandidateContext& context,
              std::vector<Calcification>* candidates) const override;
-  double ClusterScore(double member_based_score) const override;
-  DetectorParams FittedParams(DetectorParams base) const override;
-  Status CheckParams(const DetectorParams& params) const override;
-  // From the manifest's optional operating_points node (model_nodes.h), measured with
-  // `mammocad eval --scorer neural --operating-points` after training and pasted in.
-  const std::vector<NamedOperatingPoint>& OperatingPoints() const override {
-    return operating_points_;
-  }
+  // Operating points: from the manifest's optional operating_points node (model_nodes.h),
+  // measured with `mammocad eval --scorer neural --operating-points` and pasted in.
 
   // The network's logits for a blob of patches (ExtractPatches), in batches.
   std::vector<float> Logits(const cv::Mat& patches) const;
 
-  const ModelProvenance& provenance() const { return provenance_; }
   const PatchGeometry& geometry() const { return geometry_; }
 
  private:
   struct Network;  // cv::dnn::Net and the lock around its forward pass (neural_scorer.cc)
-  NeuralScorer();
+  NeuralScorer(FittedModel model, PatchGeometry geometry, std::unique_ptr<Network> network);
   std::unique_ptr<Network> network_;
   PatchGeometry geometry_;
-  PlattCalibration calibration_;
-  PlattCalibration cluster_calibration_;
-  ModelProvenance provenance_;
-  DetectorParams fitted_;
-  std::vector<NamedOperatingPoint> operating_points_;
 };
 
 }  // namespace mammocad

@@ -215,8 +215,8 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
   // (with its member floor) of the clusters its cluster calibration is fitted on below.
   const PlattCalibration calibration =
       FitPlatt(forest->Predict(report->calibration.features), report->calibration.labels);
-  *scorer = std::make_shared<LearnedScorer>(forest, calibration, PlattCalibration(), provenance,
-                                            params);
+  *scorer = std::make_shared<LearnedScorer>(
+      forest, FittedModel{calibration, PlattCalibration(), provenance, params, {}});
   // Cluster calibration: the learned detector's clusters on the calibration images against the
   // simulated clusters.
   Detector learned;
