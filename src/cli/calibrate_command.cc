@@ -3,6 +3,7 @@
 // realistic synthetic images with benign calcifications and artefacts, and writes it into the
 // manifest. Training (training/train_neural.py) calibrates the candidates; this step, which needs
 // the C++ detector's clusters, calibrates the clusters (docs/neural-scoring.md).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -109,6 +110,10 @@ int RunCalibrate(const CalibrateFlags& flags) {
               "a = %.4f, b = %.4f written to %s\n",
               labels.size(), pooled.images.size(), positives, negatives, fit.a, fit.b,
               flags.model.c_str());
+  std::vector<double> calibrated;
+  for (double logit : logits) calibrated.push_back(fit.Apply(logit));
+  std::printf("on these clusters:\n");
+  PrintReliability(calibrated, labels);
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "eval/evaluation.h"
 
@@ -30,6 +31,10 @@ Subcommand AddCalibrateCommand(CLI::App& app);
 
 // `mammocad params`: prints the detector parameter reference (docs/detector-params.md).
 Subcommand AddParamsCommand(CLI::App& app);
+
+// Reliability of probabilities against 0/1 outcomes: per tenth of probability, the count, the
+// mean probability and the true fraction (a reliability plot as a table).
+void PrintReliability(const std::vector<double>& probabilities, const std::vector<int>& labels);
 
 // The FROC table `mammocad eval` prints, and its output files (curves as CSV, findings, SVG
 // plot) in `out_dir`; `comparison` (may be null) is plotted as a further cluster curve.

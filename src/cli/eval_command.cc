@@ -34,6 +34,7 @@ struct EvalFlags {
   bool realistic = false;
   bool benign = false, benign_only = false;
   bool candidate_stage = false;
+  bool reliability = false;
   std::string insert_into;
   int insert_clusters = 1;
   ScorerFlags scorer;
@@ -140,6 +141,24 @@ void PrintOperatingPoints(const EvaluationReport& report, const std::string& mea
 }
 
 }  // namespace
+
+void PrintReliability(const std::vector<double>& probabilities, const std::vector<int>& labels) {
+  constexpr int kBins = 10;
+  int count[kBins] = {};
+  double mean[kBins] = {}, truth[kBins] = {};
+  for (size_t i = 0; i < probabilities.size(); ++i) {
+    const int bin = std::clamp(static_cast<int>(probabilities[i] * kBins), 0, kBins - 1);
+    ++count[bin];
+    mean[bin] += probabilities[i];
+    truth[bin] += labels[i];
+  }
+  std::printf("reliability: probability bin, count, mean probability, true fraction\n");
+  for (int b = 0; b < kBins; ++b) {
+    if (count[b] == 0) continue;
+    std::printf("  [%.1f, %.1f)  %4d  %.3f  %.3f\n", b / 10.0, (b + 1) / 10.0, count[b],
+                mean[b] / count[b], truth[b] / count[b]);
+  }
+}
 
 void PrintEvaluationReport(const EvaluationReport& report) {
   const int images = static_cast<int>(report.images.size());
@@ -316,6 +335,18 @@ int RunEval(const EvalFlags& flags) {
   std::printf("%s score:\n", scorer_name.c_str());
   Status s = run(*made, &report, &what);
   if (s.ok()) PrintEvaluationReport(report);
+  if (s.ok() && flags.reliability) {
+    std::vector<double> scores;
+    std::vector<int> hits;
+    for (const ImageEvaluation& e : report.images) {
+      for (const ScoredFinding& f : e.findings) {
+        scores.push_back(f.score);
+        hits.push_back(f.lesion >= 0);
+      }
+    }
+    std::printf("cluster findings, ");
+    PrintReliability(scores, hits);
+  }
   if (s.ok() && flags.operating_points) PrintOperatingPoints(report, what, learned);
   const bool compare = s.ok() && flags.compare_handmade && learned;
   if (compare) {
@@ -379,6 +410,9 @@ Subcommand AddEvalCommand(CLI::App& app) {
   eval->add_flag("--realistic", flags->realistic,
                  "synthetic: the morphological model (0-3 clusters of 3-30 calcifications of "
                  "four morphologies per image; --size caps the side)");
+  eval->add_flag("--reliability", flags->reliability,
+                 "also print the reliability of the cluster scores (the share of findings per "
+                 "score tenth that hit a lesion)");
   eval->add_flag("--candidate-stage", flags->candidate_stage,
                  "synthetic: also measure the candidate stage alone (clusters keeping >= 3 "
                  "members among the candidates, candidates per image)");
