@@ -73,8 +73,7 @@ int RunCalibrate(const CalibrateFlags& flags) {
     o.base.spacing_mm = spacings[part];
     o.base.width = o.base.height = 1536;
     o.base.bits = part % 2 ? 8 : 16;
-    o.threads = flags.threads > 0 ? flags.threads
-                                  : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    o.threads = ThreadsToUse(flags.threads);
     EvaluationReport report;
     s = EvaluateSynthetic(*detector, o, nullptr, &report);
     if (s.ok()) AppendEvaluation(std::move(report), &pooled);
@@ -128,8 +127,7 @@ Subcommand AddCalibrateCommand(CLI::App& app) {
   calibrate->add_option("--images", flags->images, "held-out synthetic images")
       ->capture_default_str()->check(CLI::Range(8, 100000));
   calibrate->add_option("--seed", flags->seed, "seed of those images")->capture_default_str();
-  calibrate->add_option("--threads", flags->threads, "images at once (0: one per core)")
-      ->capture_default_str()->check(CLI::Range(0, 256));
+  AddThreadsOption(calibrate, &flags->threads);
   return {calibrate, [flags] { return RunCalibrate(*flags); }};
 }
 

@@ -32,6 +32,11 @@ Subcommand AddCalibrateCommand(CLI::App& app);
 // `mammocad params`: prints the detector parameter reference (docs/detector-params.md).
 Subcommand AddParamsCommand(CLI::App& app);
 
+// `--threads N` of the offline commands (eval, train, patches, calibrate-clusters): images
+// processed at once, 0 meaning one per core; ThreadsToUse resolves the 0.
+void AddThreadsOption(CLI::App* command, int* threads);
+int ThreadsToUse(int requested);
+
 // Reliability of probabilities against 0/1 outcomes: per tenth of probability, the count, the
 // mean probability and the true fraction (a reliability plot as a table).
 void PrintReliability(const std::vector<double>& probabilities, const std::vector<int>& labels);

@@ -43,10 +43,6 @@ struct EvalFlags {
   bool operating_points = false;
 };
 
-int ThreadCount(int requested) {
-  if (requested > 0) return requested;
-  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-}
 
 Status WriteText(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -142,6 +138,16 @@ void PrintOperatingPoints(const EvaluationReport& report, const std::string& mea
 
 }  // namespace
 
+void AddThreadsOption(CLI::App* command, int* threads) {
+  command->add_option("--threads", *threads, "images processed at once (0: one per core)")
+      ->capture_default_str()->check(CLI::Range(0, 256));
+}
+
+int ThreadsToUse(int requested) {
+  if (requested > 0) return requested;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 void PrintReliability(const std::vector<double>& probabilities, const std::vector<int>& labels) {
   constexpr int kBins = 10;
   int count[kBins] = {};
@@ -217,7 +223,7 @@ Status RunOnFolder(const EvalFlags& flags, const Detector& detector, EvaluationR
   // mini-MIAS files carry no spacing; their 200 um is part of the data set's definition.
   options.pixel_spacing_mm =
       flags.pixel_spacing > 0 ? flags.pixel_spacing : (is_mias ? kMiasSpacingMm : 0.0);
-  options.threads = ThreadCount(flags.threads);
+  options.threads = ThreadsToUse(flags.threads);
   ProgressBar bar("eval");
   *what = MeasuredOnFolder(flags.images_dir, static_cast<int>(options.image_paths.size()));
   if (flags.fold_models.empty()) {
@@ -259,7 +265,7 @@ Status RunSynthetic(const EvalFlags& flags, const Detector& detector, Evaluation
   options.realistic = flags.realistic;
   options.benign_and_artefacts = flags.benign;
   options.benign_only = flags.benign_only;
-  options.threads = ThreadCount(flags.threads);
+  options.threads = ThreadsToUse(flags.threads);
   ProgressBar bar("eval");
   char text[160];
   std::snprintf(text, sizeof text, "%d synthetic %dx%d images at %.3g mm (seed %llu)",
@@ -298,7 +304,7 @@ Status RunInserted(const EvalFlags& flags, const Detector& detector, EvaluationR
   if (paths.empty()) return Status(ErrorCode::kBadParameter, "no NORM rows in the truth file");
   SyntheticEvaluationOptions options;
   options.seed = flags.seed;
-  options.threads = ThreadCount(flags.threads);
+  options.threads = ThreadsToUse(flags.threads);
   const double spacing = flags.pixel_spacing > 0 ? flags.pixel_spacing : kMiasSpacingMm;
   ProgressBar bar("eval");
   *what = "simulated clusters in " + std::to_string(paths.size()) + " normal films";
@@ -382,8 +388,7 @@ Subcommand AddEvalCommand(CLI::App& app) {
                    "mm per pixel for every image (default: the files'; 0.2 for MIAS)");
   eval->add_option("--out", flags->out_dir, "write the curves (CSV), findings and plot (SVG) here")
       ->capture_default_str();
-  eval->add_option("--threads", flags->threads, "images analysed at once (0: one per core)")
-      ->capture_default_str()->check(CLI::Range(0, 256));
+  AddThreadsOption(eval, &flags->threads);
   eval->add_option("--synthetic", flags->synthetic,
                    "evaluate on N synthetic images instead (cluster and calcification FROC)")
       ->check(CLI::Range(1, 100000));

@@ -25,9 +25,7 @@ struct PatchFlags {
 };
 
 int RunPatches(PatchFlags flags) {
-  flags.options.threads =
-      flags.threads > 0 ? flags.threads
-                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  flags.options.threads = ThreadsToUse(flags.threads);
   if (!flags.normals_dir.empty()) {
     std::vector<MiasAnnotation> rows;
     const std::filesystem::path dir(flags.normals_dir);
@@ -93,8 +91,7 @@ Subcommand AddPatchesCommand(CLI::App& app) {
   patches->add_option("--negatives-per-image", flags->options.negatives_per_image,
                       "false candidates kept per image (weighted back)")
       ->capture_default_str()->check(CLI::Range(1, 100000));
-  patches->add_option("--threads", flags->threads, "images processed at once (0: one per core)")
-      ->capture_default_str()->check(CLI::Range(0, 256));
+  AddThreadsOption(patches, &flags->threads);
   return {patches, [flags] { return RunPatches(*flags); }};
 }
 

@@ -80,9 +80,7 @@ int RunCrossValidation(const TrainFlags& flags) {
 }
 
 int RunTrain(TrainFlags flags) {
-  flags.options.threads =
-      flags.threads > 0 ? flags.threads
-                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  flags.options.threads = ThreadsToUse(flags.threads);
   if (!flags.normals_dir.empty()) {
     std::vector<MiasAnnotation> rows;
     const std::filesystem::path dir(flags.normals_dir);
@@ -169,8 +167,7 @@ Subcommand AddTrainCommand(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(1.1, 10.0));
   train->add_option("--version", flags->options.version, "model version stored in the file")
       ->capture_default_str();
-  train->add_option("--threads", flags->threads, "images processed at once (0: one per core)")
-      ->capture_default_str()->check(CLI::Range(0, 256));
+  AddThreadsOption(train, &flags->threads);
   return {train, [flags] { return RunTrain(*flags); }};
 }
 
