@@ -191,10 +191,11 @@ def main(argv):
     version = args.version or stem
     description = args.description or (
         'CNN on %d patches of %s images (%s synthetic, %s normal films with simulated '
-        'clusters%s; every %s-th through JPEG); Platt-calibrated on held-out images'
+        'clusters%s; %s); Platt-calibrated on held-out images'
         % (len(y), meta['images'], meta['synthetic_images'], meta['normal_films'],
            ', benign calcifications and artefacts' if meta.get('benign_and_artefacts') == '1'
-           else '', meta['jpeg_every']))
+           else '', 'every image also through JPEG' if meta.get('jpeg_copies') == '1'
+           else 'every %s-th through JPEG' % meta['jpeg_every']))
     lines = [
         '%YAML:1.0', '---',
         'kind: mammocad-neural-scorer',

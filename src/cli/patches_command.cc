@@ -86,6 +86,8 @@ Subcommand AddPatchesCommand(CLI::App& app) {
   patches->add_option("--jpeg-every", flags->options.jpeg_every,
                       "every N-th image through lossy JPEG (quality 60-95); 0: none")
       ->capture_default_str()->check(CLI::Range(0, 1000));
+  patches->add_flag("--jpeg-copies", flags->options.jpeg_copies,
+                    "every image twice: as it is and through lossy JPEG (instead of --jpeg-every)");
   patches->add_flag("!--no-benign", flags->options.benign_and_artefacts,
                     "do not draw benign calcifications and artefacts (hard negatives)");
   patches->add_option("--negatives-per-image", flags->options.negatives_per_image,

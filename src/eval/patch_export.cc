@@ -116,6 +116,25 @@ Status PatchesOf(const Detector& detector, const SyntheticMammogram& m,
   return Status::Ok();
 }
 
+// `part`'s patches after `all`'s.
+void Append(ImagePatches part, ImagePatches* all) {
+  if (part.labels.empty()) return;
+  if (all->labels.empty()) {
+    *all = std::move(part);
+    return;
+  }
+  std::vector<int> dims(all->patches.size.p, all->patches.size.p + all->patches.dims);
+  dims[0] += part.patches.size[0];
+  cv::Mat joined(static_cast<int>(dims.size()), dims.data(), CV_32F);
+  float* out = joined.ptr<float>();
+  out = std::copy(all->patches.ptr<float>(), all->patches.ptr<float>() + all->patches.total(), out);
+  std::copy(part.patches.ptr<float>(), part.patches.ptr<float>() + part.patches.total(), out);
+  all->patches = joined;
+  all->labels.insert(all->labels.end(), part.labels.begin(), part.labels.end());
+  all->weights.insert(all->weights.end(), part.weights.begin(), part.weights.end());
+  all->contrast.insert(all->contrast.end(), part.contrast.begin(), part.contrast.end());
+}
+
 template <typename T>
 Status WriteRaw(const std::filesystem::path& path, const T* data, size_t count) {
   std::ofstream out(path, std::ios::binary);
@@ -157,6 +176,17 @@ Status ExportPatches(const PatchExportOptions& options, const ProgressCallback& 
     } else {
       if (Status s = films_source(i - synthetic, &m); !s.ok()) return s;
       if (options.benign_and_artefacts) AddBenignToFilm(seed, &m);
+    }
+    if (options.jpeg_copies) {
+      // The image as it is, and again through JPEG: every sample is seen both ways.
+      if (Status s = PatchesOf(detector, m, options, seed, &per_image[i]); !s.ok()) return s;
+      Image lossy;
+      if (Status s = ThroughJpeg(m.image, seed, &lossy); !s.ok()) return s;
+      m.image = std::move(lossy);
+      ImagePatches copy;
+      if (Status s = PatchesOf(detector, m, options, seed ^ 0x4A7Eull, &copy); !s.ok()) return s;
+      Append(std::move(copy), &per_image[i]);
+      return Status::Ok();
     }
     if (options.jpeg_every > 0 && i % options.jpeg_every == options.jpeg_every - 1) {
       Image lossy;
@@ -216,6 +246,7 @@ Status WritePatchSet(const PatchSet& set, const PatchExportOptions& options,
     fs << "normal_films" << static_cast<int>(options.normal_films.size());
     fs << "seed" << std::to_string(options.seed);
     fs << "jpeg_every" << options.jpeg_every;
+    fs << "jpeg_copies" << static_cast<int>(options.jpeg_copies);
     fs << "benign_and_artefacts" << static_cast<int>(options.benign_and_artefacts);
     fs << "patch_size_px" << options.geometry.size_px;
     fs << "patch_spacing_mm" << options.geometry.spacing_mm;

@@ -32,6 +32,8 @@ struct PatchExportOptions {
   std::vector<std::string> normal_films;  // real normal films (at film_spacing_mm)
   double film_spacing_mm = 0.2;
   int jpeg_every = 3;                // 0: never
+  // Instead: every image twice, as it is and through JPEG (quality 60-95).
+  bool jpeg_copies = false;
   // Hard negatives: benign calcifications (vascular, large round, rim, popcorn, skin) and
   // artefacts (dust, scanner lines, scratches, film edges, labels) drawn into every image
   // (synth/benign.h); their candidates are labelled false like the rest.
