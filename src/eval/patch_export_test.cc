@@ -1,0 +1,66 @@
+#include "eval/patch_export.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace mammocad {
+namespace {
+
+PatchExportOptions Small() {
+  PatchExportOptions o;
+  o.images = 4;
+  o.spacings_mm = {0.1};
+  o.max_side_px = 768;
+  o.jpeg_every = 0;
+  o.negatives_per_image = 20;
+  o.threads = 2;
+  return o;
+}
+
+TEST(PatchExport, LabelledWeightedAndDeterministic) {
+  PatchSet a, b;
+  ASSERT_TRUE(ExportPatches(Small(), nullptr, &a).ok());
+  ASSERT_TRUE(ExportPatches(Small(), nullptr, &b).ok());
+  const size_t n = a.labels.size();
+  ASSERT_GT(n, 0u);
+  ASSERT_EQ(a.patches.size[0], static_cast<int>(n));
+  EXPECT_EQ(a.patches.size[1], 2);
+  EXPECT_EQ(a.weights.size(), n);
+  EXPECT_EQ(a.image_index.size(), n);
+  const int positives = std::accumulate(a.labels.begin(), a.labels.end(), 0);
+  EXPECT_GT(positives, 0) << "simulated calcifications become true candidates";
+  EXPECT_LT(positives, static_cast<int>(n)) << "and the rest false ones";
+  for (size_t i = 0; i < n; ++i) {
+    if (a.labels[i]) EXPECT_FLOAT_EQ(a.weights[i], 1.0f);
+    else EXPECT_GE(a.weights[i], 1.0f);  // false ones kept stand for the ones dropped
+  }
+  // At most negatives_per_image false candidates per image.
+  for (int image = 0; image < a.images; ++image) {
+    int negatives = 0;
+    for (size_t i = 0; i < n; ++i) negatives += a.image_index[i] == image && !a.labels[i];
+    EXPECT_LE(negatives, 20) << image;
+  }
+  ASSERT_EQ(b.labels, a.labels);
+  EXPECT_EQ(cv::norm(a.patches.reshape(1, 1), b.patches.reshape(1, 1), cv::NORM_INF), 0.0);
+}
+
+TEST(PatchExport, JpegCopiesAddEachImageAgainThroughJpeg) {
+  PatchSet plain, copies;
+  ASSERT_TRUE(ExportPatches(Small(), nullptr, &plain).ok());
+  PatchExportOptions o = Small();
+  o.jpeg_copies = true;
+  ASSERT_TRUE(ExportPatches(o, nullptr, &copies).ok());
+  EXPECT_GT(copies.labels.size(), plain.labels.size() * 3 / 2);
+  // The copies stay with their image (a held-out split never separates them).
+  EXPECT_EQ(*std::max_element(copies.image_index.begin(), copies.image_index.end()), 3);
+  // The clean patches come first, unchanged.
+  int image0_plain = 0;
+  for (std::int32_t i : plain.image_index) image0_plain += i == 0;
+  EXPECT_EQ(std::vector<std::uint8_t>(copies.labels.begin(), copies.labels.begin() + image0_plain),
+            std::vector<std::uint8_t>(plain.labels.begin(), plain.labels.begin() + image0_plain));
+}
+
+}  // namespace
+}  // namespace mammocad
