@@ -9,7 +9,6 @@
 #include <fstream>
 #include <memory>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 #include "cli/commands.h"
@@ -17,6 +16,7 @@
 #include "detector/learned_scorer.h"
 #include "eval/evaluation.h"
 #include "eval/platt.h"
+#include "mammocad/decode.h"
 
 namespace mammocad {
 namespace {
@@ -30,11 +30,8 @@ struct CalibrateFlags {
 
 // The manifest with its cluster_platt_a/b lines replaced.
 Status RewriteClusterCalibration(const std::string& path, const PlattCalibration& c) {
-  std::ifstream in(path);
-  if (!in) return Status(ErrorCode::kIoError, "cannot read " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string manifest = text.str();
+  std::string manifest;
+  if (Status s = ReadFileBytes(path, &manifest); !s.ok()) return s;
   char a[64], b[64];
   std::snprintf(a, sizeof a, "cluster_platt_a: %.17g", c.a);
   std::snprintf(b, sizeof b, "cluster_platt_b: %.17g", c.b);

@@ -26,14 +26,11 @@ Status MeasureCandidateStage(const Detector& detector, int images, const Synthet
     CandidateStageReport& r = per_image[i];
     r.images = 1;
     r.candidates = static_cast<long>(trace.candidates.size());
-    const float min_radius =
-        static_cast<float>(min_spot_hit_radius_mm / m.image.file_spacing_mm);
     for (const SyntheticCluster& c : m.clusters) {
       int found = 0;
       for (const SyntheticSpot& spot : c.spots) {
-        const TruthLesion circle{
-            spot.centre,
-            std::max(static_cast<float>(spot.diameter_mm / 2 / m.image.file_spacing_mm), min_radius)};
+        const TruthLesion circle =
+            SpotCircle(spot, m.image.file_spacing_mm, min_spot_hit_radius_mm);
         found += std::any_of(trace.candidates.begin(), trace.candidates.end(),
                              [&](const Calcification& k) { return HitsLesion(k.box, circle); });
       }

@@ -148,6 +148,11 @@ std::uint64_t SyntheticSeed(std::uint64_t seed, int index) {
   return z ^ (z >> 31);
 }
 
+TruthLesion SpotCircle(const SyntheticSpot& spot, double spacing_mm, double min_radius_mm) {
+  return {spot.centre, static_cast<float>(std::max(spot.diameter_mm / 2, min_radius_mm) /
+                                          spacing_mm)};
+}
+
 SyntheticSource SyntheticSetSource(const SyntheticEvaluationOptions& options) {
   return [options](int i, SyntheticMammogram* out) {
     const std::uint64_t seed = SyntheticSeed(options.seed, i);
@@ -224,12 +229,10 @@ Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSo
     if (Status s = source(i, &m); !s.ok()) return s;
     const double spacing = m.image.file_spacing_mm;
     std::vector<TruthLesion> clusters, spots;
-    const float min_spot_radius = static_cast<float>(options.min_spot_hit_radius_mm / spacing);
     for (const SyntheticCluster& c : m.clusters) {
       clusters.push_back({c.centre, static_cast<float>(c.radius_px)});
       for (const SyntheticSpot& s : c.spots) {
-        const float r = static_cast<float>(s.diameter_mm / 2 / spacing);
-        spots.push_back({s.centre, std::max(r, min_spot_radius)});
+        spots.push_back(SpotCircle(s, spacing, options.min_spot_hit_radius_mm));
       }
     }
     DetectOptions detect;

@@ -77,6 +77,11 @@ struct SyntheticEvaluationOptions {
 
 std::uint64_t SyntheticSeed(std::uint64_t seed, int index);
 
+// The hit circle of one simulated calcification (pixels of an image at `spacing_mm`): its
+// radius, but at least min_radius_mm, so that a sub-pixel spot whose response peaks a pixel
+// away is still found. Evaluation, training labels and the candidate-stage count all use it.
+TruthLesion SpotCircle(const SyntheticSpot& spot, double spacing_mm, double min_radius_mm);
+
 // Image i of the set `options` describes (base or realistic, benign findings, seeds).
 using SyntheticSource = std::function<Status(int index, SyntheticMammogram* out)>;
 SyntheticSource SyntheticSetSource(const SyntheticEvaluationOptions& options);

@@ -65,9 +65,7 @@ Status PatchesOf(const Detector& detector, const SyntheticMammogram& m,
   std::vector<TruthLesion> spots;
   for (const SyntheticCluster& c : m.clusters) {
     for (const SyntheticSpot& s : c.spots) {
-      spots.push_back({s.centre, static_cast<float>(std::max(s.diameter_mm / 2,
-                                                             options.min_spot_hit_radius_mm) /
-                                                    spacing)});
+      spots.push_back(SpotCircle(s, spacing, options.min_spot_hit_radius_mm));
     }
   }
   DetectOptions detect;

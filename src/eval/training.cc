@@ -50,8 +50,7 @@ Status LabelImage(const Detector& detector, const SyntheticMammogram& m,
   for (const SyntheticCluster& c : m.clusters) {
     if (c.spots.empty()) spots.push_back({c.centre, static_cast<float>(c.radius_px)});
     for (const SyntheticSpot& s : c.spots) {
-      spots.push_back({s.centre, static_cast<float>(std::max(s.diameter_mm / 2,
-                                                             min_spot_hit_radius_mm) / spacing)});
+      spots.push_back(SpotCircle(s, spacing, min_spot_hit_radius_mm));
     }
   }
   DetectOptions options;
