@@ -91,24 +91,23 @@ Status PatchesOf(const Detector& detector, const SyntheticMammogram& m,
   std::vector<bool> keep(n, false);
   for (int i = 0; i < n; ++i) keep[i] = label[i];
   for (int k = 0; k < kept_negatives; ++k) keep[negatives[k]] = true;
-  std::vector<cv::Mat> rows;
+  std::vector<int> kept;
   for (int i = 0; i < n; ++i) {
     if (!keep[i]) continue;
-    std::vector<cv::Range> one(trace.patches.dims, cv::Range::all());
-    one[0] = cv::Range(i, i + 1);
-    rows.push_back(trace.patches(one.data()).clone());
+    kept.push_back(i);
     out->labels.push_back(label[i]);
     out->weights.push_back(label[i] ? 1.0f : negative_weight);
     out->contrast.push_back(static_cast<float>(trace.candidates[i].contrast));
   }
-  if (!rows.empty()) {
-    const int s = options.geometry.size_px;
-    const int dims[] = {static_cast<int>(rows.size()), options.geometry.channels, s, s};
-    out->patches.create(4, dims, CV_32F);
-    const size_t per = rows[0].total();
-    for (size_t r = 0; r < rows.size(); ++r) {
-      std::copy(rows[r].ptr<float>(), rows[r].ptr<float>() + per,
-                out->patches.ptr<float>() + r * per);
+  if (!kept.empty()) {
+    // The kept rows of the trace's blob, copied straight into this image's blob.
+    std::vector<int> dims(trace.patches.size.p, trace.patches.size.p + trace.patches.dims);
+    dims[0] = static_cast<int>(kept.size());
+    out->patches.create(static_cast<int>(dims.size()), dims.data(), CV_32F);
+    const size_t per = trace.patches.total() / static_cast<size_t>(n);
+    for (size_t r = 0; r < kept.size(); ++r) {
+      const float* row = trace.patches.ptr<float>() + static_cast<size_t>(kept[r]) * per;
+      std::copy(row, row + per, out->patches.ptr<float>() + r * per);
     }
   }
   return Status::Ok();
