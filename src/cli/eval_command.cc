@@ -18,6 +18,7 @@
 #include "eval/evaluation.h"
 #include "eval/mias.h"
 #include "eval/operating_points.h"
+#include "eval/reliability.h"
 
 namespace mammocad {
 namespace {
@@ -149,21 +150,7 @@ int ThreadsToUse(int requested) {
 }
 
 void PrintReliability(const std::vector<double>& probabilities, const std::vector<int>& labels) {
-  constexpr int kBins = 10;
-  int count[kBins] = {};
-  double mean[kBins] = {}, truth[kBins] = {};
-  for (size_t i = 0; i < probabilities.size(); ++i) {
-    const int bin = std::clamp(static_cast<int>(probabilities[i] * kBins), 0, kBins - 1);
-    ++count[bin];
-    mean[bin] += probabilities[i];
-    truth[bin] += labels[i];
-  }
-  std::printf("reliability: probability bin, count, mean probability, true fraction\n");
-  for (int b = 0; b < kBins; ++b) {
-    if (count[b] == 0) continue;
-    std::printf("  [%.1f, %.1f)  %4d  %.3f  %.3f\n", b / 10.0, (b + 1) / 10.0, count[b],
-                mean[b] / count[b], truth[b] / count[b]);
-  }
+  std::fputs(ReliabilityTable(ReliabilityBins(probabilities, labels)).c_str(), stdout);
 }
 
 void PrintEvaluationReport(const EvaluationReport& report) {
@@ -351,7 +338,14 @@ int RunEval(const EvalFlags& flags) {
       }
     }
     std::printf("cluster findings, ");
-    PrintReliability(scores, hits);
+    const std::vector<ReliabilityBin> bins = ReliabilityBins(scores, hits);
+    std::fputs(ReliabilityTable(bins).c_str(), stdout);
+    std::error_code ec;
+    std::filesystem::create_directories(flags.out_dir, ec);
+    const std::filesystem::path svg = std::filesystem::path(flags.out_dir) / "reliability.svg";
+    s = WriteText(svg, ReliabilitySvg(bins, "Reliability of " + scorer_name + " cluster scores: " +
+                                                what));
+    if (s.ok()) std::printf("wrote %s\n", svg.c_str());
   }
   if (s.ok() && flags.operating_points) PrintOperatingPoints(report, what, learned);
   const bool compare = s.ok() && flags.compare_handmade && learned;
@@ -417,7 +411,7 @@ Subcommand AddEvalCommand(CLI::App& app) {
                  "four morphologies per image; --size caps the side)");
   eval->add_flag("--reliability", flags->reliability,
                  "also print the reliability of the cluster scores (the share of findings per "
-                 "score tenth that hit a lesion)");
+                 "score tenth that hit a lesion) and plot it (reliability.svg in --out)");
   eval->add_flag("--candidate-stage", flags->candidate_stage,
                  "synthetic: also measure the candidate stage alone (clusters keeping >= 3 "
                  "members among the candidates, candidates per image)");

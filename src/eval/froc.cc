@@ -39,20 +39,6 @@ double AxisMaxFp(const std::vector<FrocPlotSeries>& series) {
   return std::clamp(std::ceil(most), 2.5, 10.0);
 }
 
-std::string EscapeXml(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 void DrawGridAndAxes(const PlotFrame& f, const std::string& title, std::ostringstream& svg) {
   svg << "<text x=\"" << f.width / 2 << "\" y=\"28\" text-anchor=\"middle\" font-size=\"17\">"
       << EscapeXml(title) << "</text>\n";
@@ -111,6 +97,20 @@ void DrawSeries(const PlotFrame& f, const FrocPlotSeries& s, const std::string& 
 }
 
 }  // namespace
+
+std::string EscapeXml(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
 
 FrocCurve ComputeFroc(std::vector<ScoredFinding> findings, int lesions, int images) {
   FrocCurve curve;

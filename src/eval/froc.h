@@ -62,6 +62,9 @@ struct FrocPlotSeries {
 // and the operating points at ReportedFpRates() marked and labelled with their sensitivity.
 std::string FrocSvg(const std::vector<FrocPlotSeries>& series, const std::string& title);
 
+// `text` with XML's special characters escaped, for the plots' titles and labels.
+std::string EscapeXml(const std::string& text);
+
 }  // namespace mammocad
 
 #endif  // MAMMOCAD_FROC_H_
