@@ -85,12 +85,11 @@ class Detector {
 // Which candidate scorer a detector uses, as the CLI flags and the server's config say. The
 // scorer is chosen in one place: MakeDetector.
 struct ScorerChoice {
-  // "handmade" (the default: the contrast logistic) or "learned" (a model file). The learned
-  // scorer is not the default: the shipped model matches or beats the hand-made score on
-  // mini-MIAS dev at 0.5 and 1 FP/image, but models of other seeds fall behind at 0.5
-  // (docs/learned-scoring.md).
+  // "handmade" (the contrast logistic, no model file: the library's default, so that a
+  // default choice needs no file), "learned" (a forest) or "neural" (a network). The
+  // programs' default is the network (cli/scorer_flags.h, kServedScorer).
   std::string scorer = "handmade";
-  std::string model_path;             // the learned scorer's model file (required for it)
+  std::string model_path;             // the learned or neural scorer's model (required for them)
   bool fallback_to_handmade = false;  // a model that cannot be loaded: hand-made, with a warning
   std::vector<std::string> param_overrides;  // "name=value" (tuning; see param_overrides.h)
 };

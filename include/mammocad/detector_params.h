@@ -93,6 +93,9 @@ namespace mammocad {
   X(double, cluster_min_member_score, 0.0, 0.0, 1.0, kClusters,                                \
     "candidates scoring below this join no cluster (0 with the hand-made score; a learned "    \
     "model brings its own)")                                                                   \
+  X(double, cluster_outline_min_score, 0.002, 0.0, 1.0, kClusters,                             \
+    "members scoring below this count in the cluster but do not stretch its box (near-zero "   \
+    "specks, e.g. JPEG's, would move a cluster's outline off its calcifications)")             \
   X(int, cluster_score_members, 4, 1, 100, kClusters,                                          \
     "cluster score = P(at least cluster_min_members of the strongest this many members are "   \
     "true), member scores taken as independent probabilities")

@@ -213,7 +213,8 @@ Status RunOnFolder(const EvalFlags& flags, const Detector& detector, EvaluationR
   options.threads = ThreadsToUse(flags.threads);
   ProgressBar bar("eval");
   *what = MeasuredOnFolder(flags.images_dir, static_cast<int>(options.image_paths.size()));
-  if (flags.fold_models.empty()) {
+  // The hand-made comparison (--compare-handmade) learns nothing: no fold models for it.
+  if (flags.fold_models.empty() || detector.scorer().name() == "handmade") {
     return EvaluateImages(detector, options,
                           [&bar](int done, int total) { bar.Update(done, total); }, report);
   }
@@ -351,7 +352,8 @@ int RunEval(const EvalFlags& flags) {
   const bool compare = s.ok() && flags.compare_handmade && learned;
   if (compare) {
     std::printf("hand-made score:\n");
-    s = run(Detector(), &handmade, &what);
+    std::string handmade_what;  // the title stays the first run's (e.g. "cross-validated")
+    s = run(Detector(), &handmade, &handmade_what);
     if (s.ok()) PrintEvaluationReport(handmade);
     if (s.ok() && flags.operating_points) PrintOperatingPoints(handmade, what, false);
   }

@@ -89,7 +89,7 @@ Status OptionsFromFlags(const TaskOptionFlags& flags, const DetectionTask& task,
 struct TaskFlags {
   ScorerFlags scorer;
   std::optional<double> default_spacing_mm;
-  std::string operating_point;  // serve only: `detect` reads it from the task's option table
+  std::string operating_point;  // for requests (serve) and runs (detect) that name none
 };
 
 void AddTaskFlags(CLI::App* command, TaskFlags* flags) {
@@ -230,9 +230,11 @@ int main(int argc, char** argv) {
 
   TaskFlags serve_task_flags, detect_task_flags;
   AddTaskFlags(serve, &serve_task_flags);
+  serve_task_flags.operating_point = kServedOperatingPoint;
   serve->add_option("--operating-point", serve_task_flags.operating_point,
-                    "for requests that name no operating_point: high_specificity, balanced or "
-                    "high_sensitivity (README.md; default: none, all findings)");
+                    "for requests that name no operating_point: high_specificity, balanced, "
+                    "high_sensitivity (README.md) or all (every finding)")
+      ->capture_default_str();
 
   TaskOptionFlags flags;
   std::vector<std::string> paths, task_names;
@@ -248,6 +250,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"legacy", "v2"}))->capture_default_str();
   detect->add_option("--debug-out", debug_out, "write each image with its findings drawn here");
   AddTaskFlags(detect, &detect_task_flags);
+  // As the server: --operating-point (from the task's option table) replaces this.
+  detect_task_flags.operating_point = kServedOperatingPoint;
 
   const Subcommand eval = AddEvalCommand(app);
   const Subcommand train = AddTrainCommand(app);
@@ -265,6 +269,12 @@ int main(int argc, char** argv) {
     config.routes.limits.max_bytes = max_image_mb << 20;
     config.max_request_bytes = max_request_mb << 20;
     return RunServe(config, serve_task_flags);
+  }
+  // detect's own --operating-point (a task option) stands in for the default too, so that a
+  // model without points runs with `--operating-point all`.
+  if (const auto point = flags.texts.find("operating_point");
+      point != flags.texts.end() && point->second) {
+    detect_task_flags.operating_point = *point->second;
   }
   return RunDetect(paths, task_name, flags, format, debug_out, detect_task_flags);
 }

@@ -9,9 +9,10 @@ std::string DefaultModelPath(const std::string& scorer) {
 }
 
 void AddScorerOptions(CLI::App* command, ScorerFlags* flags) {
+  flags->scorer = kServedScorer;
   command->add_option("--scorer", flags->scorer,
-                      "candidate score: handmade (contrast logistic), learned (forest model) or "
-                      "neural (network model)")
+                      "candidate score: neural (network model), learned (forest model) or "
+                      "handmade (contrast logistic, no model file)")
       ->check(CLI::IsMember(ScorerNames()))->capture_default_str();
   command->add_option("--model", flags->model_path,
                       "model of the learned or neural scorer (default: " + DefaultModelPath("learned") +

@@ -13,10 +13,19 @@ namespace mammocad {
 
 using ScorerFlags = ScorerChoice;
 
+// The scorer of `serve`, `detect` and `eval` when --scorer is not given: the one that wins
+// issue 15's rule on films no model of it saw (docs/neural-scoring.md, "The served default").
+inline constexpr const char* kServedScorer = "neural";
+// The operating point of `serve` and `detect` for requests and runs that name none: about
+// 0.5 false clusters per image on mini-MIAS dev (README, "Operating points"); `all` keeps
+// every finding.
+inline constexpr const char* kServedOperatingPoint = "balanced";
+
 // The shipped model of `scorer` ("learned" or "neural"), found relative to this binary
 // (cli/model_dir.h).
 std::string DefaultModelPath(const std::string& scorer);
 
+// Adds --scorer (default kServedScorer), --model and --model-fallback to `command`.
 void AddScorerOptions(CLI::App* command, ScorerFlags* flags);
 
 // `flags` with the default model path filled in when none was given.

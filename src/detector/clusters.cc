@@ -63,6 +63,18 @@ cv::Rect BoundingBox(const std::vector<Calcification>& members) {
   return box;
 }
 
+// The box of the members that score at least `min_score`, or of all members when fewer than
+// `min_members` do (a weak cluster is still outlined around what it is made of).
+cv::Rect OutlineBox(const std::vector<Calcification>& members, double min_score,
+                    int min_members) {
+  std::vector<Calcification> outline;
+  for (const Calcification& m : members) {
+    if (m.score >= min_score) outline.push_back(m);
+  }
+  return static_cast<int>(outline.size()) < std::max(1, min_members) ? BoundingBox(members)
+                                                                      : BoundingBox(outline);
+}
+
 }  // namespace
 
 double ClusterScore(std::vector<double> scores, const DetectorParams& p) {
@@ -101,8 +113,11 @@ std::vector<Finding> GroupIntoClusters(const std::vector<Calcification>& all_cal
   std::vector<Finding> clusters;
   for (auto& [root, members] : groups) {
     if (static_cast<int>(members.size()) < p.cluster_min_members) continue;
-    const cv::Rect members_box = BoundingBox(members);
-    if (std::max(members_box.width, members_box.height) > max_extent_px) continue;
+    // The extent rule sees every member; the outline only those that look like calcifications.
+    const cv::Rect extent = BoundingBox(members);
+    if (std::max(extent.width, extent.height) > max_extent_px) continue;
+    const cv::Rect members_box =
+        OutlineBox(members, p.cluster_outline_min_score, p.cluster_min_members);
     std::sort(members.begin(), members.end(),
               [](const Calcification& a, const Calcification& b) { return a.score > b.score; });
     Finding cluster;

@@ -48,6 +48,27 @@ TEST(Clusters, MemberFloorDropsWeakCandidates) {
   EXPECT_EQ(GroupIntoClusters(chain, kSpacing, kImage, p).size(), 2u);
 }
 
+// Near-zero members (cluster_outline_min_score) stay in the cluster but do not stretch its box.
+TEST(Clusters, OutlineLeavesOutNearZeroMembers) {
+  const std::vector<Calcification> calcs = {At(50, 50, 0.6), At(52, 51, 0.9), At(51, 53, 0.7),
+                                            At(53, 57, 0.001)};
+  DetectorParams p;
+  ASSERT_EQ(p.cluster_outline_min_score, 0.002);
+  const auto clusters = GroupIntoClusters(calcs, kSpacing, kImage, p);
+  ASSERT_EQ(clusters.size(), 1u);
+  EXPECT_EQ(clusters[0].members.size(), 4u);  // it still counts
+  EXPECT_EQ(clusters[0].box, cv::Rect(cv::Point(488, 488), cv::Point(533, 543)));  // as above
+  p.cluster_outline_min_score = 0.0;  // every member outlines the cluster
+  const auto all = GroupIntoClusters(calcs, kSpacing, kImage, p);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].box & calcs[3].box, calcs[3].box);
+  // With fewer than cluster_min_members above the floor, all members outline it.
+  p.cluster_outline_min_score = 0.65;
+  const auto weak = GroupIntoClusters(calcs, kSpacing, kImage, p);
+  ASSERT_EQ(weak.size(), 1u);
+  EXPECT_EQ(weak[0].box, all[0].box);
+}
+
 TEST(Clusters, TwoCalcificationsAreNoCluster) {
   EXPECT_TRUE(GroupIntoClusters({At(50, 50), At(52, 51)}, kSpacing, kImage, DetectorParams())
                   .empty());

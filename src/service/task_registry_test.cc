@@ -232,6 +232,7 @@ TEST(BreastCalcifyOperatingPointTest, APointTheScorerLacksIsRefused) {
       << status.message();
   EXPECT_TRUE(task.ParseOptions(Form({}), &options).ok());  // without one: all findings
   EXPECT_EQ(options.min_score, 0.0);
+  EXPECT_TRUE(task.ParseOptions(Form({{"operating_point", "all"}}), &options).ok());
 }
 
 TEST(BreastCalcifyOperatingPointTest, TheServerDefaultStandsInForRequestsNamingNone) {
@@ -250,6 +251,24 @@ TEST(BreastCalcifyOperatingPointTest, TheServerDefaultStandsInForRequestsNamingN
   ASSERT_TRUE(task->ParseOptions(Form({{"min_score", "0.95"}}), &options).ok());
   EXPECT_EQ(options.min_score, 0.95);
   ASSERT_TRUE(task->ParseOptions(Form({{"level", "calcification"}}), &options).ok());
+  EXPECT_EQ(options.min_score, 0.0);
+}
+
+TEST(BreastCalcifyOperatingPointTest, AllKeepsEveryFindingWhateverTheServerDefault) {
+  TaskSettings settings;
+  settings.operating_point = "high_specificity";
+  std::unique_ptr<const DetectionTask> task;
+  ASSERT_TRUE(MakeTask("BreastCalcify", settings, &task).ok());
+  DetectOptions options;
+  ASSERT_TRUE(task->ParseOptions(Form({{"operating_point", "all"}}), &options).ok());
+  EXPECT_EQ(options.min_score, 0.0);
+  ASSERT_TRUE(task->ParseOptions(Form({{"operating_point", "all"}, {"min_score", "0.3"}}),
+                                 &options).ok());
+  EXPECT_EQ(options.min_score, 0.3);  // min_score still holds
+  // `all` is a server default too, and a scorer without points accepts it.
+  settings.operating_point = "all";
+  ASSERT_TRUE(MakeTask("BreastCalcify", settings, &task).ok());
+  ASSERT_TRUE(task->ParseOptions(Form({}), &options).ok());
   EXPECT_EQ(options.min_score, 0.0);
 }
 

@@ -1,10 +1,11 @@
 """Operating points over HTTP: `operating_point=NAME` per request (form value or query
-parameter, legacy and v2 routes) and `serve --operating-point NAME` as the default.
+parameter, legacy and v2 routes), `serve --operating-point NAME` as the default, and the
+served default itself (the neural scorer at `balanced`; `all` keeps every finding).
 
 The thresholds are read from the server itself: an unknown name is refused with a message
 listing the scorer's points as `name (min_score X)`. With the mini-MIAS films present the
-requests carry mdb082 (hand-made: 5 clusters at or above high_specificity, 7 at or above
-high_sensitivity) and mdb209 (one cluster below balanced); without them, the synthetic image.
+requests carry mdb082 and mdb209 (neural, mdb082: 6 clusters at or above high_specificity, 10 at or
+above balanced = high_sensitivity, 15 in all); without them, the synthetic image.
 """
 import os
 import re
@@ -30,6 +31,8 @@ def point_images():
 
 
 class PointsCase(ServerTestCase):
+    server_args = ("--operating-point", "all")  # every finding unless a request names a point
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -68,7 +71,7 @@ class RequestPointTest(PointsCase):
                 # Exactly the findings at or above the point's threshold, none below it.
                 self.assertTrue(all(f[0] >= thresholds[name] - ROUNDING for f in kept), kept)
                 self.assertEqual(kept, [f for f in all_ if f[0] >= thresholds[name]], name)
-        if self.with_films:  # mdb082: 5 against 7 (README table, hand-made)
+        if self.with_films:  # mdb082: 6 against 10
             self.assertLess(len(specific[0]), len(sensitive[0]))
 
     def test_query_parameter_and_legacy_route(self):
@@ -104,8 +107,9 @@ class RequestPointTest(PointsCase):
                 self.assertIn(part, error["message"])
 
 
-class ServerDefaultPointTest(PointsCase):
-    server_args = ("--operating-point", "balanced")
+class ServedDefaultPointTest(PointsCase):
+    """A server started with no --operating-point applies `balanced` to requests naming none."""
+    server_args = ()
 
     def test_balanced_applies_to_requests_naming_none(self):
         balanced = self.thresholds()["balanced"]
@@ -114,12 +118,30 @@ class ServerDefaultPointTest(PointsCase):
         self.assertEqual(default, self.findings(min_score="0"))  # the higher threshold holds
         for kept in default:
             self.assertTrue(all(f[0] >= balanced - ROUNDING for f in kept), kept)
-        # A request's own point replaces the default.
+        # A request's own point replaces the default; `all` brings back every finding.
         specific = self.findings(operating_point="high_specificity")
-        for spec, kept in zip(specific, default):
-            self.assertTrue(set(spec) <= set(kept))
-        if self.with_films:  # of mdb209's two clusters (0.36, 0.03) balanced (0.04) keeps one
-            self.assertEqual(len(default[1]), 1)
+        everything = self.findings(operating_point="all")
+        for spec, kept, all_ in zip(specific, default, everything):
+            self.assertTrue(set(spec) <= set(kept) <= set(all_))
+            self.assertEqual(kept, [f for f in all_ if f[0] >= balanced])
+        if self.with_films:  # mdb082: balanced keeps 10 of 15
+            self.assertLess(len(default[0]), len(everything[0]))
+
+    def test_the_default_scorer_is_the_network(self):
+        message = self.reply(operating_point="no_such_point").json()["error"]["message"]
+        self.assertIn("neural scorer", message)
+
+
+class ServerDefaultPointTest(PointsCase):
+    server_args = ("--operating-point", "high_specificity")
+
+    def test_the_servers_point_applies_to_requests_naming_none(self):
+        self.assertEqual(self.findings(), self.findings(operating_point="high_specificity"))
+        self.assertLessEqual(sum(map(len, self.findings())),
+                             sum(map(len, self.findings(operating_point="all"))))
+        if self.with_films:
+            self.assertLess(len(self.findings()[0]),
+                            len(self.findings(operating_point="balanced")[0]))
 
 
 class StartupTest(unittest.TestCase):
@@ -133,22 +155,26 @@ class StartupTest(unittest.TestCase):
             self.assertIn(part, output)
 
     def test_detect_takes_the_same_flag(self):
-        path = mias_image("mdb209.pgm")
+        path = mias_image("mdb082.pgm")
         if path is None:
-            self.skipTest("mini-MIAS data absent: the CLI flag is tested on mdb209 only")
+            self.skipTest("mini-MIAS data absent: the CLI flag is tested on mdb082 only")
 
         def detect(*flags):
             result = subprocess.run([BIN, "detect", "--pixel-spacing", "0.2", *flags, path],
                                     capture_output=True, text=True, timeout=60)
-            return result.returncode, result.stdout
-        code, everything = detect()
-        self.assertEqual(code, 0, everything)
+            return result.returncode, result.stdout + result.stderr
+        code, default = detect()
+        self.assertEqual(code, 0, default)
         code, balanced = detect("--operating-point", "balanced")
         self.assertEqual(code, 0, balanced)
-        self.assertNotEqual(balanced, everything)  # the 0.03 cluster is dropped
+        self.assertEqual(default, balanced)  # detect's default is the server's
+        code, everything = detect("--operating-point", "all")
+        self.assertEqual(code, 0, everything)
+        self.assertGreater(len(everything), len(balanced))  # 15 clusters against 10
         code, refused = detect("--operating-point", "bogus")
         self.assertNotEqual(code, 0)
-        self.assertIn('"state":3', refused)
+        for part in ("bad_parameter", "'bogus'") + POINTS:  # refused as the server refuses it
+            self.assertIn(part, refused)
 
 
 if __name__ == "__main__":

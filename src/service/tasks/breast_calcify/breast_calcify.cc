@@ -19,6 +19,10 @@ bool ParseNumber(const std::string& text, double* value) {
 
 const char* const kOperatingPoint = "operating_point";
 
+// Not a point of any scorer: every finding, whatever the server's default point. Lets a client
+// of a server started with a default point still ask for all findings.
+const NamedOperatingPoint kAllFindings{"all", 0.0, 0.0, 0.0, ""};
+
 Status ParseMinScore(const std::string& text, const Detector&, DetectOptions* options) {
   double value;
   if (!ParseNumber(text, &value) || value < 0 || value > 1) {
@@ -70,6 +74,10 @@ Status ParseLevel(const std::string& text, const Detector&, DetectOptions* optio
 // The point `name` of `scorer`. Errors: kBadParameter naming the scorer's points.
 Status FindOperatingPoint(const std::string& name, const CandidateScorer& scorer,
                           const NamedOperatingPoint** point) {
+  if (name == kAllFindings.name) {
+    *point = &kAllFindings;
+    return Status::Ok();
+  }
   std::string known;
   for (const NamedOperatingPoint& p : scorer.OperatingPoints()) {
     if (p.name == name) {
@@ -84,11 +92,12 @@ Status FindOperatingPoint(const std::string& name, const CandidateScorer& scorer
   const std::string scorer_name(scorer.name());
   if (known.empty()) {
     return Status(ErrorCode::kBadParameter, std::string(kOperatingPoint) + ": the " +
-                                                scorer_name + " scorer has no operating points" +
-                                                got);
+                                                scorer_name + " scorer has no operating points (only " +
+                                                kAllFindings.name + ")" + got);
   }
   return Status(ErrorCode::kBadParameter, std::string(kOperatingPoint) + " must be one of the " +
-                                              scorer_name + " scorer's " + known + got);
+                                              scorer_name + " scorer's " + known + ", or " +
+                                              kAllFindings.name + " (every finding)" + got);
 }
 
 // Parsed after `level`: the points are thresholds on cluster scores, so calcification
@@ -115,7 +124,7 @@ const std::vector<TaskOption>& BreastCalcifyTask::Options() {
       {"level", "cluster (default) or calcification", TaskOption::Kind::kText, ParseLevel},
       {kOperatingPoint,
        "a named cluster-score threshold of the scorer (high_specificity, balanced, "
-       "high_sensitivity): drop clusters below it",
+       "high_sensitivity): drop clusters below it; all: keep every finding",
        TaskOption::Kind::kText, ParseOperatingPoint},
   };
   return table;
