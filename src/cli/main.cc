@@ -182,6 +182,7 @@ int RunServe(ServerConfig config, const TaskFlags& task_flags) {
     server.Stop();
   });
   server.Run();
+  spdlog::info("stopped: every accepted request answered");
   // Run() can also end without a signal (listen failure): wake the watcher so it can join.
   pthread_kill(watcher.native_handle(), SIGTERM);
   watcher.join();
