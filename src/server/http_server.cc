@@ -189,6 +189,7 @@ struct HttpServer::Impl {
   void DeliverLoop();
   void Completed(Exchange* exchange, MHD_RequestTerminationCode why);
   HttpReply Refusal(ErrorCode code, const std::string& message, const Exchange& exchange) const;
+  HttpReply Overloaded(const Exchange& exchange) const;
 };
 
 HttpServer::Impl::Impl(ServerConfig c,
@@ -221,6 +222,13 @@ HttpReply HttpServer::Impl::Refusal(ErrorCode code, const std::string& message,
   return reply;
 }
 
+HttpReply HttpServer::Impl::Overloaded(const Exchange& exchange) const {
+  return Refusal(ErrorCode::kOverloaded,
+                 "the server is busy: " + std::to_string(queue.capacity()) +
+                     " requests already wait; retry later",
+                 exchange);
+}
+
 // What can be answered from the headers alone, before any body byte is read.
 std::optional<HttpReply> HttpServer::Impl::EarlyRefusal(const Exchange& exchange) const {
   if (draining) {
@@ -236,6 +244,9 @@ std::optional<HttpReply> HttpServer::Impl::EarlyRefusal(const Exchange& exchange
   if (std::optional<HttpReply> refusal = RefuseBodyWithoutLength(exchange.request)) {
     return refusal;
   }
+  // A detection request that would find the queue full is refused before its body is read:
+  // under overload, reading megabytes only to answer 503 would cost the workers' CPU.
+  if (exchange.request.method == "POST" && queue.full()) return Overloaded(exchange);
   const std::string length = Header(exchange.connection, MHD_HTTP_HEADER_CONTENT_LENGTH);
   if (!length.empty()) {
     // MHD refuses a malformed Content-Length itself; this reads the number it accepted.
@@ -318,11 +329,7 @@ MHD_Result HttpServer::Impl::Access(MHD_Connection* connection, const char* url,
   MHD_suspend_connection(connection);
   const Clock::time_point queued = Clock::now();
   if (!queue.TrySubmit([this, exchange, queued] { Compute(exchange, queued); })) {
-    ReplyLater(exchange, Refusal(ErrorCode::kOverloaded,
-                                          "the server is busy: " +
-                                              std::to_string(queue.capacity()) +
-                                              " requests already wait; retry later",
-                                          *exchange));
+    ReplyLater(exchange, Overloaded(*exchange));
   }
   return MHD_YES;
 }
@@ -334,6 +341,12 @@ void HttpServer::Impl::Compute(Exchange* exchange, Clock::time_point queued) {
   HttpReply reply;
   if (past_drain_deadline) {
     reply = Refusal(ErrorCode::kOverloaded, "the server is shutting down", *exchange);
+  } else if (SecondsSince(exchange->started) > config.request_timeout_seconds) {
+    // The deadline holds in the queue too: a client that waited this long has likely gone.
+    reply = Refusal(ErrorCode::kRequestTimeout,
+                    "the request waited over " + std::to_string(config.request_timeout_seconds) +
+                        " s for a compute thread",
+                    *exchange);
   } else {
     Status parsed = Status::Ok();
     if (!MultipartBoundary(request.content_type).empty() ||
