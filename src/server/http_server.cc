@@ -365,8 +365,7 @@ void HttpServer::Impl::Compute(Exchange* exchange, Clock::time_point queued) {
   MHD_resume_connection(exchange->connection);
 }
 
-// Hands `reply` to MHD (on its thread in the handler, or for a suspended connection),
-// writes the access line and counts the request.
+// The access line and the metrics of one reply.
 void HttpServer::Impl::Account(const Exchange& exchange, const HttpReply& reply) {
   for (const auto& [stage, seconds] : reply.stage_seconds) metrics.ObserveSeconds(stage, seconds);
   const double seconds = SecondsSince(exchange.started);
@@ -380,6 +379,8 @@ void HttpServer::Impl::Account(const Exchange& exchange, const HttpReply& reply)
              reply.log_note});
 }
 
+// Hands `reply` to MHD (on its thread in the handler, or from any thread for a suspended
+// connection) with X-Request-Id, and accounts for it.
 void HttpServer::Impl::Queue(Exchange* exchange, HttpReply reply) {
   if (exchange->replied) return;
   exchange->replied = true;
