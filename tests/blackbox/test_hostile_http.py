@@ -121,7 +121,7 @@ class BodyAndHeaderLimitsTest(ServerTestCase):
 
     def test_endless_header_lines_are_refused_with_memory_bounded(self):
         with self.connect() as sock:
-            head = f"GET /healthz HTTP/1.1\r\nHost: x\r\n".encode()
+            head = "GET /healthz HTTP/1.1\r\nHost: x\r\n".encode()
             sent, status = self.send_until_reply(sock, head, b"X-Filler: 0123456789\r\n" * 64,
                                                  64 * MIB)
         self.assertIsNotNone(status, "no reply to an endless header")
