@@ -14,7 +14,7 @@ foreach(module core imgproc imgcodecs)
   target_link_libraries(mammocad_opencv INTERFACE ${OPENCV_${module}_LIBRARY})
 endforeach()
 
-pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(MICROHTTPD REQUIRED IMPORTED_TARGET libmicrohttpd)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(DCMTK REQUIRED CONFIG)

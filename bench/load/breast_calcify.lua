@@ -14,10 +14,29 @@ wrk.body = "--" .. boundary .. "\r\n" ..
   "Content-Type: application/octet-stream\r\n\r\n" .. image .. "\r\n" ..
   "--" .. boundary .. "--\r\n"
 
+-- Replies by status, per wrk thread (each runs this script in its own Lua state).
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+init = function(args) ok, overloaded = 0, 0 end
+response = function(status, headers, body)
+  if status == 200 then ok = ok + 1 elseif status == 503 then overloaded = overloaded + 1 end
+end
+
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6
+  local ok_total, overloaded_total = 0, 0
+  for _, thread in ipairs(threads) do
+    ok_total = ok_total + thread:get("ok")
+    overloaded_total = overloaded_total + thread:get("overloaded")
+  end
+  -- With MAMMOCAD_LOAD_ALLOW_503 a 503 (the server shedding load) is not an error.
+  local allow = os.getenv("MAMMOCAD_LOAD_ALLOW_503")
+  local shed = (allow ~= nil and allow ~= "") and overloaded_total or 0
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write +
-                 summary.errors.status + summary.errors.timeout
+                 summary.errors.status - shed + summary.errors.timeout
+  io.write(string.format("status_200=%d\n", ok_total))
+  io.write(string.format("status_503=%d\n", overloaded_total))
+  io.write(string.format("share_503=%.3f\n", overloaded_total / math.max(1, summary.requests)))
   io.write(string.format("requests=%d\n", summary.requests))
   io.write(string.format("errors=%d\n", errors))
   io.write(string.format("seconds=%.2f\n", seconds))

@@ -24,7 +24,10 @@ namespace mammocad {
   X(kNotFound,                  10,  404, "not_found")                                          \
   X(kMethodNotAllowed,          11,  405, "method_not_allowed")                                 \
   X(kIoError,                   12,  500, "io_error")           /* reading/writing a file */   \
-  X(kInternal,                  13,  500, "internal_error")
+  X(kInternal,                  13,  500, "internal_error")                                     \
+  X(kHeadersTooLarge,           14,  431, "headers_too_large")  /* header lines or bytes */   \
+  X(kOverloaded,                15,  503, "overloaded")         /* queue full, draining */    \
+  X(kRequestTimeout,            16,  408, "request_timeout")    /* too slow or too long */
 
 enum class ErrorCode : int {
 #define MAMMOCAD_ERROR_ENUM(name, state, http, text) name = state,

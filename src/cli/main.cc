@@ -19,6 +19,7 @@
 #include "cli/scorer_flags.h"
 #include "decode/image_formats.h"
 #include "mammocad/render.h"
+#include "server/access_log.h"
 #include "server/http_server.h"
 #include "service/analysis.h"
 #include "service/replies.h"
@@ -169,7 +170,7 @@ int RunServe(ServerConfig config, const TaskFlags& task_flags) {
   HttpServer server(config, tasks);
   Status status = server.Bind();
   if (!status.ok()) {
-    spdlog::critical("{}", status.message());
+    spdlog::critical("{} ({})", status.message(), ErrorName(status.code()));
     return 1;
   }
   spdlog::info("mammocad {} listening on http://{}:{}/", MAMMOCAD_VERSION, config.host,
@@ -181,6 +182,7 @@ int RunServe(ServerConfig config, const TaskFlags& task_flags) {
     server.Stop();
   });
   server.Run();
+  spdlog::info("stopped: every accepted request answered");
   // Run() can also end without a signal (listen failure): wake the watcher so it can join.
   pthread_kill(watcher.native_handle(), SIGTERM);
   watcher.join();
@@ -209,6 +211,10 @@ int main(int argc, char** argv) {
   ServerConfig config;
   std::size_t max_image_mb = config.routes.limits.max_bytes >> 20;
   std::size_t max_request_mb = config.max_request_bytes >> 20;
+  std::size_t max_header_kb = config.max_header_bytes >> 10;
+  std::size_t max_buffered_mb = config.max_buffered_bytes >> 20;
+  std::size_t min_upload_kbps = config.min_upload_bytes_per_second >> 10;
+  std::string log_format = "text";
   CLI::App* serve = app.add_subcommand("serve", "run the HTTP service");
   serve->add_option("--host", config.host, "address to listen on")->capture_default_str();
   serve->add_option("--port", config.port, "TCP port (0: any free port)")
@@ -216,8 +222,49 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", config.routes.compute_threads,
                     "images analysed at once (0: one per CPU core)")
       ->capture_default_str()->check(CLI::Range(0, 256));
-  serve->add_option("--io-threads", config.io_threads, "connections served at once")
-      ->capture_default_str()->check(CLI::Range(1, 1024));
+  serve->add_option("--io-threads", config.io_threads,
+                    "HTTP event-loop threads (each serves many connections)")
+      ->capture_default_str()->check(CLI::Range(1, 64));
+  serve->add_option("--max-connections", config.max_connections,
+                    "open connections at once; also the listen backlog")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
+  serve->add_option("--max-connections-per-ip", config.max_connections_per_ip,
+                    "open connections per client address (0: no limit)")
+      ->capture_default_str()->check(CLI::Range(0, 100000));
+  serve->add_option("--max-queue", config.max_queue,
+                    "complete requests waiting for a compute thread; beyond: 503 + Retry-After")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
+  serve->add_option("--max-header-kb", max_header_kb,
+                    "request line and headers, KiB (beyond: 431)")
+      ->capture_default_str()->check(CLI::Range(4, 1024));
+  serve->add_option("--max-header-lines", config.max_header_lines, "header lines (beyond: 431)")
+      ->capture_default_str()->check(CLI::Range(8, 10000));
+  serve->add_option("--max-buffered-mb", max_buffered_mb,
+                    "request bodies held at once, all clients, MiB (beyond: 503)")
+      ->capture_default_str()->check(CLI::Range(1, 1 << 20));
+  serve->add_option("--idle-timeout", config.idle_timeout_seconds,
+                    "seconds a connection may stay silent")
+      ->capture_default_str()->check(CLI::Range(1, 3600));
+  serve->add_option("--min-upload-kbps", min_upload_kbps,
+                    "slowest average upload, KiB/s, after --upload-grace (slower: 408)")
+      ->capture_default_str()->check(CLI::Range(0, 1 << 20));
+  serve->add_option("--upload-grace", config.upload_grace_seconds,
+                    "seconds before --min-upload-kbps applies")
+      ->capture_default_str()->check(CLI::Range(0, 3600));
+  serve->add_option("--request-timeout", config.request_timeout_seconds,
+                    "seconds from the headers to the last body byte (longer: 408)")
+      ->capture_default_str()->check(CLI::Range(1, 86400));
+  serve->add_option("--drain-timeout", config.drain_seconds,
+                    "on SIGTERM, seconds for accepted requests to finish")
+      ->capture_default_str()->check(CLI::Range(0, 3600));
+  serve->add_option("--retry-after", config.retry_after_seconds,
+                    "Retry-After seconds of a 503")
+      ->capture_default_str()->check(CLI::Range(1, 3600));
+  serve->add_option("--max-debug-pixels", config.routes.max_debug_pixels,
+                    "largest ?debug picture, pixels (larger: scaled down, X-Debug-Scale)")
+      ->capture_default_str()->check(CLI::Range(std::int64_t(10000), std::int64_t(1) << 31));
+  serve->add_option("--log-format", log_format, "text or json (one JSON object per line)")
+      ->capture_default_str()->check(CLI::IsMember({"text", "json"}));
   serve->add_option("--max-image-mb", max_image_mb, "largest uploaded file, MiB")
       ->capture_default_str()->check(CLI::Range(1, 4096));
   serve->add_option("--max-request-mb", max_request_mb, "largest request body, MiB")
@@ -268,6 +315,10 @@ int main(int argc, char** argv) {
   if (*serve) {
     config.routes.limits.max_bytes = max_image_mb << 20;
     config.max_request_bytes = max_request_mb << 20;
+    config.max_header_bytes = max_header_kb << 10;
+    config.max_buffered_bytes = max_buffered_mb << 20;
+    config.min_upload_bytes_per_second = min_upload_kbps << 10;
+    ConfigureLogging(log_format == "json" ? LogFormat::kJson : LogFormat::kText);
     return RunServe(config, serve_task_flags);
   }
   // detect's own --operating-point (a task option) stands in for the default too, so that a

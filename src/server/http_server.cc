@@ -1,171 +1,592 @@
-// The one bridge to cpp-httplib (Orthanc style): httplib parses the request and the multipart
-// body; the route table (routes.cc) decides the reply; this file converts between the two and
-// keeps the transport's own concerns.
+// The one bridge to GNU libmicrohttpd (Orthanc style): MHD reads requests on its event-loop
+// threads; the route table (routes.cc) decides the reply; this file converts between the two
+// and keeps the transport's own concerns (limits, admission, shutdown, request ids, the
+// access log and the metrics). Why libmicrohttpd: it has the knobs cpp-httplib 0.11 lacks
+// (connection and per-address limits, a header memory limit, suspend/resume, quiesce) and
+// serves slow clients without a thread each.
+//
+// A request's way: headers complete → early refusals (draining, header lines, no length,
+// declared length) → body chunks counted against the size, rate and deadline limits →
+// complete: cheap routes (GET, HEAD, ...) answered on the event thread; POSTs suspend the
+// connection and enter the admission queue; a worker parses the multipart body, dispatches,
+// queues the reply and resumes the connection. A 503 for a full queue goes through the
+// deliverer thread (the connection is suspended by then, and MHD takes a response for a
+// suspended connection from any thread). Refusals decided while MHD reads a body (413, 408,
+// 503) are written to the socket directly and the connection closed (RefuseMidBody).
 #include "server/http_server.h"
 
-#include <httplib.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-#include <algorithm>
-#include <exception>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <utility>
+#include <vector>
+
+#include "server/access_log.h"
+#include "server/admission_queue.h"
+#include "server/metrics.h"
+#include "server/multipart.h"
 
 namespace mammocad {
 namespace {
 
-// Method, path and the headers the routes read; the body is not read yet in pre-routing.
-HttpRequest RequestHead(const httplib::Request& req) {
-  HttpRequest request;
-  request.method = req.method;
-  request.path = req.path;
-  request.content_type = req.get_header_value("Content-Type");
-  request.has_content_length = req.has_header("Content-Length");
-  request.transfer_encoding = req.get_header_value("Transfer-Encoding");
-  return request;
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-HttpRequest ToHttpRequest(const httplib::Request& req) {
-  HttpRequest request = RequestHead(req);
-  for (const auto& [name, value] : req.params) request.query.emplace_back(name, value);
-  // httplib keeps every multipart part in `files`, by field name in the order sent.
-  for (const auto& [field, part] : req.files) {
-    if (part.filename.empty()) {
-      request.form.emplace_back(field, part.content);
-    } else {
-      request.uploads.push_back({field, part.filename, part.content_type, part.content});
-    }
+// One request, from its complete headers to its reply (MHD's per-request pointer).
+struct Exchange {
+  MHD_Connection* connection = nullptr;
+  Clock::time_point started;
+  HttpRequest request;  // the head; form values and uploads filled in by the worker
+  std::string body;
+  std::uint64_t bytes_in = 0;
+  std::string request_id, client;
+  bool replied = false;    // a reply was queued with MHD
+  bool refused = false;    // no reply could be queued: drop the connection at the next call
+  std::optional<HttpReply> reply;  // for the deliverer
+};
+
+std::string ClientAddress(MHD_Connection* connection) {
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (info == nullptr || info->client_addr == nullptr) return "?";
+  char host[INET6_ADDRSTRLEN] = "?";
+  int port = 0;
+  const sockaddr* address = info->client_addr;
+  if (address->sa_family == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
+    inet_ntop(AF_INET, &v4->sin_addr, host, sizeof host);
+    port = ntohs(v4->sin_port);
+  } else if (address->sa_family == AF_INET6) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
+    inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof host);
+    port = ntohs(v6->sin6_port);
   }
-  return request;
+  return std::string(host) + ":" + std::to_string(port);
 }
 
-// The routes' note (HttpReply::log_note) for the access-log line of the request this thread
-// is serving. httplib runs one request's pre-routing, handler and logger on one thread, in
-// that order, and gives the logger no per-request slot of ours: the note waits here. Cleared
-// in pre-routing, so a request whose logger never ran (the client left) leaves nothing behind
-// for the next.
-thread_local std::string t_log_note;
+std::string Header(MHD_Connection* connection, const char* name) {
+  const char* value = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
+  return value == nullptr ? "" : value;
+}
 
-void Send(HttpReply reply, httplib::Response& res) {
-  res.status = reply.status;
-  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-  // What set_content() does, without its copy of the body (a debug JPEG can be megabytes).
-  res.body = std::move(reply.body);
-  res.headers.erase("Content-Type");
-  res.set_header("Content-Type", reply.content_type);
+MHD_Result CollectQuery(void* cls, MHD_ValueKind, const char* key, const char* value) {
+  static_cast<NameValues*>(cls)->emplace_back(key == nullptr ? "" : key,
+                                              value == nullptr ? "" : value);
+  return MHD_YES;
+}
+
+void LogFromLibrary(void*, const char* format, va_list args) {
+  char text[512];
+  std::vsnprintf(text, sizeof text, format, args);
+  spdlog::debug("libmicrohttpd: {}", EscapeForLog(text));
+}
+
+// Binds and listens on host:port without SO_REUSEPORT (so a second server on the port fails
+// here instead of silently sharing it), non-blocking for MHD's event loops.
+Status Listen(const std::string& host, int port, int backlog, int* fd, int* bound_port) {
+  const std::string where = host + ":" + std::to_string(port);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (int error = getaddrinfo(host.empty() ? nullptr : host.c_str(),
+                              std::to_string(port).c_str(), &hints, &found);
+      error != 0) {
+    return Status(ErrorCode::kIoError, "cannot listen on " + where + ": " + gai_strerror(error));
+  }
+  std::string reason = "no address";
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    const int s = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                         a->ai_protocol);
+    if (s < 0) {
+      reason = std::strerror(errno);
+      continue;
+    }
+    // SO_REUSEADDR only lets a restart bind over connections in TIME_WAIT; on Linux it never
+    // lets two sockets listen on one port (SO_REUSEPORT would, and is not set).
+    const int on = 1;
+    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (bind(s, a->ai_addr, a->ai_addrlen) == 0 && listen(s, backlog) == 0) {
+      sockaddr_storage bound{};
+      socklen_t length = sizeof bound;
+      getsockname(s, reinterpret_cast<sockaddr*>(&bound), &length);
+      *bound_port = bound.ss_family == AF_INET6
+                        ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
+                        : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+      *fd = s;
+      freeaddrinfo(found);
+      return Status::Ok();
+    }
+    reason = std::strerror(errno);
+    close(s);
+  }
+  freeaddrinfo(found);
+  return Status(ErrorCode::kIoError, "cannot listen on " + where + ": " + reason);
 }
 
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(ServerConfig c, const std::vector<std::unique_ptr<const DetectionTask>>& tasks)
-      : config(std::move(c)), routes(config.routes, tasks) {}
+  Impl(ServerConfig c, const std::vector<std::unique_ptr<const DetectionTask>>& tasks);
 
   const ServerConfig config;
+  Metrics metrics;
+  AdmissionQueue queue;
   const Routes routes;
-  httplib::Server http;
-  int bound_port = 0;
+  std::set<std::string, std::less<>> route_paths;  // the metrics' route labels
 
-  void InstallHandlers();
+  MHD_Daemon* daemon = nullptr;
+  int listen_fd = -1;
+  int bound_port = 0;
+  std::atomic<int> open_requests{0};     // headers received, reply not yet sent
+  std::atomic<int> open_connections{0};
+  std::atomic<std::size_t> buffered_bytes{0};  // bodies held, all requests
+  std::atomic<bool> draining{false};
+  std::atomic<bool> past_drain_deadline{false};
+
+  std::mutex stop_mutex;
+  std::condition_variable stop_requested_changed;
+  bool stop_requested = false;
+
+  // The deliverer: replies for suspended connections decided on MHD's threads.
+  std::mutex deliver_mutex;
+  std::condition_variable deliver_changed;
+  std::deque<Exchange*> to_deliver;
+  bool deliverer_stop = false;
+  std::thread deliverer;
+
+  MHD_Result Access(MHD_Connection* connection, const char* url, const char* method,
+                    const char* upload_data, std::size_t* upload_size, void** request_slot);
+  std::optional<HttpReply> EarlyRefusal(const Exchange& exchange) const;
+  void Compute(Exchange* exchange, Clock::time_point queued);
+  void Queue(Exchange* exchange, HttpReply reply);
+  void ReplyLater(Exchange* exchange, HttpReply reply);
+  MHD_Result RefuseMidBody(Exchange* exchange, HttpReply reply);
+  void Account(const Exchange& exchange, const HttpReply& reply);
+  void DeliverLoop();
+  void Completed(Exchange* exchange, MHD_RequestTerminationCode why);
+  HttpReply Refusal(ErrorCode code, const std::string& message, const Exchange& exchange) const;
+  HttpReply Overloaded(const Exchange& exchange) const;
 };
 
-void HttpServer::Impl::InstallHandlers() {
-  // Every request of a method httplib knows goes to the route table, which decides 404 and
-  // 405 itself. (HEAD reaches the GET handler.)
-  const httplib::Server::Handler dispatch = [this](const httplib::Request& req,
-                                                   httplib::Response& res) {
-    HttpReply reply = routes.Dispatch(ToHttpRequest(req));
-    std::string note = std::move(reply.log_note);
-    Send(std::move(reply), res);
-    t_log_note = std::move(note);  // only for a reply that was handed over
-  };
-  const std::string any_path = ".*";
-  http.Get(any_path, dispatch);
-  http.Post(any_path, dispatch);
-  http.Put(any_path, dispatch);
-  http.Delete(any_path, dispatch);
-  http.Patch(any_path, dispatch);
-  http.Options(any_path, dispatch);
+HttpServer::Impl::Impl(ServerConfig c,
+                       const std::vector<std::unique_ptr<const DetectionTask>>& tasks)
+    : config(std::move(c)),
+      queue(ComputeThreads(config.routes), config.max_queue),
+      routes(config.routes, tasks,
+             ServerProbes{[this] { return queue.full(); }, [this] { return draining.load(); },
+                          [this] {
+                            MetricsGauges gauges;
+                            gauges.queue_waiting = queue.waiting();
+                            gauges.queue_capacity = queue.capacity();
+                            gauges.in_flight = queue.running();
+                            gauges.connections = open_connections.load();
+                            gauges.draining = draining.load();
+                            gauges.ready = !gauges.draining && !queue.full();
+                            gauges.resident_bytes = ResidentBytes();
+                            return metrics.Text(gauges);
+                          }}) {
+  for (const Route& route : routes.table()) route_paths.insert(route.path);
+  deliverer = std::thread([this] { DeliverLoop(); });
+}
 
-  // Bodies over the size limit (413) and httplib's own protocol errors (unknown method,
-  // malformed request) reach here with no body yet: give them the same JSON shape as every
-  // other error. Replies from the routes already have a body and pass through.
-  http.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    const int http_status = res.status;
-    const Status status =
-        http_status == 413
-            ? Status(ErrorCode::kPayloadTooLarge, "the request body is over the size limit")
-            : Status(ErrorCode::kBadParameter, "the HTTP request is malformed");
-    Send(ErrorReply(status, StyleForPath(req.path)), res);
-    res.status = http_status;  // keep httplib's own code (400, 413, 414, ...)
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+HttpReply HttpServer::Impl::Refusal(ErrorCode code, const std::string& message,
+                                    const Exchange& exchange) const {
+  HttpReply reply = ErrorReply(Status(code, message), StyleForPath(exchange.request.path));
+  if (code == ErrorCode::kOverloaded) {
+    reply.headers.emplace_back("Retry-After", std::to_string(config.retry_after_seconds));
+  }
+  return reply;
+}
 
-  http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    t_log_note.clear();
-    if (std::optional<HttpReply> refusal = RefuseBodyWithoutLength(RequestHead(req))) {
-      Send(std::move(*refusal), res);
-      return httplib::Server::HandlerResponse::Handled;
+HttpReply HttpServer::Impl::Overloaded(const Exchange& exchange) const {
+  return Refusal(ErrorCode::kOverloaded,
+                 "the server is busy: " + std::to_string(queue.capacity()) +
+                     " requests already wait; retry later",
+                 exchange);
+}
+
+// What can be answered from the headers alone, before any body byte is read.
+std::optional<HttpReply> HttpServer::Impl::EarlyRefusal(const Exchange& exchange) const {
+  if (draining) {
+    return Refusal(ErrorCode::kOverloaded, "the server is shutting down", exchange);
+  }
+  const int lines = MHD_get_connection_values(exchange.connection, MHD_HEADER_KIND, nullptr,
+                                              nullptr);
+  if (lines > config.max_header_lines) {
+    return Refusal(ErrorCode::kHeadersTooLarge,
+                   "more than " + std::to_string(config.max_header_lines) + " header lines",
+                   exchange);
+  }
+  if (std::optional<HttpReply> refusal = RefuseBodyWithoutLength(exchange.request)) {
+    return refusal;
+  }
+  // A detection request that would find the queue full is refused before its body is read:
+  // under overload, reading megabytes only to answer 503 would cost the workers' CPU.
+  if (exchange.request.method == "POST" && queue.full()) return Overloaded(exchange);
+  const std::string length = Header(exchange.connection, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  if (!length.empty()) {
+    // MHD refuses a malformed Content-Length itself; this reads the number it accepted.
+    unsigned long long declared = 0;
+    if (std::sscanf(length.c_str(), "%llu", &declared) == 1 &&
+        declared > config.max_request_bytes) {
+      return Refusal(ErrorCode::kPayloadTooLarge,
+                     "the request body (" + std::to_string(declared) + " bytes) is over the " +
+                         std::to_string(config.max_request_bytes >> 20) + " MiB limit",
+                     exchange);
     }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+  }
+  return std::nullopt;
+}
 
-  // The routes never throw; this catches the conversions around them (e.g. out of memory).
-  http.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
-                                std::exception_ptr) {
-    spdlog::error("{} {}: exception outside the handlers", req.method, req.path);
-    Send(InternalErrorReply(ReplyStyle::kLegacy), res);
-  });
+MHD_Result HttpServer::Impl::Access(MHD_Connection* connection, const char* url,
+                                    const char* method, const char* upload_data,
+                                    std::size_t* upload_size, void** request_slot) {
+  auto* exchange = static_cast<Exchange*>(*request_slot);
+  if (exchange == nullptr) {  // the headers are complete
+    exchange = new Exchange;
+    *request_slot = exchange;
+    ++open_requests;
+    exchange->connection = connection;
+    exchange->started = Clock::now();
+    exchange->client = ClientAddress(connection);
+    exchange->request_id = SaneRequestId(Header(connection, "X-Request-Id"));
+    if (exchange->request_id.empty()) exchange->request_id = NewRequestId();
+    HttpRequest& request = exchange->request;
+    request.method = method;
+    request.path = url;
+    request.content_type = Header(connection, MHD_HTTP_HEADER_CONTENT_TYPE);
+    request.has_content_length =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                    MHD_HTTP_HEADER_CONTENT_LENGTH) != nullptr;
+    request.transfer_encoding = Header(connection, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &CollectQuery, &request.query);
+    if (std::optional<HttpReply> refusal = EarlyRefusal(*exchange)) {
+      Queue(exchange, std::move(*refusal));  // MHD then reads no body and closes
+    }
+    return MHD_YES;
+  }
+  if (exchange->refused) return MHD_NO;  // the reply could not be queued: drop the client
+  if (*upload_size > 0) {
+    const std::size_t size = *upload_size;
+    *upload_size = 0;
+    exchange->bytes_in += size;
+    const double elapsed = SecondsSince(exchange->started);
+    std::optional<HttpReply> refusal;
+    if (exchange->bytes_in > config.max_request_bytes) {
+      refusal = Refusal(ErrorCode::kPayloadTooLarge,
+                        "the request body is over the " +
+                            std::to_string(config.max_request_bytes >> 20) + " MiB limit",
+                        *exchange);
+    } else if (elapsed > config.request_timeout_seconds) {
+      refusal = Refusal(ErrorCode::kRequestTimeout,
+                        "the request took over " +
+                            std::to_string(config.request_timeout_seconds) + " s",
+                        *exchange);
+    } else if (elapsed > config.upload_grace_seconds &&
+               double(exchange->bytes_in) / elapsed < double(config.min_upload_bytes_per_second)) {
+      refusal = Refusal(ErrorCode::kRequestTimeout,
+                        "the body arrives slower than " +
+                            std::to_string(config.min_upload_bytes_per_second >> 10) + " KiB/s",
+                        *exchange);
+    } else if (buffered_bytes + size > config.max_buffered_bytes) {
+      refusal = Refusal(ErrorCode::kOverloaded, "the server holds too many uploads", *exchange);
+    }
+    if (refusal) return RefuseMidBody(exchange, std::move(*refusal));
+    exchange->body.append(upload_data, size);
+    buffered_bytes += size;
+    return MHD_YES;
+  }
+  // The request is complete.
+  const std::string& verb = exchange->request.method;
+  if (verb == "GET" || verb == "HEAD" || verb == "OPTIONS" || verb == "DELETE") {
+    Queue(exchange, routes.Dispatch(exchange->request));  // cheap: no body, no detection
+    return MHD_YES;
+  }
+  MHD_suspend_connection(connection);
+  const Clock::time_point queued = Clock::now();
+  if (!queue.TrySubmit([this, exchange, queued] { Compute(exchange, queued); })) {
+    ReplyLater(exchange, Overloaded(*exchange));
+  }
+  return MHD_YES;
+}
 
-  // One line per request. Never file names or form values: they may carry patient data.
-  http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    const std::string note = std::exchange(t_log_note, {});
-    spdlog::info("{} {} -> {} ({} bytes in, {} bytes out){}{}", req.method, req.path, res.status,
-                 req.get_header_value<std::uint64_t>("Content-Length"), res.body.size(),
-                 note.empty() ? "" : " ", note);
-  });
+// On a compute worker, the connection suspended.
+void HttpServer::Impl::Compute(Exchange* exchange, Clock::time_point queued) {
+  metrics.ObserveSeconds("queue", SecondsSince(queued));
+  HttpRequest& request = exchange->request;
+  HttpReply reply;
+  if (past_drain_deadline) {
+    reply = Refusal(ErrorCode::kOverloaded, "the server is shutting down", *exchange);
+  } else if (SecondsSince(exchange->started) > config.request_timeout_seconds) {
+    // The deadline holds in the queue too: a client that waited this long has likely gone.
+    reply = Refusal(ErrorCode::kRequestTimeout,
+                    "the request waited over " + std::to_string(config.request_timeout_seconds) +
+                        " s for a compute thread",
+                    *exchange);
+  } else {
+    Status parsed = Status::Ok();
+    if (!MultipartBoundary(request.content_type).empty() ||
+        request.content_type.starts_with("multipart/form-data")) {
+      parsed = ParseMultipartFormData(request.content_type, exchange->body, MultipartLimits(),
+                                      &request.form, &request.uploads);
+    }
+    buffered_bytes -= exchange->body.size();
+    std::string().swap(exchange->body);  // the parts hold copies now
+    reply = parsed.ok() ? routes.Dispatch(request)
+                        : ErrorReply(parsed, StyleForPath(request.path));
+    request.uploads.clear();
+    request.form.clear();
+  }
+  Queue(exchange, std::move(reply));
+  MHD_resume_connection(exchange->connection);
+}
+
+// The access line and the metrics of one reply.
+void HttpServer::Impl::Account(const Exchange& exchange, const HttpReply& reply) {
+  for (const auto& [stage, seconds] : reply.stage_seconds) metrics.ObserveSeconds(stage, seconds);
+  const double seconds = SecondsSince(exchange.started);
+  metrics.ObserveSeconds("total", seconds);
+  metrics.CountRequest(
+      route_paths.count(exchange.request.path) ? exchange.request.path : "unmatched",
+      reply.status);
+  if (!reply.error_name.empty()) metrics.CountError(reply.error_name);
+  LogAccess({exchange.request_id, exchange.client, exchange.request.method, exchange.request.path,
+             reply.status, exchange.bytes_in, reply.body.size(), seconds * 1000,
+             reply.log_note});
+}
+
+// Hands `reply` to MHD (on its thread in the handler, or from any thread for a suspended
+// connection) with X-Request-Id, and accounts for it.
+void HttpServer::Impl::Queue(Exchange* exchange, HttpReply reply) {
+  if (exchange->replied) return;
+  exchange->replied = true;
+  Account(*exchange, reply);
+
+  auto* body = new std::string(std::move(reply.body));
+  MHD_Response* response = MHD_create_response_from_buffer_with_free_callback_cls(
+      body->size(), body->data(), [](void* owned) { delete static_cast<std::string*>(owned); },
+      body);
+  if (response == nullptr) {  // out of memory in MHD: the client sees the connection close
+    delete body;
+    exchange->refused = true;
+    return;
+  }
+  MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, reply.content_type.c_str());
+  bool closes = false;
+  for (const auto& [name, value] : reply.headers) {
+    closes = closes || strcasecmp(name.c_str(), "Connection") == 0;
+    MHD_add_response_header(response, name.c_str(), value.c_str());
+  }
+  MHD_add_response_header(response, "X-Request-Id", exchange->request_id.c_str());
+  if (draining && !closes) MHD_add_response_header(response, "Connection", "close");
+  if (MHD_queue_response(exchange->connection, unsigned(reply.status), response) != MHD_YES) {
+    exchange->refused = true;  // the next callback drops the connection
+  }
+  MHD_destroy_response(response);
+}
+
+void HttpServer::Impl::ReplyLater(Exchange* exchange, HttpReply reply) {
+  exchange->reply = std::move(reply);
+  {
+    std::lock_guard lock(deliver_mutex);
+    to_deliver.push_back(exchange);
+  }
+  deliver_changed.notify_one();
+}
+
+// MHD sends no response queued while it reads a body (0.9.75 closes the connection
+// instead), so a refusal decided there (413, 408, 503) is written to the socket here, before
+// MHD closes it: a few hundred bytes into an idle socket's send buffer, which MHD is not using
+// (it is reading this request; the previous reply on the connection was sent in full).
+MHD_Result HttpServer::Impl::RefuseMidBody(Exchange* exchange, HttpReply reply) {
+  exchange->replied = true;
+  exchange->refused = true;
+  Account(*exchange, reply);
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(exchange->connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+  if (info == nullptr) return MHD_NO;
+  const char* reason = MHD_get_reason_phrase_for(unsigned(reply.status));
+  std::string bytes = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason +
+                      "\r\nContent-Type: " + reply.content_type +
+                      "\r\nContent-Length: " + std::to_string(reply.body.size()) + "\r\n";
+  for (const auto& [name, value] : reply.headers) bytes += name + ": " + value + "\r\n";
+  bytes += "X-Request-Id: " + exchange->request_id + "\r\nConnection: close\r\n\r\n" + reply.body;
+  // Best effort: a client that does not read gets the connection closed all the same.
+  (void)send(info->connect_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  shutdown(info->connect_fd, SHUT_WR);
+  return MHD_NO;  // MHD closes the connection and reads nothing more
+}
+
+void HttpServer::Impl::DeliverLoop() {
+  std::unique_lock lock(deliver_mutex);
+  for (;;) {
+    deliver_changed.wait(lock, [this] { return deliverer_stop || !to_deliver.empty(); });
+    if (to_deliver.empty()) return;
+    Exchange* exchange = to_deliver.front();
+    to_deliver.pop_front();
+    lock.unlock();
+    Queue(exchange, std::move(*exchange->reply));
+    exchange->reply.reset();
+    MHD_resume_connection(exchange->connection);
+    lock.lock();
+  }
+}
+
+void HttpServer::Impl::Completed(Exchange* exchange, MHD_RequestTerminationCode why) {
+  if (exchange == nullptr) return;
+  if (!exchange->replied) {  // the client left, went silent, or MHD refused the request
+    const char* what = why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "idle timeout"
+                       : why == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN ? "server stopped"
+                                                                        : "connection closed";
+    spdlog::info("{} {} -> no reply ({}, {} bytes in) client={} id={}",
+                 EscapeForLog(exchange->request.method, 32), EscapeForLog(exchange->request.path),
+                 what, exchange->bytes_in, EscapeForLog(exchange->client, 64),
+                 exchange->request_id);
+  }
+  buffered_bytes -= exchange->body.size();
+  delete exchange;
+  --open_requests;
 }
 
 HttpServer::HttpServer(ServerConfig config,
-                       const std::vector<std::unique_ptr<const DetectionTask>>& tasks) {
-  impl_ = std::make_unique<Impl>(std::move(config), tasks);
-  const ServerConfig& c = impl_->config;
-  // Connections waiting for the compute gate hold an I/O thread: never fewer than the gate's
-  // slots, or the detector would idle.
-  impl_->http.new_task_queue = [n = std::max(c.io_threads, ComputeThreads(c.routes))] {
-    return new httplib::ThreadPool(std::size_t(n));
-  };
-  impl_->http.set_payload_max_length(c.max_request_bytes);
-  // Replies go out as header + body writes; with Nagle on, the body waits for the client's
-  // delayed ACK (~40 ms on Linux), which was most of a small request's latency.
-  impl_->http.set_tcp_nodelay(true);
-  impl_->http.set_read_timeout(c.read_timeout_seconds, 0);
-  impl_->http.set_write_timeout(c.read_timeout_seconds, 0);
-  impl_->InstallHandlers();
-}
+                       const std::vector<std::unique_ptr<const DetectionTask>>& tasks)
+    : impl_(std::make_unique<Impl>(std::move(config), tasks)) {}
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer() {
+  if (impl_->daemon != nullptr) {
+    Stop();
+    Run();
+  }
+  {
+    std::lock_guard lock(impl_->deliver_mutex);
+    impl_->deliverer_stop = true;
+  }
+  impl_->deliver_changed.notify_all();
+  if (impl_->deliverer.joinable()) impl_->deliverer.join();
+  if (impl_->listen_fd >= 0) close(impl_->listen_fd);
+}
 
 Status HttpServer::Bind() {
-  const ServerConfig& c = impl_->config;
-  if (c.port == 0) {
-    impl_->bound_port = impl_->http.bind_to_any_port(c.host);
-    if (impl_->bound_port > 0) return Status::Ok();
-  } else if (impl_->http.bind_to_port(c.host, c.port)) {
-    impl_->bound_port = c.port;
-    return Status::Ok();
+  Impl& s = *impl_;
+  const ServerConfig& c = s.config;
+  if (Status status = Listen(c.host, c.port, c.max_connections, &s.listen_fd, &s.bound_port);
+      !status.ok()) {
+    return status;
   }
-  return Status(ErrorCode::kIoError,
-                "cannot listen on " + c.host + ":" + std::to_string(c.port) +
-                    " (address in use or not available)");
+  auto access = [](void* cls, MHD_Connection* connection, const char* url, const char* method,
+                   const char*, const char* upload_data, std::size_t* upload_size,
+                   void** request_slot) {
+    return static_cast<Impl*>(cls)->Access(connection, url, method, upload_data, upload_size,
+                                           request_slot);
+  };
+  auto completed = [](void* cls, MHD_Connection*, void** request_slot,
+                      MHD_RequestTerminationCode why) {
+    static_cast<Impl*>(cls)->Completed(static_cast<Exchange*>(*request_slot), why);
+    *request_slot = nullptr;
+  };
+  auto connection_event = [](void* cls, MHD_Connection*, void**,
+                             MHD_ConnectionNotificationCode what) {
+    auto& count = static_cast<Impl*>(cls)->open_connections;
+    if (what == MHD_CONNECTION_NOTIFY_STARTED) ++count;
+    else --count;
+  };
+  using Completed = void (*)(void*, MHD_Connection*, void**, MHD_RequestTerminationCode);
+  using ConnectionEvent = void (*)(void*, MHD_Connection*, void**, MHD_ConnectionNotificationCode);
+  using Logger = void (*)(void*, const char*, va_list);
+  const unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                         MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+  std::vector<MHD_OptionItem> options = {
+      {MHD_OPTION_LISTEN_SOCKET, s.listen_fd, nullptr},
+      {MHD_OPTION_CONNECTION_LIMIT, c.max_connections, nullptr},
+      {MHD_OPTION_PER_IP_CONNECTION_LIMIT, std::max(0, c.max_connections_per_ip), nullptr},
+      // MHD keeps the request line and headers in this per-connection pool; beyond it MHD
+      // answers 431 itself and reads no more.
+      {MHD_OPTION_CONNECTION_MEMORY_LIMIT, intptr_t(c.max_header_bytes), nullptr},
+      {MHD_OPTION_CONNECTION_TIMEOUT, std::max(1, c.idle_timeout_seconds), nullptr},
+      {MHD_OPTION_NOTIFY_COMPLETED, intptr_t(Completed(completed)), &s},
+      {MHD_OPTION_NOTIFY_CONNECTION, intptr_t(ConnectionEvent(connection_event)), &s},
+      {MHD_OPTION_EXTERNAL_LOGGER, intptr_t(Logger(&LogFromLibrary)), nullptr},
+  };
+  if (c.io_threads > 1) options.push_back({MHD_OPTION_THREAD_POOL_SIZE, c.io_threads, nullptr});
+  options.push_back({MHD_OPTION_END, 0, nullptr});
+  s.daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, access, &s, MHD_OPTION_ARRAY,
+                              options.data(), MHD_OPTION_END);
+  if (s.daemon == nullptr) {
+    close(s.listen_fd);
+    s.listen_fd = -1;
+    return Status(ErrorCode::kIoError, "cannot start the HTTP server on " + c.host + ":" +
+                                           std::to_string(s.bound_port));
+  }
+  return Status::Ok();
 }
 
-void HttpServer::Run() { impl_->http.listen_after_bind(); }
+void HttpServer::Run() {
+  Impl& s = *impl_;
+  if (s.daemon == nullptr) return;
+  {
+    std::unique_lock lock(s.stop_mutex);
+    s.stop_requested_changed.wait(lock, [&s] { return s.stop_requested; });
+  }
+  // Drain: no new connections; requests already received run; new ones on open
+  // connections get 503 with Connection: close.
+  s.draining = true;
+  MHD_quiesce_daemon(s.daemon);
+  const Clock::time_point drain_start = Clock::now();
+  while (s.open_requests > 0 && SecondsSince(drain_start) < s.config.drain_seconds) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  s.past_drain_deadline = true;  // requests still queued are answered 503 at once
+  s.queue.Drain();
+  // The last replies were queued with MHD: give them a moment to be sent.
+  const Clock::time_point flush_start = Clock::now();
+  while (s.open_requests > 0 && SecondsSince(flush_start) < 2) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (s.open_requests > 0) {
+    spdlog::warn("{} requests still open after the {} s drain: closing them", s.open_requests.load(),
+                 s.config.drain_seconds);
+  }
+  {
+    std::unique_lock lock(s.deliver_mutex);  // nothing left for a connection MHD will close
+    s.deliverer_stop = true;
+  }
+  s.deliver_changed.notify_all();
+  if (s.deliverer.joinable()) s.deliverer.join();
+  MHD_stop_daemon(s.daemon);
+  s.daemon = nullptr;
+}
 
-void HttpServer::Stop() { impl_->http.stop(); }
+void HttpServer::Stop() {
+  {
+    std::lock_guard lock(impl_->stop_mutex);
+    impl_->stop_requested = true;
+  }
+  impl_->stop_requested_changed.notify_all();
+}
 
 int HttpServer::port() const { return impl_->bound_port; }
 

@@ -1,15 +1,36 @@
-// The HTTP server: cpp-httplib bridged to the route table (server/routes.h, where the API and
-// its handlers live). The only file that includes cpp-httplib is http_server.cc; it converts
-// requests and replies and keeps what only the transport knows: the body size limit (413),
-// bodies without a length, timeouts, thread pools and the access log.
-// Detection runs on at most `routes.compute_threads` requests at once; connections beyond
-// that wait (HTTP I/O has its own, larger pool so slow clients don't starve the detector).
+// The HTTP server: GNU libmicrohttpd bridged to the route table (server/routes.h, where the
+// API and its handlers live). The only file that includes libmicrohttpd is http_server.cc; it
+// converts requests and replies and keeps what only the transport knows, with a limit for
+// everything a client controls:
 //
-// Thread-safety: Bind/Run/Stop from one controlling thread; Stop may be called from a signal
-// watcher thread.
+//   connections     at most max_connections (and max_connections_per_ip), served by
+//                   io_threads event-loop threads (epoll): a slow client costs a socket and
+//                   a buffer, never a thread; the listen backlog is max_connections
+//   header          request line + headers within max_header_bytes, at most
+//                   max_header_lines lines: else 431 headers_too_large
+//   body            counted as it arrives, chunked or not: over max_request_bytes → 413 at
+//                   once (a declared Content-Length over it before any body byte is read);
+//                   slower than min_upload_bytes_per_second after upload_grace_seconds, or
+//                   longer than request_timeout_seconds → 408; silent for
+//                   idle_timeout_seconds → closed; all bodies held at once over
+//                   max_buffered_bytes → 503
+//   admission       a complete request waits in a queue of max_queue for one of the
+//                   compute workers (routes.compute_threads); the queue full → 503
+//                   overloaded with Retry-After; the connection is suspended meanwhile
+//                   (no thread)
+//   shutdown        Stop(): no new connections, every accepted request answered (requests
+//                   that start after it get 503), then Run() returns within about
+//                   drain_seconds (plus the requests being computed at that moment)
+//
+// Every reply carries X-Request-Id (the client's, when sane, else a new one); one access-log
+// line per request (server/access_log.h); counters and histograms at GET /metrics.
+//
+// Thread-safety: Bind/Run from one controlling thread; Stop may be called from any thread
+// (a signal watcher), before or during Run.
 #ifndef MAMMOCAD_SERVER_HTTP_SERVER_H_
 #define MAMMOCAD_SERVER_HTTP_SERVER_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,9 +43,20 @@ namespace mammocad {
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 9001;                       // 0: any free port (see HttpServer::port())
-  int io_threads = 32;                   // connections served at once
-  std::size_t max_request_bytes = 128u << 20;  // whole multipart body
-  int read_timeout_seconds = 30;         // a client that stalls mid-upload is dropped
+  int io_threads = 2;                    // event-loop threads; each serves many connections
+  int max_connections = 256;             // open at once; also the listen backlog
+  int max_connections_per_ip = 0;        // 0: no per-address limit
+  int max_queue = 32;                    // complete requests waiting for a compute worker
+  std::size_t max_request_bytes = 128u << 20;  // whole body, chunked or not
+  std::size_t max_buffered_bytes = std::size_t(1) << 30;  // all bodies held at once: else 503
+  std::size_t max_header_bytes = 32u << 10;    // request line and headers
+  int max_header_lines = 100;
+  int idle_timeout_seconds = 30;         // a connection silent this long is closed
+  std::size_t min_upload_bytes_per_second = 16u << 10;  // average, after the grace period
+  int upload_grace_seconds = 5;
+  int request_timeout_seconds = 300;     // headers to the last body byte
+  int drain_seconds = 30;                // Stop(): time for accepted requests to finish
+  int retry_after_seconds = 2;           // Retry-After of a 503
   RouteSettings routes;  // per-file limits, images per request, analyses at once
 };
 
@@ -36,9 +68,11 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds the socket. Errors: kIoError when the address cannot be bound.
+  // Binds the socket exclusively (no SO_REUSEPORT: a second server on the same port fails)
+  // and starts accepting. Errors: kIoError when the address cannot be bound or the HTTP
+  // library cannot start, with the system's reason.
   Status Bind();
-  // Serves until Stop(). Call after Bind().
+  // Serves until Stop(), then drains (see above). Call after a successful Bind().
   void Run();
   void Stop();
   // The bound port (useful with port 0).

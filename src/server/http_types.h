@@ -1,6 +1,6 @@
 // An HTTP request and reply as plain values, so the routes (server/routes.h) can be tested
 // without sockets and know nothing of the HTTP library. http_server.cc converts to and from
-// cpp-httplib's types.
+// the HTTP library's types (multipart bodies through server/multipart.h).
 #ifndef MAMMOCAD_SERVER_HTTP_TYPES_H_
 #define MAMMOCAD_SERVER_HTTP_TYPES_H_
 
@@ -33,12 +33,16 @@ struct HttpRequest {
 
 struct HttpReply {
   int status = 200;
-  std::string content_type;  // "application/json" or "image/jpeg"
+  std::string content_type;  // "application/json", "image/jpeg" or text for /metrics
   std::string body;
   NameValues headers;        // further headers, e.g. Allow, Connection
   // Appended to the request's access-log line (not sent): what only the route knows, e.g.
   // the images' spacing sources. Never file names or form values (patient data).
   std::string log_note;
+  // Not sent either, for the metrics: the error-table name of an error reply ("" for a
+  // success), and the seconds spent per stage ("decode", "detect", "render").
+  std::string error_name;
+  std::vector<std::pair<std::string, double>> stage_seconds;
 };
 
 }  // namespace mammocad

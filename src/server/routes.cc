@@ -3,7 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <exception>
+#include <opencv2/imgproc.hpp>
 #include <thread>
 
 #include "mammocad/render.h"
@@ -45,21 +49,6 @@ bool DebugRequested(const HttpRequest& request) {
   return value != nullptr && *value != "0" && *value != "false" && *value != "no";
 }
 
-// Every image with its findings drawn, side by side in upload order, as one JPEG.
-HttpReply DebugReply(const AnalysisResponse& response, ReplyStyle style) {
-  std::vector<cv::Mat> renderings;
-  for (const ImageAnalysis& a : response.images)
-    renderings.push_back(RenderFindings(a.image, a.detection.findings));
-  std::string jpeg = EncodeJpeg(SideBySide(renderings));
-  if (jpeg.empty()) {
-    return ErrorReply(Status(ErrorCode::kInternal, "the debug image could not be encoded"), style);
-  }
-  HttpReply reply;
-  reply.content_type = "image/jpeg";
-  reply.body = std::move(jpeg);
-  return reply;
-}
-
 std::string TaskPath(const std::string& task_name, ReplyStyle style) {
   return (style == ReplyStyle::kV2 ? "/v2/detection/" : "/detection/") + task_name;
 }
@@ -87,6 +76,7 @@ HttpReply ErrorReply(const Status& status, ReplyStyle style) {
   HttpReply reply =
       JsonReply(style == ReplyStyle::kV2 ? V2ErrorReply(status) : LegacyErrorReply(status));
   reply.status = HttpStatus(status.code());
+  reply.error_name = std::string(ErrorName(status.code()));
   return reply;
 }
 
@@ -116,8 +106,9 @@ int ComputeThreads(const RouteSettings& settings) {
 }
 
 Routes::Routes(RouteSettings settings,
-               const std::vector<std::unique_ptr<const DetectionTask>>& tasks)
-    : settings_(settings), compute_gate_(ComputeThreads(settings)) {
+               const std::vector<std::unique_ptr<const DetectionTask>>& tasks,
+               ServerProbes probes)
+    : settings_(settings), probes_(std::move(probes)), compute_gate_(ComputeThreads(settings)) {
   for (const auto& task : tasks) {
     const Analyzer* analyzer =
         analyzers_.emplace_back(std::make_unique<const Analyzer>(*task, settings_.limits)).get();
@@ -130,6 +121,24 @@ Routes::Routes(RouteSettings settings,
   }
   table_.push_back({"GET", "/healthz", ReplyStyle::kLegacy,
                     [](const HttpRequest&) { return JsonReply(HealthReply()); }});
+  table_.push_back({"GET", "/readyz", ReplyStyle::kLegacy,
+                    [this](const HttpRequest&) { return Ready(); }});
+  table_.push_back({"GET", "/metrics", ReplyStyle::kLegacy, [this](const HttpRequest&) {
+                      HttpReply reply;
+                      reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                      if (probes_.metrics_text) reply.body = probes_.metrics_text();
+                      return reply;
+                    }});
+}
+
+HttpReply Routes::Ready() const {
+  // The tasks (and their models) are made before the routes: a Routes that exists has them.
+  const char* why = nullptr;
+  if (probes_.draining && probes_.draining()) why = "the server is shutting down";
+  else if (probes_.overloaded && probes_.overloaded()) why = "the admission queue is full";
+  if (why == nullptr) return JsonReply("{\"status\":\"ready\"}");
+  return ErrorReply(Status(ErrorCode::kOverloaded, std::string("not ready: ") + why),
+                    ReplyStyle::kLegacy);
 }
 
 HttpReply Routes::Dispatch(const HttpRequest& request) const {
@@ -164,19 +173,70 @@ HttpReply Routes::Detect(const Analyzer& analyzer, const HttpRequest& request,
         [&request](const std::string& name) { return FormValue(request, name); }, &options);
   }
   AnalysisResponse response;
+  std::optional<HttpReply> debug_reply;
   if (status.ok()) {
     const ComputeSlot slot(compute_gate_);  // released on every exit, exceptions included
     status = analyzer.Analyze(files, options, &response);
+    // The picture is drawn under the same slot: a rendering is three bytes per pixel of
+    // each image, as large as the detection's own buffers.
+    if (status.ok() && DebugRequested(request)) debug_reply = DebugReply(response, style);
   }
   if (!status.ok()) {
     HttpReply reply = ErrorReply(status, style);
     reply.log_note = "images=" + std::to_string(files.size());
     return reply;
   }
-  HttpReply reply = DebugRequested(request) ? DebugReply(response, style)
+  HttpReply reply = debug_reply ? std::move(*debug_reply)
                     : JsonReply(style == ReplyStyle::kV2 ? V2Reply(response)
                                                          : LegacyReply(response));
+  double decode_ms = 0, detect_ms = 0;
+  for (const ImageAnalysis& image : response.images) {
+    decode_ms += image.decode_ms;
+    detect_ms += image.detection.timings.total_ms;
+  }
+  reply.stage_seconds.emplace_back("decode", decode_ms / 1000);
+  reply.stage_seconds.emplace_back("detect", detect_ms / 1000);
   reply.log_note = AnalysisLogSummary(response);
+  return reply;
+}
+
+// Every image with its findings drawn, side by side in upload order, as one JPEG. A canvas
+// over max_debug_pixels is scaled down by one factor for all images (each rendering right
+// after it is drawn, so only one full-size rendering exists at a time).
+HttpReply Routes::DebugReply(const AnalysisResponse& response, ReplyStyle style) const {
+  const auto started = std::chrono::steady_clock::now();
+  double canvas_width = 0, canvas_height = 0;
+  for (const ImageAnalysis& a : response.images) {
+    canvas_width += a.image.pixels.cols;
+    canvas_height = std::max(canvas_height, double(a.image.pixels.rows));
+  }
+  const double canvas_pixels = canvas_width * canvas_height;
+  const double budget = double(std::max<std::int64_t>(1, settings_.max_debug_pixels));
+  const double scale = canvas_pixels > budget ? std::sqrt(budget / canvas_pixels) : 1.0;
+  std::vector<cv::Mat> renderings;
+  for (const ImageAnalysis& a : response.images) {
+    cv::Mat drawn = RenderFindings(a.image, a.detection.findings);
+    if (scale < 1) {
+      cv::Mat smaller;
+      cv::resize(drawn, smaller, cv::Size(), scale, scale, cv::INTER_AREA);
+      drawn = smaller;
+    }
+    renderings.push_back(std::move(drawn));
+  }
+  std::string jpeg = EncodeJpeg(SideBySide(renderings));
+  if (jpeg.empty()) {
+    return ErrorReply(Status(ErrorCode::kInternal, "the debug image could not be encoded"), style);
+  }
+  HttpReply reply;
+  reply.content_type = "image/jpeg";
+  reply.body = std::move(jpeg);
+  if (scale < 1) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4f", scale);
+    reply.headers.emplace_back("X-Debug-Scale", text);
+  }
+  reply.stage_seconds.emplace_back(
+      "render", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return reply;
 }
 

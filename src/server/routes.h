@@ -5,6 +5,9 @@
 //   POST /detection/<Task>      legacy  the old service's contract: {"state","result"}, ?debug
 //   POST /v2/detection/<Task>   v2      the same work as structured JSON, ?debug
 //   GET  /healthz               legacy  liveness and version
+//   GET  /readyz                legacy  readiness: 200, or 503 overloaded while the
+//                                       admission queue is full or the server drains
+//   GET  /metrics               -       Prometheus text (server/metrics.h)
 //
 // Dispatch() also decides 404 (unknown path) and 405 (known path, other method; with an Allow
 // header). Errors answer in the path's style: legacy {"state":N,"result":msg}, or the v2 error
@@ -16,13 +19,16 @@
 //
 // Handlers never throw: one wrapper turns anything thrown into a logged 500 JSON reply.
 // Detection runs on at most `compute_threads` requests at once, admitted in arrival order
-// (server/compute_gate.h); the others wait in Dispatch().
+// (server/compute_gate.h); the others wait in Dispatch(). The ?debug rendering runs under the
+// same slot, on a canvas of at most `max_debug_pixels` (larger ones are scaled down; the
+// reply's X-Debug-Scale header says by how much), so its memory is bounded like detection's.
 //
 // Thread-safety: after construction a Routes is only read (the compute gate is thread-safe);
 // Dispatch() may run on many threads at once.
 #ifndef MAMMOCAD_SERVER_ROUTES_H_
 #define MAMMOCAD_SERVER_ROUTES_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -61,6 +67,15 @@ struct RouteSettings {
   DecodeLimits limits;              // per uploaded file
   int max_images_per_request = 16;
   int compute_threads = 0;          // analyses at once; 0 (or less): one per CPU core
+  std::int64_t max_debug_pixels = 16'000'000;  // the ?debug canvas; larger is scaled down
+};
+
+// What the routes ask of the server around them for /readyz and /metrics. Unset members:
+// ready, and an empty metrics page.
+struct ServerProbes {
+  std::function<bool()> overloaded;           // the admission queue is full
+  std::function<bool()> draining;             // shutting down: finishing accepted requests
+  std::function<std::string()> metrics_text;  // the Prometheus page
 };
 
 // `settings.compute_threads`, with 0 resolved to the number of cores (at least 1).
@@ -78,8 +93,10 @@ struct Route {
 
 class Routes {
  public:
-  // The routes of every task in `tasks` (in order) and /healthz. The tasks must outlive this.
-  Routes(RouteSettings settings, const std::vector<std::unique_ptr<const DetectionTask>>& tasks);
+  // The routes of every task in `tasks` (in order), /healthz, /readyz and /metrics. The tasks
+  // must outlive this; `probes` is called from Dispatch's threads.
+  Routes(RouteSettings settings, const std::vector<std::unique_ptr<const DetectionTask>>& tasks,
+         ServerProbes probes = {});
   Routes(const Routes&) = delete;  // the handlers point into this object
   Routes& operator=(const Routes&) = delete;
 
@@ -93,7 +110,11 @@ class Routes {
   HttpReply Detect(const Analyzer& analyzer, const HttpRequest& request, ReplyStyle style) const;
   Status CollectUploads(const HttpRequest& request, std::vector<UploadedFile>* files) const;
 
+  HttpReply Ready() const;
+  HttpReply DebugReply(const AnalysisResponse& response, ReplyStyle style) const;
+
   const RouteSettings settings_;
+  const ServerProbes probes_;
   std::vector<std::unique_ptr<const Analyzer>> analyzers_;  // one per task, in task order
   mutable ComputeGate compute_gate_;                        // thread-safe
   std::vector<Route> table_;

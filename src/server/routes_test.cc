@@ -116,7 +116,58 @@ TEST_F(RoutesTest, TheTableReadsLikeTheApi) {
   }
   EXPECT_EQ(rows, (std::vector<std::string>{"POST /detection/BreastCalcify legacy",
                                             "POST /v2/detection/BreastCalcify v2",
-                                            "GET /healthz legacy"}));
+                                            "GET /healthz legacy",
+                                            "GET /readyz legacy",
+                                            "GET /metrics legacy"}));
+}
+
+TEST_F(RoutesTest, ReadyzFollowsTheProbes) {
+  EXPECT_EQ(routes_->Dispatch(Get("/readyz")).status, 200);  // no probes: ready
+  bool overloaded = false, draining = false;
+  ServerProbes probes;
+  probes.overloaded = [&] { return overloaded; };
+  probes.draining = [&] { return draining; };
+  probes.metrics_text = [] { return std::string("mammocad_ready 1\n"); };
+  Routes routes(RouteSettings(), tasks_, probes);
+  HttpReply ready = routes.Dispatch(Get("/readyz"));
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(Json(ready)["status"], "ready");
+  overloaded = true;
+  ExpectLegacyError(routes.Dispatch(Get("/readyz")), ErrorCode::kOverloaded, "queue is full");
+  overloaded = false;
+  draining = true;
+  ExpectLegacyError(routes.Dispatch(Get("/readyz")), ErrorCode::kOverloaded, "shutting down");
+  HttpReply metrics = routes.Dispatch(Get("/metrics"));
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.body, "mammocad_ready 1\n");
+  EXPECT_EQ(metrics.content_type.substr(0, 10), "text/plain");
+}
+
+TEST_F(RoutesTest, DebugCanvasOverTheCapIsScaledDown) {
+  RouteSettings settings;
+  settings.max_debug_pixels = 256 * 256;  // the 1024 x 1024 image: scale 1/4
+  Routes routes(settings, tasks_);
+  HttpRequest request = PostMammogram(kLegacyPath);
+  request.query.emplace_back("debug", "");
+  HttpReply reply = routes.Dispatch(request);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(Header(reply, "X-Debug-Scale"), "0.2500");
+  cv::Mat decoded = cv::imdecode(std::vector<uchar>(reply.body.begin(), reply.body.end()),
+                                 cv::IMREAD_COLOR);
+  EXPECT_EQ(decoded.size(), cv::Size(256, 256));
+}
+
+TEST_F(RoutesTest, RepliesCarryStageTimesAndErrorNamesForTheMetrics) {
+  HttpReply ok = routes_->Dispatch(PostMammogram(kLegacyPath));
+  ASSERT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.error_name, "");
+  std::vector<std::string> stages;
+  for (const auto& [stage, seconds] : ok.stage_seconds) {
+    stages.push_back(stage);
+    EXPECT_GE(seconds, 0);
+  }
+  EXPECT_EQ(stages, (std::vector<std::string>{"decode", "detect"}));
+  EXPECT_EQ(routes_->Dispatch(Get("/nowhere")).error_name, "not_found");
 }
 
 TEST_F(RoutesTest, LegacyReplyHoldsTheFindingsAsJsonText) {
