@@ -230,7 +230,8 @@ class OverloadTest(unittest.TestCase):
             self.assertEqual(server.stop(), 0)
 
     def test_sigterm_under_load_answers_every_accepted_request_and_exits_0(self):
-        server = RunningServer("--threads", "1", "--max-queue", "100")
+        # The quick hand-made score: 80 requests on one worker must fit the 30 s drain.
+        server = RunningServer("--threads", "1", "--max-queue", "100", "--scorer", "handmade")
         jpeg = encode(synthetic_mammogram(width=1536, height=1536), "JPEG")
         body, content_type = multipart(jpeg)
         # Well over the old server's 32 connection threads; all connected before the signal.
