@@ -205,3 +205,34 @@ TEST(DatasetScanTest, AnUnknownVrIsRefusedNotGuessed) {
 
 }  // namespace
 }  // namespace mammocad
+
+namespace mammocad {
+namespace {
+
+TEST(DatasetScanTest, EveryLayoutStillDecodes) {
+  // A meta header without its preamble, a bare dataset of each encoding, and DCMTK then
+  // reads what the scan walked, in the scan's encoding.
+  const std::string file = ValidFile(DicomTransferSyntax::kExplicitVrLittleEndian);
+  Image image;
+  const Status no_preamble = DecodeDicom(file.substr(132), DecodeLimits(), &image);
+  EXPECT_TRUE(no_preamble.ok()) << no_preamble.ToString();
+  for (auto syntax : {DicomTransferSyntax::kImplicitVrLittleEndian,
+                      DicomTransferSyntax::kExplicitVrLittleEndian}) {
+    DicomWriteOptions options;
+    options.transfer_syntax = syntax;
+    options.with_meta_header = false;
+    options.bits_stored = 12;
+    std::string bare;
+    ASSERT_TRUE(WriteDicom(testing::MakeCodecTestImage(32, 24, 12), options, &bare).ok());
+    DicomLayout layout;
+    ASSERT_TRUE(FindDicomLayout(bare, &layout).ok());
+    EXPECT_EQ(layout.meta_end, 0u);
+    EXPECT_EQ(layout.explicit_vr, syntax == DicomTransferSyntax::kExplicitVrLittleEndian);
+    const Status status = DecodeDicom(bare, DecodeLimits(), &image);
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    EXPECT_EQ(image.pixels.cols, 24);
+  }
+}
+
+}  // namespace
+}  // namespace mammocad
