@@ -14,6 +14,7 @@ struct ErrorManager {
   jpeg_error_mgr library;  // first: libjpeg hands back a pointer to it
   std::jmp_buf jump;
   char message[JMSG_LENGTH_MAX];
+  bool damaged_pixels;  // a corrupt-data warning, not an error (such as 12-bit precision)
 };
 
 [[noreturn]] void Fail(j_common_ptr decoder) {
@@ -38,7 +39,10 @@ bool MeansDamagedPixels(j_common_ptr decoder) {
 }
 
 void OnMessage(j_common_ptr decoder, int level) {
-  if (level < 0 && MeansDamagedPixels(decoder)) Fail(decoder);
+  if (level < 0 && MeansDamagedPixels(decoder)) {
+    reinterpret_cast<ErrorManager*>(decoder->err)->damaged_pixels = true;
+    Fail(decoder);
+  }
 }
 
 }  // namespace
@@ -53,7 +57,9 @@ Status CheckJpegData(std::string_view bytes) {
   if (setjmp(errors.jump) != 0) {
     jpeg_destroy_decompress(&decoder);
     return Status(ErrorCode::kCorruptImage,
-                  std::string("the jpeg data are damaged (libjpeg: ") + errors.message + ")");
+                  std::string(errors.damaged_pixels ? "the jpeg data are damaged"
+                                                    : "the jpeg data cannot be decoded") +
+                      " (libjpeg: " + errors.message + ")");
   }
   jpeg_create_decompress(&decoder);
   jpeg_mem_src(&decoder, reinterpret_cast<const unsigned char*>(bytes.data()),
