@@ -71,20 +71,20 @@ Status FindDicomLayout(std::string_view bytes, DicomLayout* layout) {
     pos = kPreambleSize + 4;
     layout->meta_end = pos;
   }
-  // Group 0002, explicit VR little endian (a few old writers used implicit VR: accepted).
+  // Group 0002, always explicit VR little endian (PS3.10 7.1). An element without a valid VR
+  // is refused: DCMTK reads an unknown VR with a 4-byte length and allocates that length
+  // before it finds the bytes missing (4 GB, found by fuzz_format_peeks).
   while (pos + 8 <= bytes.size() && U16(bytes, pos) == 0x0002) {
     const std::uint16_t element = U16(bytes, pos + 2);
+    const std::string_view vr = bytes.substr(pos + 4, 2);
     std::size_t header = 8;
-    std::uint32_t length = U32(bytes, pos + 4);
-    if (LooksLikeVr(bytes, pos + 4)) {
-      const std::string_view vr = bytes.substr(pos + 4, 2);
-      if (HasLongLength(vr)) {
-        if (pos + 12 > bytes.size()) return Corrupt("the meta header is truncated");
-        header = 12;
-        length = U32(bytes, pos + 8);
-      } else {
-        length = U16(bytes, pos + 6);
-      }
+    std::uint32_t length = U16(bytes, pos + 6);
+    if (HasLongLength(vr)) {
+      if (pos + 12 > bytes.size()) return Corrupt("the meta header is truncated");
+      header = 12;
+      length = U32(bytes, pos + 8);
+    } else if (!HasShortLength(vr)) {
+      return Corrupt("a meta header element has no valid value representation (VR)");
     }
     if (length == kUndefinedLength || length > bytes.size() - pos - header) {
       return Corrupt("the meta header is truncated or damaged");

@@ -32,7 +32,7 @@ struct DicomLayout {
 
 // Finds the meta header and the dataset's encoding: the transfer syntax of the meta header,
 // or for files without one, explicit VR when the first element has a VR. kCorruptImage when
-// the meta header is unreadable.
+// the meta header is truncated or not in explicit VR with valid VRs.
 Status FindDicomLayout(std::string_view bytes, DicomLayout* layout);
 
 // Walks every element of `dataset` (little endian, explicit or implicit VR, defined and

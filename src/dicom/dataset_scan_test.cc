@@ -236,3 +236,33 @@ TEST(DatasetScanTest, EveryLayoutStillDecodes) {
 
 }  // namespace
 }  // namespace mammocad
+
+namespace mammocad {
+namespace {
+
+// A valid file whose meta element (0002,0003) gets `vr` and then `value_start` in place of
+// its length and first value bytes.
+std::string WithMetaVr(const std::string& vr, const std::string& value_start) {
+  std::string bytes = ValidFile(DicomTransferSyntax::kExplicitVrLittleEndian);
+  const std::size_t at = bytes.find(Tag(0x0002, 0x0003) + "UI");
+  EXPECT_NE(at, std::string::npos);
+  bytes.replace(at + 4, 2 + value_start.size(), vr + value_start);
+  return bytes;
+}
+
+TEST(DatasetScanTest, MetaElementsWithoutAValidVrAreRefusedBeforeDcmtkAllocates) {
+  // Found by fuzz_format_peeks and fuzz_decode_image (out-of-memory): DCMTK read the unknown
+  // VR "UQ" with a 4-byte length (here 0xFFFFFE31) and allocated 4 GB; "O\0" the same way.
+  for (const std::string& vr : {std::string("UQ"), std::string("O\0", 2)}) {
+    const std::string bytes = WithMetaVr(vr, Le16(0x0036) + "\x31\xFE\xFF\xFF");
+    const Status status = Decode(bytes);
+    EXPECT_EQ(status.code(), ErrorCode::kCorruptImage) << status.ToString();
+    EXPECT_NE(status.message().find("no valid value representation"), std::string::npos)
+        << status.message();
+    int width = 0, height = 0;
+    EXPECT_FALSE(PeekDicomDimensions(bytes, &width, &height));
+  }
+}
+
+}  // namespace
+}  // namespace mammocad
