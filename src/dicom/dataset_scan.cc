@@ -273,4 +273,32 @@ Status InflateDicomDataset(std::string_view deflated, std::size_t max_bytes,
   return Status::Ok();
 }
 
+Status CheckJpegMarkersBeforeFrame(std::string_view fragment) {
+  const auto byte = [&](std::size_t at) { return static_cast<unsigned char>(fragment[at]); };
+  // DCMTK scans from the first byte, SOI or not, while it sees markers.
+  std::size_t pos = 0;
+  while (pos + 4 <= fragment.size() && byte(pos) == 0xFF) {
+    const unsigned char marker = byte(pos + 1);
+    if (marker == 0xD8) {  // SOI
+      pos += 2;
+      continue;
+    }
+    const bool frame_header = (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 &&
+                               marker != 0xC8 && marker != 0xCC) ||
+                              marker == 0xF7;  // JPEG-LS SOF55
+    if (frame_header) return Status::Ok();
+    // Segments with a length: APPn, COM, DQT, DHT, DAC, DRI, EXP, JPEG-LS LSE.
+    const bool segment = (marker >= 0xE0 && marker <= 0xEF) || marker == 0xFE || marker == 0xDB ||
+                         marker == 0xC4 || marker == 0xCC || marker == 0xDD || marker == 0xDF ||
+                         marker == 0xF8;
+    if (!segment) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      return Corrupt(std::string("the JPEG data have an unexpected marker (0xFF") +
+                     kHex[marker >> 4] + kHex[marker & 15] + ") before their frame header");
+    }
+    pos += 2 + ((std::size_t(byte(pos + 2)) << 8) | byte(pos + 3));
+  }
+  return Status::Ok();  // no frame header found: the decoder reports it
+}
+
 }  // namespace mammocad::dicom_internal

@@ -49,6 +49,12 @@ Status ScanDicomDataset(std::string_view dataset, bool explicit_vr, const Decode
 Status InflateDicomDataset(std::string_view deflated, std::size_t max_bytes,
                            std::string* inflated);
 
+// For the first fragment of encapsulated pixel data: kCorruptImage when, among the markers it
+// starts with, one other than SOI and the usual table, application and comment segments
+// stands before the frame header (data that start otherwise, such as RLE, pass). DCMTK 3.6.7's JPEG decoder scans those markers for the bit depth before
+// decoding and never returns from a TEM marker (0xFF01), a hang found by the fuzzers.
+Status CheckJpegMarkersBeforeFrame(std::string_view fragment);
+
 }  // namespace mammocad::dicom_internal
 
 #endif  // MAMMOCAD_DICOM_DATASET_SCAN_H_

@@ -266,3 +266,35 @@ TEST(DatasetScanTest, MetaElementsWithoutAValidVrAreRefusedBeforeDcmtkAllocates)
 
 }  // namespace
 }  // namespace mammocad
+
+namespace mammocad {
+namespace {
+
+TEST(DatasetScanTest, TemMarkerBeforeTheJpegFrameHeaderIsRefusedNotAHang) {
+  // Found by fuzz_decode_image and fuzz_dicom_reader (timeouts): DCMTK 3.6.7's JPEG decoder
+  // scans the first fragment's markers for the bit depth and loops forever on TEM (FF01).
+  // The marker after the SOI of each JPEG syntax's first fragment becomes TEM.
+  for (auto syntax : {DicomTransferSyntax::kJpegBaseline, DicomTransferSyntax::kJpegLosslessSv1,
+                      DicomTransferSyntax::kJpegLsLossless}) {
+    DicomWriteOptions options;
+    options.transfer_syntax = syntax;
+    options.bits_stored = 8;
+    std::string bytes;
+    ASSERT_TRUE(WriteDicom(testing::MakeCodecTestImage(32, 24, 8), options, &bytes).ok());
+    const std::size_t soi = bytes.find("\xFF\xD8\xFF", bytes.find(Tag(0x7FE0, 0x0010)));
+    ASSERT_NE(soi, std::string::npos);
+    // After the SOI, and (a second finding) in place of the SOI: DCMTK scans from byte 0.
+    for (std::size_t at : {soi + 3, soi + 1}) {
+      std::string damaged = bytes;
+      damaged[at] = '\x01';
+      const Status status = Decode(damaged);
+      EXPECT_EQ(status.code(), ErrorCode::kCorruptImage) << status.ToString();
+      EXPECT_NE(status.message().find("unexpected marker (0xFF01) before their frame header"),
+                std::string::npos)
+          << status.message();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mammocad

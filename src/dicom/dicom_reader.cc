@@ -279,8 +279,33 @@ Status ReadNativeFrame(DcmDataset& dataset, const Geometry& geometry, const Samp
                                              geometry.columns, layout, stored);
 }
 
-// RLE, JPEG and JPEG-LS: DCMTK's decoders turn the dataset's pixel data into native form.
-Status DecompressWithDcmtk(DcmDataset& dataset) {
+// The encapsulated fragments of the Pixel Data (item 0 is the Basic Offset Table); null when
+// the pixel data are not encapsulated as expected.
+DcmPixelSequence* Fragments(DcmDataset& dataset, const std::string& uid) {
+  DcmElement* element = nullptr;
+  DcmPixelSequence* fragments = nullptr;
+  if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr ||
+      element->ident() != EVR_PixelData ||
+      static_cast<DcmPixelData*>(element)
+          ->getEncapsulatedRepresentation(DcmXfer(uid.c_str()).getXfer(), nullptr, fragments)
+          .bad() ||
+      fragments == nullptr || fragments->card() < 2) {
+    return nullptr;
+  }
+  return fragments;
+}
+
+// RLE, JPEG and JPEG-LS: DCMTK's decoders turn the dataset's pixel data into native form,
+// once the first fragment's JPEG markers are known not to hang DCMTK (dataset_scan.h).
+Status DecompressWithDcmtk(DcmDataset& dataset, const std::string& uid) {
+  DcmPixelItem* first = nullptr;
+  Uint8* bytes = nullptr;
+  if (DcmPixelSequence* fragments = Fragments(dataset, uid);
+      fragments != nullptr && fragments->getItem(first, 1).good() && first != nullptr &&
+      first->getLength() > 0 && first->getUint8Array(bytes).good() && bytes != nullptr) {
+    const std::string_view fragment(reinterpret_cast<const char*>(bytes), first->getLength());
+    if (Status s = dicom_internal::CheckJpegMarkersBeforeFrame(fragment); !s.ok()) return s;
+  }
   const OFCondition condition = dataset.chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
   if (condition.bad() || !dataset.canWriteXfer(EXS_LittleEndianExplicit)) {
     return Corrupt(std::string("compressed pixel data could not be decoded (") + condition.text() +
@@ -293,18 +318,8 @@ Status DecompressWithDcmtk(DcmDataset& dataset) {
 // Basic Offset Table, joined.
 Status ReadJpeg2000Frame(DcmDataset& dataset, const std::string& uid, const Geometry& geometry,
                          cv::Mat* stored) {
-  DcmElement* element = nullptr;
-  if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr ||
-      element->ident() != EVR_PixelData) {
-    return Corrupt("Pixel Data unreadable");
-  }
-  DcmPixelSequence* fragments = nullptr;
-  auto* pixel_data = static_cast<DcmPixelData*>(element);
-  if (pixel_data->getEncapsulatedRepresentation(DcmXfer(uid.c_str()).getXfer(), nullptr, fragments)
-          .bad() ||
-      fragments == nullptr || fragments->card() < 2) {
-    return Corrupt("JPEG 2000 pixel data is not encapsulated as expected");
-  }
+  DcmPixelSequence* fragments = Fragments(dataset, uid);
+  if (fragments == nullptr) return Corrupt("JPEG 2000 pixel data is not encapsulated as expected");
   std::string codestream;
   for (unsigned long i = 1; i < fragments->card(); ++i) {
     DcmPixelItem* fragment = nullptr;
@@ -468,7 +483,7 @@ Status ReadStoredFrame(DcmDataset& dataset, const TransferSyntaxInfo& syntax,
     return ReadJpeg2000Frame(dataset, uid, geometry, stored);
   }
   if (syntax.decoder == PixelDecoder::kDcmtkCodec) {
-    if (Status s = DecompressWithDcmtk(dataset); !s.ok()) return s;
+    if (Status s = DecompressWithDcmtk(dataset, uid); !s.ok()) return s;
   }
   // Read after decompression: the decoder may have updated the pixel module.
   if (Status s = ReadSampleLayout(dataset, layout); !s.ok()) return s;
