@@ -54,11 +54,28 @@ struct Image {
 };
 
 // How large an uploaded file may be, checked by every decoder (DecodeImage, DecodeDicom)
-// before pixels are decoded.
+// before pixels are decoded. Together the limits bound the memory one file can take.
 struct DecodeLimits {
   std::size_t max_bytes = 64u << 20;        // 64 MiB per file (a 3328x4096 16-bit DICOM: 27 MB)
   std::int64_t max_pixels = 40'000'000;     // a 3328x4096 mammogram is 13.6 Mpx
+
+  // DICOM structure, checked by a flat scan before DCMTK parses the file (DCMTK recurses once
+  // per nested sequence and allocates an object per element). Vendor mammograms nest 3-4
+  // levels deep and hold a few thousand elements.
+  int max_dicom_sequence_depth = 32;
+  std::int64_t max_dicom_elements = 200'000;  // data elements, those inside items included
+  std::int64_t max_dicom_items = 100'000;     // sequence items and pixel data fragments
+  // What a DICOM file may hold besides its pixels (headers, private data, overlays): with
+  // max_pixels it caps the inflated size of a deflated file (MaxInflatedDicomBytes).
+  std::size_t max_dicom_non_pixel_bytes = 16u << 20;
 };
+
+// The most a Deflated Explicit VR Little Endian dataset may inflate to: the largest allowed
+// image at 2 bytes per sample plus the non-pixel allowance.
+inline std::size_t MaxInflatedDicomBytes(const DecodeLimits& limits) {
+  return std::size_t(limits.max_pixels > 0 ? limits.max_pixels : 0) * 2 +
+         limits.max_dicom_non_pixel_bytes;
+}
 
 }  // namespace mammocad
 

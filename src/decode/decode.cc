@@ -29,7 +29,7 @@ ImageFormat SniffFormat(std::string_view bytes) {
 
 bool PeekDimensions(std::string_view bytes, ImageFormat format, int* width, int* height) {
   const ImageFormatInfo* info = FormatInfo(format);
-  return info != nullptr && info->peek(bytes, width, height);
+  return info != nullptr && info->peek(bytes, width, height).ok();
 }
 
 Status DecodeImage(std::string_view bytes, const DecodeLimits& limits, Image* out) {
@@ -48,19 +48,15 @@ Status DecodeImage(std::string_view bytes, const DecodeLimits& limits, Image* ou
 
   const std::string name(format->name);
   int width = 0, height = 0;
-  if (!format->peek(bytes, &width, &height)) {
-    return Status(ErrorCode::kCorruptImage,
-                  std::string("the ") + name + " header is damaged: no image size found");
-  }
+  if (Status s = format->peek(bytes, &width, &height); !s.ok()) return s;
   if (std::int64_t(width) * height > limits.max_pixels) {
     return Status(ErrorCode::kTooManyPixels,
                   std::string("the image is ") + std::to_string(width) + "x" +
                       std::to_string(height) + " pixels; the limit is " +
                       std::to_string(limits.max_pixels) + " pixels");
   }
-  if (format->is_complete != nullptr && !format->is_complete(bytes)) {
-    return Status(ErrorCode::kCorruptImage,
-                  std::string("the ") + name + " data are truncated (the file ends early)");
+  if (format->check_data != nullptr) {
+    if (Status s = format->check_data(bytes); !s.ok()) return s;
   }
   cv::Mat pixels;
   try {

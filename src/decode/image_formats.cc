@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "decode/jpeg_check.h"
 #include "mammocad/dicom.h"
 
 namespace mammocad {
@@ -24,55 +25,73 @@ const unsigned char* Bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
+Status Damaged(std::string_view format, const std::string& what) {
+  return Status(ErrorCode::kCorruptImage, "the " + std::string(format) + " header " + what);
+}
+
+Status NoSize(std::string_view format) { return Damaged(format, "is damaged: no image size found"); }
+
 // ---- JPEG ----------------------------------------------------------------------------------
 
 bool SniffJpeg(std::string_view bytes) { return StartsWith(bytes, "\xFF\xD8\xFF"); }
 
-bool PeekJpeg(std::string_view bytes, int* width, int* height) {
-  // Walk the marker segments up to the first start-of-frame (SOF0..SOF15 but DHT/JPG/DAC).
+bool IsStartOfFrame(unsigned char marker) {
+  // SOF0..SOF15 but DHT (C4), JPG (C8) and DAC (CC).
+  return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+}
+
+Status PeekJpeg(std::string_view bytes, int* width, int* height) {
+  // Walk the marker segments up to the first scan: libjpeg decodes with the one frame header
+  // (SOF) before it and fails on a second, so a second one is refused here as well.
   const unsigned char* p = Bytes(bytes);
   std::size_t i = 2;
+  bool have_frame = false;
   while (i + 4 <= bytes.size()) {
-    if (p[i] != 0xFF) return false;
+    if (p[i] != 0xFF) return NoSize("jpeg");
     unsigned char marker = p[i + 1];
     if (marker == 0xFF) { ++i; continue; }  // fill byte
     std::size_t length = (std::size_t(p[i + 2]) << 8) | p[i + 3];
-    if (length < 2) return false;
-    bool is_sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
-                  marker != 0xCC;
-    if (is_sof) {
-      if (i + 9 > bytes.size()) return false;
+    if (length < 2) return NoSize("jpeg");
+    if (IsStartOfFrame(marker)) {
+      if (have_frame) return Damaged("jpeg", "has two frame headers (SOF markers)");
+      if (i + 9 > bytes.size()) return NoSize("jpeg");
       *height = (int(p[i + 5]) << 8) | p[i + 6];
       *width = (int(p[i + 7]) << 8) | p[i + 8];
-      return *width > 0 && *height > 0;
+      if (*width == 0 || *height == 0) return NoSize("jpeg");  // DNL heights: unsupported
+      have_frame = true;
     }
-    if (marker == 0xDA || marker == 0xD9) return false;  // scan before any frame header
+    if (marker == 0xDA || marker == 0xD9) break;  // the first scan (or the end)
     i += 2 + length;
   }
-  return false;
+  return have_frame ? Status::Ok() : NoSize("jpeg");
 }
 
-// libjpeg and OpenCV's PNM reader "decode" a truncated file by filling the missing rows with
-// grey, which would silently analyse half a mammogram; so completeness is checked up front.
-bool JpegIsComplete(std::string_view bytes) {
+// libjpeg "decodes" a truncated or damaged file by filling the missing blocks with grey,
+// which would silently analyse half a mammogram; so the data are checked up front: first
+// cheaply for an end marker after the first scan, then by libjpeg itself (jpeg_check.h).
+Status CheckJpeg(std::string_view bytes) {
   // Entropy-coded data escape 0xFF as FF 00, so an FF D9 after the first scan is the EOI.
   std::size_t scan = bytes.find("\xFF\xDA");
   std::size_t end = bytes.rfind("\xFF\xD9");
-  return scan != std::string_view::npos && end != std::string_view::npos && end > scan;
+  if (scan == std::string_view::npos || end == std::string_view::npos || end < scan) {
+    return Status(ErrorCode::kCorruptImage, "the jpeg data are truncated (the file ends early)");
+  }
+  return CheckJpegData(bytes);
 }
 
 // ---- PNG -----------------------------------------------------------------------------------
 
 bool SniffPng(std::string_view bytes) { return StartsWith(bytes, "\x89PNG\r\n\x1A\n"); }
 
-bool PeekPng(std::string_view bytes, int* width, int* height) {
-  // 8-byte signature, then the IHDR chunk: length(4) "IHDR"(4) width(4) height(4).
-  if (bytes.size() < 24 || bytes.substr(12, 4) != "IHDR") return false;
+Status PeekPng(std::string_view bytes, int* width, int* height) {
+  // 8-byte signature, then the IHDR chunk: length(4) "IHDR"(4) width(4) height(4). libpng
+  // requires IHDR first and refuses a second one, so the first is the size decoded.
+  if (bytes.size() < 24 || bytes.substr(12, 4) != "IHDR") return NoSize("png");
   std::uint32_t w = ReadBigEndian32(Bytes(bytes) + 16), h = ReadBigEndian32(Bytes(bytes) + 20);
-  if (w == 0 || h == 0 || w > 0x7fffffff || h > 0x7fffffff) return false;
+  if (w == 0 || h == 0 || w > 0x7fffffff || h > 0x7fffffff) return NoSize("png");
   *width = int(w);
   *height = int(h);
-  return true;
+  return Status::Ok();
 }
 
 // ---- TIFF ----------------------------------------------------------------------------------
@@ -82,9 +101,11 @@ bool SniffTiff(std::string_view bytes) {
          StartsWith(bytes, std::string_view("MM\0*", 4));
 }
 
-bool PeekTiff(std::string_view bytes, int* width, int* height) {
-  // Classic TIFF: byte order, 42, offset of the first IFD; tags 256 (width) and 257 (height).
-  if (bytes.size() < 8) return false;
+Status PeekTiff(std::string_view bytes, int* width, int* height) {
+  // Classic TIFF: byte order, 42, offset of the first IFD (the one OpenCV decodes); tags 256
+  // (ImageWidth) and 257 (ImageLength). A tag given twice with different values is refused:
+  // which one libtiff uses is not ours to guess, and the pixel limit must see that one.
+  if (bytes.size() < 8) return NoSize("tiff");
   const unsigned char* p = Bytes(bytes);
   bool little = p[0] == 'I';
   auto u16 = [&](std::size_t at) -> std::uint32_t {
@@ -96,21 +117,35 @@ bool PeekTiff(std::string_view bytes, int* width, int* height) {
                   : ReadBigEndian32(p + at);
   };
   std::size_t ifd = u32(4);
-  if (ifd + 2 > bytes.size()) return false;
+  if (ifd > bytes.size() - 2) return NoSize("tiff");
   std::size_t entries = u16(ifd);
-  long w = -1, h = -1;
+  long size[2] = {-1, -1};  // ImageWidth, ImageLength
+  static constexpr const char* kNames[2] = {"ImageWidth", "ImageLength"};
   for (std::size_t k = 0; k < entries; ++k) {
     std::size_t e = ifd + 2 + 12 * k;
-    if (e + 12 > bytes.size()) return false;
-    std::uint32_t tag = u16(e), type = u16(e + 2);
-    std::uint32_t value = type == 3 ? u16(e + 8) : u32(e + 8);  // SHORT or LONG
-    if (tag == 256) w = value;
-    if (tag == 257) h = value;
+    if (e + 12 > bytes.size()) return NoSize("tiff");
+    std::uint32_t tag = u16(e);
+    if (tag != 256 && tag != 257) continue;
+    std::uint32_t type = u16(e + 2), count = u32(e + 4);
+    // SHORT or LONG, one value, as TIFF 6.0 says; other encodings libtiff may read otherwise.
+    if ((type != 3 && type != 4) || count != 1) {
+      return Damaged("tiff", std::string("gives ") + kNames[tag - 256] +
+                                 " in an unexpected type or count");
+    }
+    long value = type == 3 ? long(u16(e + 8)) : long(u32(e + 8));
+    long& known = size[tag - 256];
+    if (known >= 0 && known != value) {
+      return Damaged("tiff", std::string("gives ") + kNames[tag - 256] + " twice (" +
+                                 std::to_string(known) + " and " + std::to_string(value) + ")");
+    }
+    known = value;
   }
-  if (w <= 0 || h <= 0) return false;
-  *width = int(w);
-  *height = int(h);
-  return true;
+  if (size[0] <= 0 || size[1] <= 0 || size[0] > 0x7fffffff || size[1] > 0x7fffffff) {
+    return NoSize("tiff");
+  }
+  *width = int(size[0]);
+  *height = int(size[1]);
+  return Status::Ok();
 }
 
 // ---- PGM (PNM P2/P5) -----------------------------------------------------------------------
@@ -141,49 +176,70 @@ bool ParsePnmHeader(std::string_view bytes, PnmHeader* header) {
     }
     std::size_t start = i;
     *value = 0;
-    while (i < bytes.size() && std::isdigit(static_cast<unsigned char>(bytes[i])) &&
-           *value < 1'000'000'000L) {
+    while (i < bytes.size() && std::isdigit(static_cast<unsigned char>(bytes[i]))) {
+      // More than 9 digits: no size we accept, and the decoder might read it otherwise.
+      if (i - start >= 9) return false;
       *value = *value * 10 + (bytes[i] - '0');
       ++i;
     }
     if (i == start) return false;
   }
   header->data_offset = i + 1;
-  return header->width > 0 && header->height > 0 && header->width <= 0x7fffffff &&
-         header->height <= 0x7fffffff;
+  return header->width > 0 && header->height > 0;
 }
 
-bool PeekPnm(std::string_view bytes, int* width, int* height) {
+Status PeekPnm(std::string_view bytes, int* width, int* height) {
   PnmHeader header;
-  if (!ParsePnmHeader(bytes, &header)) return false;
+  if (!ParsePnmHeader(bytes, &header)) return NoSize("pnm");
   *width = int(header.width);
   *height = int(header.height);
-  return true;
+  return Status::Ok();
 }
 
-bool PnmIsComplete(std::string_view bytes) {
-  if (bytes[1] != '5') return true;  // ASCII PGM: OpenCV fails on short data by itself
+Status CheckPnm(std::string_view bytes) {
+  if (bytes[1] != '5') return Status::Ok();  // ASCII PGM: OpenCV fails on short data by itself
   PnmHeader header;
-  if (!ParsePnmHeader(bytes, &header)) return false;
+  if (!ParsePnmHeader(bytes, &header)) return NoSize("pnm");
   std::size_t sample_bytes = header.maxval > 255 ? 2 : 1;
-  return bytes.size() >= header.data_offset + std::size_t(header.width) *
-                                                  std::size_t(header.height) * sample_bytes;
+  if (bytes.size() < header.data_offset + std::size_t(header.width) *
+                                              std::size_t(header.height) * sample_bytes) {
+    return Status(ErrorCode::kCorruptImage, "the pnm data are truncated (the file ends early)");
+  }
+  return Status::Ok();
 }
 
 // ---- BMP -----------------------------------------------------------------------------------
 
 bool SniffBmp(std::string_view bytes) { return StartsWith(bytes, "BM"); }
 
-bool PeekBmp(std::string_view bytes, int* width, int* height) {
-  if (bytes.size() < 26) return false;
+Status PeekBmp(std::string_view bytes, int* width, int* height) {
+  // The size fields depend on the info header's own size (at 14), as in OpenCV's reader: the
+  // OS/2 BITMAPCOREHEADER (12 bytes) has 16-bit width and height, the others 32-bit ones.
+  if (bytes.size() < 26) return NoSize("bmp");
   const unsigned char* p = Bytes(bytes);
-  std::int32_t w, h;
-  std::memcpy(&w, p + 18, 4);  // BITMAPINFOHEADER, little endian (x86)
-  std::memcpy(&h, p + 22, 4);
-  if (w <= 0 || h == 0 || h == INT32_MIN) return false;
-  *width = w;
-  *height = h < 0 ? -h : h;
-  return true;
+  std::uint32_t header_size = std::uint32_t(p[14]) | (std::uint32_t(p[15]) << 8) |
+                              (std::uint32_t(p[16]) << 16) | (std::uint32_t(p[17]) << 24);
+  std::int64_t w, h;
+  if (header_size == 12) {
+    w = p[18] | (p[19] << 8);
+    h = p[20] | (p[21] << 8);
+  } else if (header_size >= 36) {
+    std::int32_t w32, h32;
+    std::memcpy(&w32, p + 18, 4);  // little endian (x86)
+    std::memcpy(&h32, p + 22, 4);
+    w = w32;
+    h = h32 < 0 ? -std::int64_t(h32) : h32;  // negative: rows top-down
+  } else {
+    return Damaged("bmp", "has an info header of unknown size");
+  }
+  if (w <= 0 || h <= 0 || h > 0x7fffffff) return NoSize("bmp");
+  *width = int(w);
+  *height = int(h);
+  return Status::Ok();
+}
+
+Status PeekDicom(std::string_view bytes, int* width, int* height) {
+  return PeekDicomDimensions(bytes, width, height) ? Status::Ok() : NoSize("dicom");
 }
 
 }  // namespace
@@ -193,15 +249,15 @@ bool PeekBmp(std::string_view bytes, int* width, int* height) {
 const std::vector<ImageFormatInfo>& ImageFormats() {
   constexpr bool kLossy = true, kLossless = false;
   static const std::vector<ImageFormatInfo> kFormats = {
-      {ImageFormat::kJpeg, "jpeg", "JPEG", kLossy, SniffJpeg, PeekJpeg, JpegIsComplete, nullptr,
+      {ImageFormat::kJpeg, "jpeg", "JPEG", kLossy, SniffJpeg, PeekJpeg, CheckJpeg, nullptr,
        {".jpg", ".jpeg"}},
       {ImageFormat::kPng, "png", "PNG", kLossless, SniffPng, PeekPng, nullptr, nullptr, {".png"}},
       {ImageFormat::kTiff, "tiff", "TIFF", kLossless, SniffTiff, PeekTiff, nullptr, nullptr,
        {".tif", ".tiff"}},
-      {ImageFormat::kPnm, "pnm", "PGM", kLossless, SniffPnm, PeekPnm, PnmIsComplete, nullptr,
+      {ImageFormat::kPnm, "pnm", "PGM", kLossless, SniffPnm, PeekPnm, CheckPnm, nullptr,
        {".pgm", ".pnm"}},
       {ImageFormat::kBmp, "bmp", "BMP", kLossless, SniffBmp, PeekBmp, nullptr, nullptr, {".bmp"}},
-      {ImageFormat::kDicom, "dicom", "DICOM", kLossless, LooksLikeDicom, PeekDicomDimensions,
+      {ImageFormat::kDicom, "dicom", "DICOM", kLossless, LooksLikeDicom, PeekDicom,
        nullptr, DecodeDicom, {".dcm"}, /*sniff_first=*/true},
   };
   return kFormats;

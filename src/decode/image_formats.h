@@ -26,13 +26,17 @@ struct ImageFormatInfo {
   bool lossy;
   // True when the bytes start like this format (magic bytes; never the file name).
   bool (*sniff)(std::string_view bytes);
-  // Width and height from the header, without decoding. False when the header is unreadable.
-  bool (*peek)(std::string_view bytes, int* width, int* height);
-  // False when the file ends before its pixels do. Null when the decoder fails on short data
-  // by itself. Needed because some decoders fill missing rows with grey instead of failing.
-  bool (*is_complete)(std::string_view bytes);
+  // Width and height from the header, without decoding: read from the fields the decoder
+  // will use, and refused (kCorruptImage naming the problem) when the header is unreadable or
+  // states the size twice with different values, so that the pixel limit checks the size
+  // that will really be decoded.
+  Status (*peek)(std::string_view bytes, int* width, int* height);
+  // kCorruptImage when the pixel data end early or are damaged. Null when the decoder fails
+  // on such data by itself. Needed because some decoders fill missing or garbled rows with
+  // grey instead of failing (libjpeg warns and goes on; OpenCV's PGM reader pads).
+  Status (*check_data)(std::string_view bytes);
   // A decoder that reads the header and checks DecodeLimits itself (DICOM: DCMTK). Null: the
-  // shared path of DecodeImage (peek, pixel limit, is_complete, then OpenCV's imdecode).
+  // shared path of DecodeImage (peek, pixel limit, check_data, then OpenCV's imdecode).
   Status (*decode)(std::string_view bytes, const DecodeLimits& limits, Image* out);
   std::vector<std::string_view> extensions;  // lower case, with the dot: ".jpg"
   // Tried before every other row: DICOM's 128-byte preamble is free-form and may itself hold

@@ -81,10 +81,13 @@ TEST(ImageFormatsTest, EveryRowPeeksAndDecodesItsSample) {
     SCOPED_TRACE(std::string(row.name));
     const std::string bytes = Sample(row.format);
     int width = 0, height = 0;
-    ASSERT_TRUE(row.peek(bytes, &width, &height));
+    ASSERT_TRUE(row.peek(bytes, &width, &height).ok());
     EXPECT_EQ(width, kWidth);
     EXPECT_EQ(height, kHeight);
-    EXPECT_FALSE(row.peek("xx", &width, &height));
+    const Status unreadable = row.peek("xx", &width, &height);
+    EXPECT_EQ(unreadable.code(), ErrorCode::kCorruptImage);
+    EXPECT_NE(unreadable.message().find(std::string(row.name)), std::string::npos)
+        << unreadable.message();
     Image image;
     ASSERT_TRUE(DecodeImage(bytes, DecodeLimits(), &image).ok());
     EXPECT_EQ(image.format, row.name);
@@ -120,15 +123,15 @@ TEST(ImageFormatsTest, EveryRowSaysWhetherItIsLossyAndDecodingCarriesIt) {
   }
 }
 
-TEST(ImageFormatsTest, CompletenessChecksRefuseTruncatedSamples) {
+TEST(ImageFormatsTest, DataChecksRefuseTruncatedSamples) {
   int checked = 0;
   for (const ImageFormatInfo& row : ImageFormats()) {
-    if (row.is_complete == nullptr) continue;
+    if (row.check_data == nullptr) continue;
     SCOPED_TRACE(std::string(row.name));
     const std::string bytes = Sample(row.format);
-    EXPECT_TRUE(row.is_complete(bytes));
+    EXPECT_TRUE(row.check_data(bytes).ok());
     const std::string truncated = bytes.substr(0, bytes.size() * 2 / 3);
-    EXPECT_FALSE(row.is_complete(truncated));
+    EXPECT_EQ(row.check_data(truncated).code(), ErrorCode::kCorruptImage);
     Image image;
     const Status s = DecodeImage(truncated, DecodeLimits(), &image);
     EXPECT_EQ(s.code(), ErrorCode::kCorruptImage);

@@ -18,7 +18,9 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <type_traits>
 
+#include "dicom/dataset_scan.h"
 #include "dicom/dcmtk_setup.h"
 #include "dicom/grey_levels.h"
 #include "dicom/jpeg2000_codec.h"
@@ -87,17 +89,65 @@ std::optional<int> GetUnsigned16(DcmItem& item, const DcmTagKey& tag) {
 
 // --- Parsing -----------------------------------------------------------------------------------
 
-// Parses the whole file, or with `stop_at` only the elements before that tag.
-OFCondition ParseFromMemory(std::string_view bytes, DcmFileFormat* file,
-                            const DcmTagKey& stop_at = DCM_UndefinedTagKey) {
+Status CheckTransferSyntax(const std::string& uid, bool parsed, TransferSyntaxInfo* info);
+
+// DCMTK reads exactly `bytes`, with `xfer` (EXS_Unknown: the meta header with its preamble).
+template <typename Object>
+OFCondition ReadWithDcmtk(std::string_view bytes, E_TransferSyntax xfer, Object* object,
+                          const DcmTagKey& stop_at = DCM_UndefinedTagKey) {
   DcmInputBufferStream stream;
   stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
   stream.setEos();  // the whole file is in the buffer: running out of bytes means truncation
-  file->transferInit();
-  const OFCondition condition =
-      file->readUntilTag(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, stop_at);
-  file->transferEnd();
+  object->transferInit();
+  OFCondition condition;
+  if constexpr (std::is_same_v<Object, DcmDataset>) {
+    condition = object->readUntilTag(stream, xfer, EGL_noChange, DCM_MaxReadLength, stop_at);
+  } else {
+    condition = object->read(stream, xfer, EGL_noChange, DCM_MaxReadLength);
+  }
+  object->transferEnd();
   return condition;
+}
+
+// Parses the whole file, or with `stop_at` only the elements before that tag, after the
+// bounded scan (dataset_scan.h) accepted it: DCMTK then reads the meta header, and the
+// dataset (inflated first when deflated) in the encoding the scan followed, so that it can
+// never walk a structure the scan did not see. A non-ok Status is a refusal by the scan or
+// by the transfer syntax; `parsed` says whether DCMTK read the file without error.
+Status ParseBounded(std::string_view bytes, const DecodeLimits& limits, DcmFileFormat* file,
+                    bool* parsed, const DcmTagKey& stop_at = DCM_UndefinedTagKey) {
+  dicom_internal::DicomLayout layout;
+  if (Status s = dicom_internal::FindDicomLayout(bytes, &layout); !s.ok()) return s;
+  const std::string& uid = layout.transfer_syntax_uid;
+  TransferSyntaxInfo syntax;
+  if (!uid.empty()) {
+    if (Status s = CheckTransferSyntax(uid, /*parsed=*/true, &syntax); !s.ok()) return s;
+  }
+  std::string_view dataset = bytes.substr(layout.meta_end);
+  std::string inflated;
+  if (uid == dicom_internal::kDeflatedExplicitVrLittleEndianUid) {
+    if (Status s = dicom_internal::InflateDicomDataset(dataset, MaxInflatedDicomBytes(limits),
+                                                       &inflated);
+        !s.ok()) {
+      return s;
+    }
+    dataset = inflated;
+  }
+  if (Status s = dicom_internal::ScanDicomDataset(dataset, layout.explicit_vr, limits); !s.ok()) {
+    return s;
+  }
+  *parsed = true;
+  if (layout.meta_end > 0) {
+    *parsed = ReadWithDcmtk(bytes.substr(0, layout.meta_end), EXS_Unknown, file->getMetaInfo())
+                  .good();
+  }
+  // The stated syntax (it decides how DCMTK reads encapsulated pixel data); deflate is undone.
+  E_TransferSyntax xfer = layout.explicit_vr ? EXS_LittleEndianExplicit : EXS_LittleEndianImplicit;
+  if (!uid.empty() && uid != dicom_internal::kDeflatedExplicitVrLittleEndianUid) {
+    xfer = DcmXfer(uid.c_str()).getXfer();
+  }
+  *parsed = ReadWithDcmtk(dataset, xfer, file->getDataset(), stop_at).good() && *parsed;
+  return Status::Ok();
 }
 
 // The meta header's Transfer Syntax UID; for files without one, the syntax DCMTK detected.
@@ -229,8 +279,33 @@ Status ReadNativeFrame(DcmDataset& dataset, const Geometry& geometry, const Samp
                                              geometry.columns, layout, stored);
 }
 
-// RLE, JPEG and JPEG-LS: DCMTK's decoders turn the dataset's pixel data into native form.
-Status DecompressWithDcmtk(DcmDataset& dataset) {
+// The encapsulated fragments of the Pixel Data (item 0 is the Basic Offset Table); null when
+// the pixel data are not encapsulated as expected.
+DcmPixelSequence* Fragments(DcmDataset& dataset, const std::string& uid) {
+  DcmElement* element = nullptr;
+  DcmPixelSequence* fragments = nullptr;
+  if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr ||
+      element->ident() != EVR_PixelData ||
+      static_cast<DcmPixelData*>(element)
+          ->getEncapsulatedRepresentation(DcmXfer(uid.c_str()).getXfer(), nullptr, fragments)
+          .bad() ||
+      fragments == nullptr || fragments->card() < 2) {
+    return nullptr;
+  }
+  return fragments;
+}
+
+// RLE, JPEG and JPEG-LS: DCMTK's decoders turn the dataset's pixel data into native form,
+// once the first fragment's JPEG markers are known not to hang DCMTK (dataset_scan.h).
+Status DecompressWithDcmtk(DcmDataset& dataset, const std::string& uid) {
+  DcmPixelItem* first = nullptr;
+  Uint8* bytes = nullptr;
+  if (DcmPixelSequence* fragments = Fragments(dataset, uid);
+      fragments != nullptr && fragments->getItem(first, 1).good() && first != nullptr &&
+      first->getLength() > 0 && first->getUint8Array(bytes).good() && bytes != nullptr) {
+    const std::string_view fragment(reinterpret_cast<const char*>(bytes), first->getLength());
+    if (Status s = dicom_internal::CheckJpegMarkersBeforeFrame(fragment); !s.ok()) return s;
+  }
   const OFCondition condition = dataset.chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
   if (condition.bad() || !dataset.canWriteXfer(EXS_LittleEndianExplicit)) {
     return Corrupt(std::string("compressed pixel data could not be decoded (") + condition.text() +
@@ -243,18 +318,8 @@ Status DecompressWithDcmtk(DcmDataset& dataset) {
 // Basic Offset Table, joined.
 Status ReadJpeg2000Frame(DcmDataset& dataset, const std::string& uid, const Geometry& geometry,
                          cv::Mat* stored) {
-  DcmElement* element = nullptr;
-  if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr ||
-      element->ident() != EVR_PixelData) {
-    return Corrupt("Pixel Data unreadable");
-  }
-  DcmPixelSequence* fragments = nullptr;
-  auto* pixel_data = static_cast<DcmPixelData*>(element);
-  if (pixel_data->getEncapsulatedRepresentation(DcmXfer(uid.c_str()).getXfer(), nullptr, fragments)
-          .bad() ||
-      fragments == nullptr || fragments->card() < 2) {
-    return Corrupt("JPEG 2000 pixel data is not encapsulated as expected");
-  }
+  DcmPixelSequence* fragments = Fragments(dataset, uid);
+  if (fragments == nullptr) return Corrupt("JPEG 2000 pixel data is not encapsulated as expected");
   std::string codestream;
   for (unsigned long i = 1; i < fragments->card(); ++i) {
     DcmPixelItem* fragment = nullptr;
@@ -418,7 +483,7 @@ Status ReadStoredFrame(DcmDataset& dataset, const TransferSyntaxInfo& syntax,
     return ReadJpeg2000Frame(dataset, uid, geometry, stored);
   }
   if (syntax.decoder == PixelDecoder::kDcmtkCodec) {
-    if (Status s = DecompressWithDcmtk(dataset); !s.ok()) return s;
+    if (Status s = DecompressWithDcmtk(dataset, uid); !s.ok()) return s;
   }
   // Read after decompression: the decoder may have updated the pixel module.
   if (Status s = ReadSampleLayout(dataset, layout); !s.ok()) return s;
@@ -490,7 +555,10 @@ bool PeekDicomDimensions(std::string_view bytes, int* width, int* height) {
   try {
     dicom_internal::EnsureDcmtkDecoders();
     DcmFileFormat file;
-    if (ParseFromMemory(bytes, &file, DCM_PixelData).bad()) return false;
+    bool parsed = false;
+    if (!ParseBounded(bytes, DecodeLimits(), &file, &parsed, DCM_PixelData).ok() || !parsed) {
+      return false;
+    }
     const std::optional<int> rows = GetUnsigned16(*file.getDataset(), DCM_Rows);
     const std::optional<int> columns = GetUnsigned16(*file.getDataset(), DCM_Columns);
     if (!rows || !columns) return false;
@@ -508,7 +576,8 @@ Status DecodeDicom(std::string_view bytes, const DecodeLimits& limits, Image* ou
   try {
     dicom_internal::EnsureDcmtkDecoders();
     DcmFileFormat file;
-    const bool parsed = ParseFromMemory(bytes, &file).good();
+    bool parsed = false;
+    if (Status s = ParseBounded(bytes, limits, &file, &parsed); !s.ok()) return s;
     return DecodeParsed(file, parsed, limits, out);
   } catch (const std::bad_alloc&) {
     return Status(ErrorCode::kInternal, "DICOM: out of memory while decoding");

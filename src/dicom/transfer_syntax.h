@@ -36,10 +36,15 @@ namespace mammocad::dicom_internal {
 
 enum class PixelDecoder {
   kUnsupported,  // we refuse it with kUnsupportedTransferSyntax
-  kNative,       // uncompressed; DCMTK reads it (deflate is undone by the stream layer)
+  kNative,       // uncompressed; DCMTK reads it (deflate is undone first, dataset_scan.h)
   kDcmtkCodec,   // RLE, JPEG, JPEG-LS: DCMTK's registered decoders
   kOpenJpeg,     // JPEG 2000: DCMTK 3.6.7 has no codec; we decode the fragments with OpenJPEG
 };
+
+// The syntaxes whose dataset encoding the bounded scan (dataset_scan.h) must know by name:
+// implicit VR, and deflate, which it inflates itself under a cap.
+inline constexpr std::string_view kImplicitVrLittleEndianUid = "1.2.840.10008.1.2";
+inline constexpr std::string_view kDeflatedExplicitVrLittleEndianUid = "1.2.840.10008.1.2.1.99";
 
 // What WriteDicom needs to know about a syntax it can produce.
 struct TransferSyntaxWriter {
