@@ -11,19 +11,21 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_format_peeks fuzz_decode_image fuzz_dicom_reader)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_format_peeks fuzz_decode_image fuzz_dicom_reader fuzz_multipart)
 out="${MAMMOCAD_FUZZ_DIR:-build-fuzz}"  # another directory for a second run beside CI's
 
 CXX=clang++ CC=clang cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAMMOCAD_FUZZ=ON \
   -DMAMMOCAD_BUILD_TESTS=OFF -DMAMMOCAD_BUILD_BENCH=OFF >/dev/null
 cmake --build "$out" -j"$(nproc)" --target "${targets[@]}" mammocad_fuzz_seeds >/dev/null
 "$out/fuzz/mammocad_fuzz_seeds" "$out/seeds"
+/usr/bin/python3 fuzz/multipart_seeds.py "$out/seeds/multipart"
 mkdir -p "$out/crashes"
 
 status=0
 for target in "${targets[@]}"; do
   case "$target" in
     fuzz_dicom_reader) seeds=("$out/seeds/dicom") ;;
+    fuzz_multipart) seeds=("$out/seeds/multipart") ;;
     *) seeds=("$out/seeds/images" "$out/seeds/dicom") ;;
   esac
   mkdir -p "$out/corpus/$target"
