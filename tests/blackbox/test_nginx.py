@@ -5,6 +5,8 @@ inside a generated main config that keeps everything nginx writes in a temporary
 (no systemd, no /etc/nginx, no /var/lib/nginx). An instance killed (or stopped) under load
 must not cost a single request: nginx resends what the dead instance had accepted.
 """
+import collections
+import concurrent.futures
 import os
 import re
 import shutil
@@ -52,7 +54,7 @@ def site_config(text, listen_port, upstream_ports, access_log):
     text = text.replace(listen, f"listen 127.0.0.1:{listen_port};")
     for shipped, port in zip(SHIPPED_PORTS["upstream"], upstream_ports):
         server = f"server 127.0.0.1:{shipped} "
-        assert text.count(server) == 1, f"the shipped upstream lost 127.0.0.1:{shipped}"
+        assert text.count(server) == 2, f"127.0.0.1:{shipped} is not a server and a backup"
         text = text.replace(server, f"server 127.0.0.1:{port} ")
     log = "access_log /var/log/nginx/mammocad.access.log mammocad;"
     assert text.count(log) == 1, "the shipped access_log line changed"
@@ -75,17 +77,20 @@ def busy(server):
     return sum(values)
 
 
-@unittest.skipUnless(os.access(NGINX, os.X_OK),
-                     f"{NGINX} is absent: apt-get install nginx-light (scripts/install-deps.sh)")
-class NginxBalancerTest(unittest.TestCase):
-    CLIENTS = 6
+NEEDS_NGINX = unittest.skipUnless(
+    os.access(NGINX, os.X_OK),
+    f"{NGINX} is absent: apt-get install nginx-light (scripts/install-deps.sh)")
+
+
+class NginxFixture(unittest.TestCase):
+    """Three instances and nginx with the shipped site in front of them."""
+    # The quick hand-made score: the tests are about routing, not about the network.
+    # One worker each, so a busy instance holds queued requests as well.
+    INSTANCE_ARGS = ("--threads", "1", "--scorer", "handmade")
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="mammocad-nginx-")
-        # The quick hand-made score: the test is about routing, not about the network.
-        # One worker each, so a busy instance holds queued requests as well.
-        self.instances = [RunningServer("--threads", "1", "--scorer", "handmade")
-                          for _ in range(3)]
+        self.instances = [RunningServer(*self.INSTANCE_ARGS) for _ in range(3)]
         self.port = free_port()
         self.access_log = os.path.join(self.tmp, "access.log")
         with open(SHIPPED) as f:
@@ -134,6 +139,12 @@ class NginxBalancerTest(unittest.TestCase):
                 return f.read()[-3000:]
         except OSError:
             return "(no error log)"
+
+
+
+@NEEDS_NGINX
+class NginxBalancerTest(NginxFixture):
+    CLIENTS = 6
 
     def run_load(self, disrupt):
         """CLIENTS threads post detections through nginx until stopped; disrupt(done) runs in
@@ -233,6 +244,34 @@ class NginxBalancerTest(unittest.TestCase):
         r = requests.post(self.url + PATH, files=[("images", ("p.png", self.image))], timeout=60)
         self.assertEqual(r.status_code, 200)
         self.assertRegex(r.headers.get("X-Request-Id", ""), r"^[0-9a-f]{32}$")
+
+
+@NEEDS_NGINX
+class NginxOverloadTest(NginxFixture):
+    INSTANCE_ARGS = ("--threads", "1", "--max-queue", "1", "--retry-after", "3",
+                     "--scorer", "handmade")
+
+    def test_all_instances_full_gives_their_503_not_a_502(self):
+        # 30 clients at once on 3 workers with a queue of 1 each: most are refused. Their 503s
+        # mark the three servers down; the backups must still hand the client the instances'
+        # own 503 + Retry-After (or a 200), never nginx's 502 "no live upstreams".
+        image = encode(synthetic_mammogram(width=1536, height=1536), "JPEG")
+
+        def post(_):
+            r = requests.post(self.url + PATH, files=[("images", ("p.jpg", image))], timeout=60)
+            return r.status_code, r.headers.get("Retry-After"), r.text
+
+        with concurrent.futures.ThreadPoolExecutor(30) as pool:
+            results = [result for _ in range(3) for result in pool.map(post, range(60))]
+        statuses = collections.Counter(status for status, _, _ in results)
+        self.assertEqual(set(statuses) - {200, 503}, set(), statuses)
+        self.assertIn(503, statuses, "no overload reached the client: not a test")
+        for status, retry_after, body in results:
+            if status == 503:
+                self.assertEqual(retry_after, "3")
+                self.assertIn('"state":15', body)
+            else:
+                self.assertIn('"state":0', body)
 
 
 if __name__ == "__main__":
