@@ -14,6 +14,11 @@ apt-get install -y -qq --no-install-recommends \
   libdcmtk-dev libopenjp2-7-dev libcharls-dev libjpeg-dev \
   libmicrohttpd-dev libssl-dev zlib1g-dev libbrotli-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
-  python3 python3-requests python3-pil python3-numpy python3-pydicom wrk \
+  python3 python3-requests python3-pil python3-numpy python3-pydicom python3-yaml wrk \
+  nginx-light \
   python3-torch \
   >/dev/null
+# nginx-light: deploy/nginx/mammocad.conf and its test (tests/blackbox/test_nginx.py, which
+# runs its own nginx in a temporary directory). In a container without an init system the
+# package's service is not started; on a host it is, with Debian's default site on port 80:
+# `systemctl disable --now nginx` if this machine only builds and tests.

@@ -12,6 +12,8 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 test -x "$prefix/bin/mammocad"
 test -f "$prefix/share/mammocad/models/calc-v3.yml"
 test -f "$prefix/share/mammocad/deploy/mammocad.conf"
+test -f "$prefix/share/mammocad/deploy/nginx/mammocad.conf"
+test -f "$prefix/share/mammocad/deploy/k8s/deployment.yaml"
 test -f "$prefix/lib/systemd/system/mammocad.service"
 # Run from elsewhere, with the build tree out of reach of the default path.
 cd /
