@@ -40,6 +40,7 @@
 
 #include "server/access_log.h"
 #include "server/admission_queue.h"
+#include "server/auth.h"
 #include "server/listen_socket.h"
 #include "server/metrics.h"
 #include "server/multipart.h"
@@ -111,6 +112,7 @@ struct HttpServer::Impl {
   Metrics metrics;
   AdmissionQueue queue;
   const Routes routes;
+  BearerTokens tokens;  // loaded by Bind(); none: no authentication
   std::set<std::string, std::less<>> route_paths;  // the metrics' route labels
 
   MHD_Daemon* daemon = nullptr;
@@ -195,6 +197,10 @@ std::optional<HttpReply> HttpServer::Impl::EarlyRefusal(const Exchange& exchange
     return Refusal(ErrorCode::kHeadersTooLarge,
                    "more than " + std::to_string(config.max_header_lines) + " header lines",
                    exchange);
+  }
+  if (std::optional<HttpReply> refusal = RefuseUnauthenticated(
+          tokens, exchange.request, Header(exchange.connection, MHD_HTTP_HEADER_AUTHORIZATION))) {
+    return refusal;
   }
   if (std::optional<HttpReply> refusal = RefuseBodyWithoutLength(exchange.request)) {
     return refusal;
@@ -448,6 +454,10 @@ HttpServer::~HttpServer() {
 Status HttpServer::Bind() {
   Impl& s = *impl_;
   const ServerConfig& c = s.config;
+  // Access first: a server that cannot apply what its configuration asks does not start.
+  Status usable = c.auth_token_file.empty() ? Status::Ok()
+                                            : BearerTokens::Load(c.auth_token_file, &s.tokens);
+  if (!usable.ok()) return usable;
   if (Status status = Listen(c.host, c.port, c.max_connections, &s.listen_fd, &s.bound_port);
       !status.ok()) {
     return status;

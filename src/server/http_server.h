@@ -22,6 +22,9 @@
 //                   that start after it get 503), then Run() returns within about
 //                   drain_seconds (plus the requests being computed at that moment)
 //
+//   access          with auth_token_file, a request without a valid bearer token (other
+//                   than the probes) → 401 at the headers, before any body byte is read
+//
 // Every reply carries X-Request-Id (the client's, when sane, else a new one); one access-log
 // line per request (server/access_log.h); counters and histograms at GET /metrics.
 //
@@ -58,6 +61,9 @@ struct ServerConfig {
   int drain_seconds = 30;                // Stop(): time for accepted requests to finish
   int retry_after_seconds = 2;           // Retry-After of a 503
   RouteSettings routes;  // per-file limits, images per request, analyses at once
+  // Access (server/auth.h): a file of bearer tokens, one per line; "" = no authentication.
+  // When set, every request but the probes must carry one (else 401 at the headers).
+  std::string auth_token_file;
 };
 
 class HttpServer {
@@ -70,7 +76,8 @@ class HttpServer {
 
   // Binds the socket exclusively (no SO_REUSEPORT: a second server on the same port fails)
   // and starts accepting. Errors: kIoError when the address cannot be bound or the HTTP
-  // library cannot start, with the system's reason.
+  // library cannot start, with the system's reason; the token file's errors (unreadable:
+  // kIoError; no token: kBadParameter; BearerTokens::Load).
   Status Bind();
   // Serves until Stop(), then drains (see above). Call after a successful Bind().
   void Run();
