@@ -12,8 +12,8 @@ apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config ca-certificates curl \
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-ml-dev libopencv-dnn-dev \
   libdcmtk-dev libopenjp2-7-dev libcharls-dev \
-  libmicrohttpd-dev libssl-dev zlib1g-dev libbrotli-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
+  libmicrohttpd-dev libgnutls28-dev libssl-dev zlib1g-dev libbrotli-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
-  python3 python3-requests python3-pil python3-numpy python3-pydicom wrk \
+  python3 python3-requests python3-pil python3-numpy python3-pydicom wrk openssl \
   python3-torch \
   >/dev/null

@@ -44,6 +44,7 @@
 #include "server/listen_socket.h"
 #include "server/metrics.h"
 #include "server/multipart.h"
+#include "server/tls_bridge.h"
 
 namespace mammocad {
 namespace {
@@ -113,6 +114,7 @@ struct HttpServer::Impl {
   AdmissionQueue queue;
   const Routes routes;
   BearerTokens tokens;  // loaded by Bind(); none: no authentication
+  TlsCredentials tls;   // loaded by Bind(); MHD points into it while the daemon runs
   std::set<std::string, std::less<>> route_paths;  // the metrics' route labels
 
   MHD_Daemon* daemon = nullptr;
@@ -200,6 +202,9 @@ std::optional<HttpReply> HttpServer::Impl::EarlyRefusal(const Exchange& exchange
   }
   if (std::optional<HttpReply> refusal = RefuseUnauthenticated(
           tokens, exchange.request, Header(exchange.connection, MHD_HTTP_HEADER_AUTHORIZATION))) {
+    return refusal;
+  }
+  if (auto refusal = RefuseUntrustedClient(tls, exchange.connection, exchange.request)) {
     return refusal;
   }
   if (std::optional<HttpReply> refusal = RefuseBodyWithoutLength(exchange.request)) {
@@ -380,16 +385,18 @@ void HttpServer::Impl::ReplyLater(Exchange* exchange, HttpReply reply) {
 }
 
 // MHD sends no response queued while it reads a body (0.9.75 closes the connection
-// instead), so a refusal decided there (413, 408, 503) is written to the socket here, before
-// MHD closes it: a few hundred bytes into an idle socket's send buffer, which MHD is not using
-// (it is reading this request; the previous reply on the connection was sent in full).
+// instead), so over plain HTTP a refusal decided there (413, 408, 503) is written to the
+// socket here, before MHD closes it: a few hundred bytes into an idle socket's send buffer,
+// which MHD is not using (it is reading this request; the previous reply on the connection
+// was sent in full).
 MHD_Result HttpServer::Impl::RefuseMidBody(Exchange* exchange, HttpReply reply) {
   exchange->replied = true;
   exchange->refused = true;
   Account(*exchange, reply);
   const MHD_ConnectionInfo* info =
       MHD_get_connection_info(exchange->connection, MHD_CONNECTION_INFO_CONNECTION_FD);
-  if (info == nullptr) return MHD_NO;
+  // Under TLS the socket carries records, not text: the client sees the connection close.
+  if (info == nullptr || tls.enabled()) return MHD_NO;
   const char* reason = MHD_get_reason_phrase_for(unsigned(reply.status));
   std::string bytes = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason +
                       "\r\nContent-Type: " + reply.content_type +
@@ -457,6 +464,10 @@ Status HttpServer::Bind() {
   // Access first: a server that cannot apply what its configuration asks does not start.
   Status usable = c.auth_token_file.empty() ? Status::Ok()
                                             : BearerTokens::Load(c.auth_token_file, &s.tokens);
+  if (usable.ok()) usable = LoadTlsCredentials(c.tls, &s.tls);
+  unsigned tls_flags = 0;
+  std::vector<MHD_OptionItem> tls_options;
+  if (usable.ok() && s.tls.enabled()) usable = AddTlsOptions(s.tls, &tls_flags, &tls_options);
   if (!usable.ok()) return usable;
   if (Status status = Listen(c.host, c.port, c.max_connections, &s.listen_fd, &s.bound_port);
       !status.ok()) {
@@ -482,7 +493,7 @@ Status HttpServer::Bind() {
   using Completed = void (*)(void*, MHD_Connection*, void**, MHD_RequestTerminationCode);
   using ConnectionEvent = void (*)(void*, MHD_Connection*, void**, MHD_ConnectionNotificationCode);
   using Logger = void (*)(void*, const char*, va_list);
-  const unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+  const unsigned flags = tls_flags | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                          MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
   std::vector<MHD_OptionItem> options = {
       {MHD_OPTION_LISTEN_SOCKET, s.listen_fd, nullptr},
@@ -497,6 +508,7 @@ Status HttpServer::Bind() {
       {MHD_OPTION_EXTERNAL_LOGGER, intptr_t(Logger(&LogFromLibrary)), nullptr},
   };
   if (c.io_threads > 1) options.push_back({MHD_OPTION_THREAD_POOL_SIZE, c.io_threads, nullptr});
+  options.insert(options.end(), tls_options.begin(), tls_options.end());
   options.push_back({MHD_OPTION_END, 0, nullptr});
   s.daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, access, &s, MHD_OPTION_ARRAY,
                               options.data(), MHD_OPTION_END);
