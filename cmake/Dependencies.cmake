@@ -15,6 +15,8 @@ foreach(module core imgproc imgcodecs)
 endforeach()
 
 pkg_check_modules(MICROHTTPD REQUIRED IMPORTED_TARGET libmicrohttpd)
+# GnuTLS: libmicrohttpd's TLS; the client-certificate check reads its session (tls_bridge.cc).
+pkg_check_modules(GNUTLS REQUIRED IMPORTED_TARGET gnutls)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(DCMTK REQUIRED CONFIG)

@@ -20,7 +20,8 @@ Rules, for every .cc/.h under src/ and bench/:
      `interface` entry exists.
   4. Third-party bridges: DCMTK/OpenJPEG/zlib only in src/dicom/,
      libjpeg only in src/decode/jpeg_check.cc, libmicrohttpd only in
-     src/server/http_server.cc, nlohmann/json only in src/service/replies.cc, src/cli/ and
+     src/server/http_server.cc and src/server/tls_bridge.cc (its TLS half), GnuTLS only in
+     src/server/tls_bridge.cc, nlohmann/json only in src/service/replies.cc, src/cli/ and
      tests, opencv2/ml.hpp only in src/detector/random_forest.cc, CLI11 only in src/cli/.
   5. No source file over about 600 lines (fails above 650, warns above 600).
 Bench binaries are checked against the links of their target in bench/CMakeLists.txt.
@@ -390,7 +391,10 @@ class Checker:
         elif path == 'jpeglib.h':
             only(posix == 'src/decode/jpeg_check.cc', 'in src/decode/jpeg_check.cc')
         elif path == 'microhttpd.h':
-            only(posix == 'src/server/http_server.cc', 'in src/server/http_server.cc')
+            only(posix in ('src/server/http_server.cc', 'src/server/tls_bridge.cc'),
+                 'in src/server/http_server.cc and src/server/tls_bridge.cc')
+        elif path.startswith('gnutls/'):
+            only(posix == 'src/server/tls_bridge.cc', 'in src/server/tls_bridge.cc')
         elif path.startswith('nlohmann/'):
             only(posix == 'src/service/replies.cc' or posix.startswith('src/cli/')
                  or self.is_test(rel), 'in src/service/replies.cc, src/cli/ and tests')

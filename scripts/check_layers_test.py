@@ -172,6 +172,8 @@ class CheckLayersTest(unittest.TestCase):
          'src/detector/detector.cc:4', ('openjpeg.h',)),
         ('bridge_microhttpd_h', 'src/service/replies.cc', '<microhttpd.h>',
          'src/service/replies.cc:4', ('microhttpd.h',)),
+        ('bridge_gnutls_gnutls_h', 'src/service/replies.cc', '<gnutls/gnutls.h>',
+         'src/service/replies.cc:4', ('gnutls/gnutls.h', 'tls_bridge.cc')),
         ('bridge_nlohmann_json_hpp', 'src/detector/detector.cc', '<nlohmann/json.hpp>',
          'src/detector/detector.cc:4', ('nlohmann/json.hpp',)),
         ('bridge_opencv2_ml_hpp', 'src/detector/detector.cc', '<opencv2/ml.hpp>',

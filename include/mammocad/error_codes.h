@@ -27,7 +27,8 @@ namespace mammocad {
   X(kInternal,                  13,  500, "internal_error")                                     \
   X(kHeadersTooLarge,           14,  431, "headers_too_large")  /* header lines or bytes */   \
   X(kOverloaded,                15,  503, "overloaded")         /* queue full, draining */    \
-  X(kRequestTimeout,            16,  408, "request_timeout")    /* too slow or too long */
+  X(kRequestTimeout,            16,  408, "request_timeout")    /* too slow or too long */   \
+  X(kUnauthorized,              17,  401, "unauthorized")       /* no or a wrong token */
 
 enum class ErrorCode : int {
 #define MAMMOCAD_ERROR_ENUM(name, state, http, text) name = state,

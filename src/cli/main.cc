@@ -173,8 +173,10 @@ int RunServe(ServerConfig config, const TaskFlags& task_flags) {
     spdlog::critical("{} ({})", status.message(), ErrorName(status.code()));
     return 1;
   }
-  spdlog::info("mammocad {} listening on http://{}:{}/", MAMMOCAD_VERSION, config.host,
-               server.port());
+  spdlog::info("mammocad {} listening on {}://{}:{}/{}{}", MAMMOCAD_VERSION,
+               config.tls.cert.empty() ? "http" : "https", config.host, server.port(),
+               config.auth_token_file.empty() ? "" : " (bearer tokens required)",
+               config.tls.client_ca.empty() ? "" : " (client certificates required)");
   std::thread watcher([&server, signals] {
     int received = 0;
     sigwait(&signals, &received);
@@ -263,6 +265,15 @@ int main(int argc, char** argv) {
   serve->add_option("--max-debug-pixels", config.routes.max_debug_pixels,
                     "largest ?debug picture, pixels (larger: scaled down, X-Debug-Scale)")
       ->capture_default_str()->check(CLI::Range(std::int64_t(10000), std::int64_t(1) << 31));
+  serve->add_option("--auth-token-file", config.auth_token_file,
+                    "file of bearer tokens, one per line: every request but /healthz and "
+                    "/readyz must send 'Authorization: Bearer <token>' (else 401)");
+  serve->add_option("--tls-cert", config.tls.cert,
+                    "PEM certificate (chain): serve HTTPS instead of HTTP (with --tls-key)");
+  serve->add_option("--tls-key", config.tls.key, "PEM private key of --tls-cert (unencrypted)");
+  serve->add_option("--tls-client-ca", config.tls.client_ca,
+                    "PEM CA: every request but /healthz and /readyz needs a client "
+                    "certificate it signed (else 401)");
   serve->add_option("--log-format", log_format, "text or json (one JSON object per line)")
       ->capture_default_str()->check(CLI::IsMember({"text", "json"}));
   serve->add_option("--max-image-mb", max_image_mb, "largest uploaded file, MiB")

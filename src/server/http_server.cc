@@ -16,9 +16,7 @@
 #include "server/http_server.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <microhttpd.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -42,8 +40,11 @@
 
 #include "server/access_log.h"
 #include "server/admission_queue.h"
+#include "server/auth.h"
+#include "server/listen_socket.h"
 #include "server/metrics.h"
 #include "server/multipart.h"
+#include "server/tls_bridge.h"
 
 namespace mammocad {
 namespace {
@@ -103,50 +104,6 @@ void LogFromLibrary(void*, const char* format, va_list args) {
   spdlog::debug("libmicrohttpd: {}", EscapeForLog(text));
 }
 
-// Binds and listens on host:port without SO_REUSEPORT (so a second server on the port fails
-// here instead of silently sharing it), non-blocking for MHD's event loops.
-Status Listen(const std::string& host, int port, int backlog, int* fd, int* bound_port) {
-  const std::string where = host + ":" + std::to_string(port);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  if (int error = getaddrinfo(host.empty() ? nullptr : host.c_str(),
-                              std::to_string(port).c_str(), &hints, &found);
-      error != 0) {
-    return Status(ErrorCode::kIoError, "cannot listen on " + where + ": " + gai_strerror(error));
-  }
-  std::string reason = "no address";
-  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-    const int s = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                         a->ai_protocol);
-    if (s < 0) {
-      reason = std::strerror(errno);
-      continue;
-    }
-    // SO_REUSEADDR only lets a restart bind over connections in TIME_WAIT; on Linux it never
-    // lets two sockets listen on one port (SO_REUSEPORT would, and is not set).
-    const int on = 1;
-    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    if (bind(s, a->ai_addr, a->ai_addrlen) == 0 && listen(s, backlog) == 0) {
-      sockaddr_storage bound{};
-      socklen_t length = sizeof bound;
-      getsockname(s, reinterpret_cast<sockaddr*>(&bound), &length);
-      *bound_port = bound.ss_family == AF_INET6
-                        ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
-                        : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-      *fd = s;
-      freeaddrinfo(found);
-      return Status::Ok();
-    }
-    reason = std::strerror(errno);
-    close(s);
-  }
-  freeaddrinfo(found);
-  return Status(ErrorCode::kIoError, "cannot listen on " + where + ": " + reason);
-}
-
 }  // namespace
 
 struct HttpServer::Impl {
@@ -156,6 +113,8 @@ struct HttpServer::Impl {
   Metrics metrics;
   AdmissionQueue queue;
   const Routes routes;
+  BearerTokens tokens;  // loaded by Bind(); none: no authentication
+  TlsCredentials tls;   // loaded by Bind(); MHD points into it while the daemon runs
   std::set<std::string, std::less<>> route_paths;  // the metrics' route labels
 
   MHD_Daemon* daemon = nullptr;
@@ -240,6 +199,13 @@ std::optional<HttpReply> HttpServer::Impl::EarlyRefusal(const Exchange& exchange
     return Refusal(ErrorCode::kHeadersTooLarge,
                    "more than " + std::to_string(config.max_header_lines) + " header lines",
                    exchange);
+  }
+  if (std::optional<HttpReply> refusal = RefuseUnauthenticated(
+          tokens, exchange.request, Header(exchange.connection, MHD_HTTP_HEADER_AUTHORIZATION))) {
+    return refusal;
+  }
+  if (auto refusal = RefuseUntrustedClient(tls, exchange.connection, exchange.request)) {
+    return refusal;
   }
   if (std::optional<HttpReply> refusal = RefuseBodyWithoutLength(exchange.request)) {
     return refusal;
@@ -419,16 +385,18 @@ void HttpServer::Impl::ReplyLater(Exchange* exchange, HttpReply reply) {
 }
 
 // MHD sends no response queued while it reads a body (0.9.75 closes the connection
-// instead), so a refusal decided there (413, 408, 503) is written to the socket here, before
-// MHD closes it: a few hundred bytes into an idle socket's send buffer, which MHD is not using
-// (it is reading this request; the previous reply on the connection was sent in full).
+// instead), so over plain HTTP a refusal decided there (413, 408, 503) is written to the
+// socket here, before MHD closes it: a few hundred bytes into an idle socket's send buffer,
+// which MHD is not using (it is reading this request; the previous reply on the connection
+// was sent in full).
 MHD_Result HttpServer::Impl::RefuseMidBody(Exchange* exchange, HttpReply reply) {
   exchange->replied = true;
   exchange->refused = true;
   Account(*exchange, reply);
   const MHD_ConnectionInfo* info =
       MHD_get_connection_info(exchange->connection, MHD_CONNECTION_INFO_CONNECTION_FD);
-  if (info == nullptr) return MHD_NO;
+  // Under TLS the socket carries records, not text: the client sees the connection close.
+  if (info == nullptr || tls.enabled()) return MHD_NO;
   const char* reason = MHD_get_reason_phrase_for(unsigned(reply.status));
   std::string bytes = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason +
                       "\r\nContent-Type: " + reply.content_type +
@@ -493,6 +461,14 @@ HttpServer::~HttpServer() {
 Status HttpServer::Bind() {
   Impl& s = *impl_;
   const ServerConfig& c = s.config;
+  // Access first: a server that cannot apply what its configuration asks does not start.
+  Status usable = c.auth_token_file.empty() ? Status::Ok()
+                                            : BearerTokens::Load(c.auth_token_file, &s.tokens);
+  if (usable.ok()) usable = LoadTlsCredentials(c.tls, &s.tls);
+  unsigned tls_flags = 0;
+  std::vector<MHD_OptionItem> tls_options;
+  if (usable.ok() && s.tls.enabled()) usable = AddTlsOptions(s.tls, &tls_flags, &tls_options);
+  if (!usable.ok()) return usable;
   if (Status status = Listen(c.host, c.port, c.max_connections, &s.listen_fd, &s.bound_port);
       !status.ok()) {
     return status;
@@ -517,7 +493,7 @@ Status HttpServer::Bind() {
   using Completed = void (*)(void*, MHD_Connection*, void**, MHD_RequestTerminationCode);
   using ConnectionEvent = void (*)(void*, MHD_Connection*, void**, MHD_ConnectionNotificationCode);
   using Logger = void (*)(void*, const char*, va_list);
-  const unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+  const unsigned flags = tls_flags | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                          MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
   std::vector<MHD_OptionItem> options = {
       {MHD_OPTION_LISTEN_SOCKET, s.listen_fd, nullptr},
@@ -532,6 +508,7 @@ Status HttpServer::Bind() {
       {MHD_OPTION_EXTERNAL_LOGGER, intptr_t(Logger(&LogFromLibrary)), nullptr},
   };
   if (c.io_threads > 1) options.push_back({MHD_OPTION_THREAD_POOL_SIZE, c.io_threads, nullptr});
+  options.insert(options.end(), tls_options.begin(), tls_options.end());
   options.push_back({MHD_OPTION_END, 0, nullptr});
   s.daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, access, &s, MHD_OPTION_ARRAY,
                               options.data(), MHD_OPTION_END);

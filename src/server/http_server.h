@@ -22,6 +22,11 @@
 //                   that start after it get 503), then Run() returns within about
 //                   drain_seconds (plus the requests being computed at that moment)
 //
+//   access          with auth_token_file, a request without a valid bearer token (other
+//                   than the probes) → 401 at the headers, before any body byte is read;
+//                   with tls.client_ca, the same for one without a trusted client
+//                   certificate. With tls.cert and tls.key the port speaks HTTPS only.
+//
 // Every reply carries X-Request-Id (the client's, when sane, else a new one); one access-log
 // line per request (server/access_log.h); counters and histograms at GET /metrics.
 //
@@ -36,6 +41,7 @@
 #include <vector>
 
 #include "server/routes.h"
+#include "server/tls.h"
 #include "service/task.h"
 
 namespace mammocad {
@@ -58,6 +64,12 @@ struct ServerConfig {
   int drain_seconds = 30;                // Stop(): time for accepted requests to finish
   int retry_after_seconds = 2;           // Retry-After of a 503
   RouteSettings routes;  // per-file limits, images per request, analyses at once
+  // Access (server/auth.h): a file of bearer tokens, one per line; "" = no authentication.
+  // When set, every request but the probes must carry one (else 401 at the headers).
+  std::string auth_token_file;
+  // TLS (server/tls.h): certificate and key files for HTTPS; a client CA file to require
+  // client certificates signed by it (probes exempt, as from the token). None: plain HTTP.
+  TlsFiles tls;
 };
 
 class HttpServer {
@@ -70,7 +82,9 @@ class HttpServer {
 
   // Binds the socket exclusively (no SO_REUSEPORT: a second server on the same port fails)
   // and starts accepting. Errors: kIoError when the address cannot be bound or the HTTP
-  // library cannot start, with the system's reason.
+  // library cannot start, with the system's reason; the token file's errors (unreadable:
+  // kIoError; no token: kBadParameter; BearerTokens::Load) and the TLS files' (
+  // LoadTlsCredentials; kIoError also when libmicrohttpd has no TLS).
   Status Bind();
   // Serves until Stop(), then drains (see above). Call after a successful Bind().
   void Run();
