@@ -561,7 +561,7 @@ bool PeekDicomDimensions(std::string_view bytes, int* width, int* height) {
     }
     const std::optional<int> rows = GetUnsigned16(*file.getDataset(), DCM_Rows);
     const std::optional<int> columns = GetUnsigned16(*file.getDataset(), DCM_Columns);
-    if (!rows || !columns) return false;
+    if (!rows || !columns || *rows <= 0 || *columns <= 0) return false;  // a size, or none
     *width = *columns;
     *height = *rows;
     return true;

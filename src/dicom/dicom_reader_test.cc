@@ -138,6 +138,19 @@ TEST(DicomReaderTest, PeekReadsTheSizeFromTheHeader) {
   EXPECT_FALSE(PeekDicomDimensions("not DICOM at all", &width, &height));
 }
 
+// Fuzz finding (fuzz_format_peeks): Rows or Columns 0 gave a size of 0 "successfully".
+TEST(DicomReaderTest, PeekRefusesAZeroSize) {
+  std::string bytes = MustWrite(MakeCodecTestImage(kRows, kColumns, 14),
+                                WithSyntax(DicomTransferSyntax::kExplicitVrLittleEndian));
+  const std::string rows_element("\x28\x00\x10\x00US\x02\x00", 8);  // (0028,0010) US, 2 bytes
+  const size_t at = bytes.find(rows_element);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 8] = 0;
+  bytes[at + 9] = 0;
+  int width = -1, height = -1;
+  EXPECT_FALSE(PeekDicomDimensions(bytes, &width, &height)) << width << "x" << height;
+}
+
 TEST(DicomReaderTest, JpegTwoThousandFrameSplitIntoFragmentsIsJoined) {
   const cv::Mat original = MakeCodecTestImage(kRows, kColumns, 14);
   DicomWriteOptions options = WithSyntax(DicomTransferSyntax::kJpeg2000Lossless);

@@ -2,15 +2,22 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
+#include <string>
 
 namespace mammocad {
 namespace {
 
 class TlsFilesTest : public ::testing::Test {
  protected:
+  // One file set per test and process: ctest runs the cases of this fixture in parallel.
   std::string Write(const std::string& name, const std::string& text) {
-    const std::string path = ::testing::TempDir() + "/mammocad-tls-test-" + name;
+    const std::string path = ::testing::TempDir() + "/mammocad-tls-test-" +
+                             std::to_string(getpid()) + "-" +
+                             ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+                             "-" + name;
     std::ofstream(path) << text;
     return path;
   }
