@@ -26,11 +26,13 @@ def free_port():
 
 
 class RunningServer:
-    """A `mammocad serve` process; stop() sends SIGTERM and returns its exit code."""
+    """A `mammocad serve` process; stop() sends SIGTERM and returns its exit code.
+    With `ca_file` (a server started with --tls-cert), it is polled over HTTPS, verified
+    against that certificate."""
 
-    def __init__(self, *extra_args):
+    def __init__(self, *extra_args, ca_file=None):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if ca_file else 'http'}://127.0.0.1:{self.port}"
         self.log = open(os.path.join(os.environ.get("TMPDIR", "/tmp"),
                                      f"mammocad-blackbox-{self.port}.log"), "w+")
         self.process = subprocess.Popen(
@@ -42,7 +44,8 @@ class RunningServer:
                 raise RuntimeError(f"server exited early with {self.process.returncode}: "
                                    + self.read_log())
             try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                if requests.get(self.url + "/healthz", timeout=1,
+                                verify=ca_file or True).status_code == 200:
                     return
             except requests.ConnectionError:
                 time.sleep(0.05)

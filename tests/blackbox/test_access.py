@@ -2,7 +2,6 @@
 certificate made here by the openssl CLI, and client certificates; the startup refusals of
 files that cannot be used. The probes stay open to orchestrators without credentials."""
 import os
-import signal
 import socket
 import subprocess
 import tempfile
@@ -145,41 +144,6 @@ def signed_by(directory, name, subject, ca_cert, ca_key):
     return cert, key
 
 
-class TlsServer:
-    """`mammocad serve` over HTTPS (server_fixture's RunningServer polls plain HTTP)."""
-
-    def __init__(self, ca_file, *extra_args):
-        self.port = free_port()
-        self.url = f"https://127.0.0.1:{self.port}"
-        self.log = tempfile.TemporaryFile("w+")
-        self.process = subprocess.Popen(
-            [BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port), *extra_args],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError(f"server exited with {self.process.returncode}: "
-                                   + self.log.read())
-            try:
-                if requests.get(self.url + "/healthz", verify=ca_file, timeout=1).ok:
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.05)
-        self.process.kill()
-        raise RuntimeError("the TLS server did not become healthy within 15 s")
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return "killed"
-        finally:
-            self.log.close()
-
-
 class TlsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -196,7 +160,8 @@ class TlsTest(unittest.TestCase):
         cls.dir.cleanup()
 
     def serve(self, *args):
-        server = TlsServer(self.cert, "--tls-cert", self.cert, "--tls-key", self.key, *args)
+        server = RunningServer("--tls-cert", self.cert, "--tls-key", self.key, *args,
+                               ca_file=self.cert)
         self.addCleanup(lambda: self.assertEqual(server.stop(), 0))
         return server
 
