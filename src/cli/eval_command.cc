@@ -329,6 +329,7 @@ int RunEval(const EvalFlags& flags) {
   std::printf("%s score:\n", scorer_name.c_str());
   Status s = run(*made, &report, &what);
   if (s.ok()) PrintEvaluationReport(report);
+  std::vector<ReliabilityBin> reliability;  // plotted with the other outputs, below
   if (s.ok() && flags.reliability) {
     std::vector<double> scores;
     std::vector<int> hits;
@@ -339,14 +340,8 @@ int RunEval(const EvalFlags& flags) {
       }
     }
     std::printf("cluster findings, ");
-    const std::vector<ReliabilityBin> bins = ReliabilityBins(scores, hits);
-    std::fputs(ReliabilityTable(bins).c_str(), stdout);
-    std::error_code ec;
-    std::filesystem::create_directories(flags.out_dir, ec);
-    const std::filesystem::path svg = std::filesystem::path(flags.out_dir) / "reliability.svg";
-    s = WriteText(svg, ReliabilitySvg(bins, "Reliability of " + scorer_name + " cluster scores: " +
-                                                what));
-    if (s.ok()) std::printf("wrote %s\n", svg.c_str());
+    reliability = ReliabilityBins(scores, hits);
+    std::fputs(ReliabilityTable(reliability).c_str(), stdout);
   }
   if (s.ok() && flags.operating_points) PrintOperatingPoints(report, what, learned);
   const bool compare = s.ok() && flags.compare_handmade && learned;
@@ -360,6 +355,12 @@ int RunEval(const EvalFlags& flags) {
   if (s.ok()) {
     s = WriteEvaluationOutputs(report, scorer_name, compare ? &handmade : nullptr, "FROC: " + what,
                                flags.out_dir);
+  }
+  if (s.ok() && flags.reliability) {  // into the folder WriteEvaluationOutputs made
+    const std::filesystem::path svg = std::filesystem::path(flags.out_dir) / "reliability.svg";
+    s = WriteText(svg, ReliabilitySvg(reliability, "Reliability of " + scorer_name +
+                                                       " cluster scores: " + what));
+    if (s.ok()) std::printf("wrote %s\n", svg.c_str());
   }
   if (!s.ok()) {
     std::fprintf(stderr, "mammocad eval: %s\n", s.ToString().c_str());
