@@ -77,6 +77,15 @@ namespace mammocad {
   X(double, max_lineness, 0.4, 0.0, 10.0, kCandidates,                                         \
     "candidates whose response on both sides, relative to the peak, exceeds this lie on a "    \
     "line")                                                                                    \
+  X(double, second_look_threshold_sigma, 0.0, 0.0, 50.0, kCandidates,                          \
+    "second look: fainter candidates (response above this, below candidate_threshold_sigma) "  \
+    "are taken near the candidates scoring >= second_look_seed_score, within "                 \
+    "cluster_link_distance_mm, where a cluster's faint members lie; 0 = no second look")       \
+  X(double, second_look_seed_score, 0.5, 0.0, 1.0, kCandidates,                                \
+    "the candidate score from which the second look searches around a candidate")             \
+  X(double, second_look_min_score, 0.0, 0.0, 1.0, kCandidates,                                 \
+    "the second look's candidates are kept only from this score (faint noise is not let "      \
+    "join, or make, a cluster)")                                                               \
   /* --- Hand-made score --- */                                                                \
   X(double, score_midpoint_sigma, 6.0, 0.0, 100.0, kHandmadeScore,                             \
     "hand-made candidate score = logistic((contrast - midpoint) / slope): the midpoint")       \

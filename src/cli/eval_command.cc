@@ -34,7 +34,7 @@ struct EvalFlags {
   int bits = 16;
   bool realistic = false;
   bool benign = false, benign_only = false;
-  bool candidate_stage = false;
+  bool candidate_stage = false, lost_crops = false;
   bool reliability = false;
   std::string insert_into;
   int insert_clusters = 1;
@@ -264,7 +264,7 @@ Status RunSynthetic(const EvalFlags& flags, const Detector& detector, Evaluation
     CandidateStageReport stage;
     if (Status s = MeasureCandidateStage(detector, options.images, SyntheticSetSource(options),
                                          options.threads, 3, options.min_spot_hit_radius_mm,
-                                         &stage);
+                                         flags.lost_crops, &stage);
         !s.ok()) {
       return s;
     }
@@ -275,6 +275,26 @@ Status RunSynthetic(const EvalFlags& flags, const Detector& detector, Evaluation
                 stage.members_found, stage.members,
                 stage.members ? double(stage.members_found) / stage.members : 0.0,
                 stage.images ? double(stage.candidates) / stage.images : 0.0);
+    std::printf("  visible (Rose SNR >= %.0f): %d of %d clusters with >= 3 visible members keep "
+                "them (%.3f); %d of %d visible calcifications hit (%.3f)\n",
+                kVisibleSpotSnr, stage.visible_clusters_kept, stage.visible_clusters,
+                stage.visible_clusters ? double(stage.visible_clusters_kept) / stage.visible_clusters
+                                       : 0.0,
+                stage.visible_members_found, stage.visible_members,
+                stage.visible_members ? double(stage.visible_members_found) / stage.visible_members
+                                      : 0.0);
+    for (const LostCluster& lost : stage.lost) {
+      std::printf("  lost: image %d at (%.0f, %.0f): %d of %d calcifications hit; median "
+                  "%.2f mm, contrast %.3f, mostly %s; tissue %.2f\n",
+                  lost.image, lost.centre.x, lost.centre.y, lost.found, lost.spots,
+                  lost.median_diameter_mm, lost.median_contrast,
+                  std::string(lost.morphology).c_str(), lost.tissue);
+    }
+    if (flags.lost_crops) {
+      std::vector<std::string> written;
+      if (Status s = WriteLostClusterPictures(stage, flags.out_dir, &written); !s.ok()) return s;
+      for (const std::string& name : written) std::printf("wrote %s\n", name.c_str());
+    }
   }
   return EvaluateSynthetic(detector, options,
                            [&bar](int done, int total) { bar.Update(done, total); }, report);
@@ -417,7 +437,12 @@ Subcommand AddEvalCommand(CLI::App& app) {
                  "score tenth that hit a lesion) and plot it (reliability.svg in --out)");
   eval->add_flag("--candidate-stage", flags->candidate_stage,
                  "synthetic: also measure the candidate stage alone (clusters keeping >= 3 "
-                 "members among the candidates, candidates per image)");
+                 "members among the candidates, candidates per image; each lost cluster "
+                 "described)");
+  eval->add_flag("--lost-crops", flags->lost_crops,
+                 "with --candidate-stage: write a picture of each lost cluster into --out "
+                 "(calcifications circled green when hit, yellow when missed; candidates red)")
+      ->needs("--candidate-stage");
   eval->add_flag("--benign", flags->benign,
                  "synthetic --realistic: also benign calcifications and artefacts in every image")
       ->needs("--realistic");

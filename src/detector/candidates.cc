@@ -186,4 +186,32 @@ std::vector<Calcification> FindCandidates(const cv::Mat1f& response, const cv::M
   return found;
 }
 
+std::vector<Calcification> FindFaintNeighbours(const cv::Mat1f& response, const cv::Mat1b& mask,
+                                               const std::vector<Calcification>& scored,
+                                               double spacing_mm, const DetectorParams& p,
+                                               int threads) {
+  if (p.second_look_threshold_sigma <= 0 ||
+      p.second_look_threshold_sigma >= p.candidate_threshold_sigma) {
+    return {};
+  }
+  cv::Mat1b near(mask.size(), uchar{0});
+  const int reach = std::max(1, static_cast<int>(std::lround(p.cluster_link_distance_mm / spacing_mm)));
+  bool any_seed = false;
+  for (const Calcification& k : scored) {
+    if (k.score < p.second_look_seed_score) continue;
+    cv::circle(near, cv::Point(cvRound(k.centre.x), cvRound(k.centre.y)), reach, 255, cv::FILLED);
+    any_seed = true;
+  }
+  if (!any_seed) return {};
+  near &= mask;
+  DetectorParams faint = p;
+  faint.candidate_threshold_sigma = p.second_look_threshold_sigma;
+  std::vector<Calcification> found = FindCandidates(response, near, spacing_mm, faint, threads);
+  std::erase_if(found, [&](const Calcification& f) {
+    return std::any_of(scored.begin(), scored.end(),
+                       [&](const Calcification& k) { return (f.box & k.box).area() > 0; });
+  });
+  return found;
+}
+
 }  // namespace mammocad::detail

@@ -168,5 +168,43 @@ TEST(Candidates, ComponentsAreOpenCvsEightConnectedOnesWhateverTheThreads) {
   }
 }
 
+// A response map (noise-normalised units) with Gaussian peaks of the given heights.
+cv::Mat1f PeaksResponse(const std::vector<std::pair<cv::Point, float>>& peaks) {
+  cv::Mat1f response(300, 300, 0.0f);
+  for (const auto& [at, height] : peaks) {
+    for (int y = at.y - 4; y <= at.y + 4; ++y) {
+      for (int x = at.x - 4; x <= at.x + 4; ++x) {
+        const double r2 = (x - at.x) * (x - at.x) + (y - at.y) * (y - at.y);
+        response(y, x) = std::max(response(y, x), static_cast<float>(height * std::exp(-r2 / 2.0)));
+      }
+    }
+  }
+  return response;
+}
+
+TEST(Candidates, SecondLookFindsFaintSpotsOnlyNearStrongCandidates) {
+  // A strong spot (10 sigma), a faint one 3 mm from it and a faint one 15 mm away (3.5 sigma
+  // each: under the 4 sigma threshold, over the second look's 3).
+  const cv::Point strong(50, 50), near(80, 50), far(200, 200);
+  const cv::Mat1f response = PeaksResponse({{strong, 10.f}, {near, 3.5f}, {far, 3.5f}});
+  const cv::Mat1b mask(response.size(), 255);
+  DetectorParams p;
+  p.candidate_threshold_sigma = 4.0;
+  p.cluster_link_distance_mm = 5.0;
+  std::vector<Calcification> first = FindCandidates(response, mask, kSpacing, p);
+  ASSERT_EQ(first.size(), 1u);
+  first[0].score = 0.9;  // as a scorer would say
+  EXPECT_TRUE(FindFaintNeighbours(response, mask, first, kSpacing, p).empty())
+      << "off by default";
+  p.second_look_threshold_sigma = 3.0;
+  p.second_look_seed_score = 0.5;
+  const std::vector<Calcification> faint = FindFaintNeighbours(response, mask, first, kSpacing, p);
+  ASSERT_EQ(faint.size(), 1u);
+  EXPECT_LT(cv::norm(faint[0].centre - cv::Point2f(near)), 1.5);
+  // The strong spot itself is not found twice, and a seed under the seed score looks nowhere.
+  first[0].score = 0.4;
+  EXPECT_TRUE(FindFaintNeighbours(response, mask, first, kSpacing, p).empty());
+}
+
 }  // namespace
 }  // namespace mammocad::detail

@@ -127,6 +127,18 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
     const cv::Mat1f image_roi = analysis.pixels(roi);
     const cv::Mat1b breast_roi = mask(roi);
     const CandidateContext context{image_roi, response, breast_roi, analysis.spacing_mm, params};
+    scorer.Score(context, &calcs);
+    // The second look: a cluster's faint members lie near its strong ones.
+    std::vector<Calcification> faint = detail::FindFaintNeighbours(
+        response, breast_roi, calcs, analysis.spacing_mm, params,
+        detail::AvailableThreads(options.max_threads));
+    if (!faint.empty()) {
+      scorer.Score(context, &faint);
+      std::erase_if(faint, [&](const Calcification& k) {
+        return k.score < params.second_look_min_score;
+      });
+      calcs.insert(calcs.end(), faint.begin(), faint.end());
+    }
     if (trace) {
       trace->features = ComputeCandidateFeatures(image_roi, response, breast_roi, calcs,
                                                  analysis.spacing_mm, params);
@@ -134,7 +146,6 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
         trace->patches = ExtractPatches(context, calcs, *trace->patch_geometry);
       }
     }
-    scorer.Score(context, &calcs);
     calcs = ToInputGrid(Shifted(std::move(calcs), roi.tl()), analysis, image.pixels.size());
   }
   if (trace) trace->candidates = calcs;

@@ -77,6 +77,16 @@ std::vector<Calcification> FindCandidates(const cv::Mat1f& response, const cv::M
                                           double spacing_mm, const DetectorParams& params,
                                           int threads = 1);
 
+// The second look (second_look_threshold_sigma > 0): candidates between that threshold and
+// candidate_threshold_sigma, searched only within cluster_link_distance_mm of the `scored`
+// candidates whose score is >= second_look_seed_score, and none overlapping a candidate of
+// `scored` (whose stronger peaks they would merely repeat). Empty when off or without seeds.
+// Same grid and rules (size, line test, max_candidates) as FindCandidates.
+std::vector<Calcification> FindFaintNeighbours(const cv::Mat1f& response, const cv::Mat1b& mask,
+                                               const std::vector<Calcification>& scored,
+                                               double spacing_mm, const DetectorParams& params,
+                                               int threads = 1);
+
 // --- clusters.cc -------------------------------------------------------------------------
 // Groups calcifications (input grid, `spacing_mm` per pixel) by single linkage within
 // cluster_link_distance_mm; keeps groups with >= cluster_min_members members and an extent
