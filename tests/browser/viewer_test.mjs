@@ -1,0 +1,253 @@
+// The web viewer in a real browser: Debian's chromium driven by playwright-core, against the
+// real `mammocad serve`. Run by tests/browser/run.sh (ctest browser_viewer).
+//
+// Environment: MAMMOCAD_BIN (the binary), MAMMOCAD_SHARED_DATA_DIR (mini-MIAS; that part is
+// skipped with a message when absent), BROWSER_TEST_OUT (screenshots and fixtures).
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BIN = process.env.MAMMOCAD_BIN || path.join(here, "../../build/src/mammocad");
+const SHARED = process.env.MAMMOCAD_SHARED_DATA_DIR || path.join(here, "../../../shared/data");
+const OUT = process.env.BROWSER_TEST_OUT || fs.mkdtempSync(path.join(os.tmpdir(), "viewer-"));
+const MIAS = path.join(SHARED, "mini-mias-dev", "mdb209.pgm");
+const DETECTION = "/v2/detection/BreastCalcify";
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+async function startServer(extraArgs = []) {
+  const port = await freePort();
+  const log = fs.openSync(path.join(OUT, `server-${port}.log`), "w");
+  const child = spawn(BIN, ["serve", "--host", "127.0.0.1", "--port", String(port), ...extraArgs],
+                      { stdio: ["ignore", log, log] });
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 15000; Date.now() < deadline;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url + "/healthz")).ok) return { url, child };
+    } catch (_) { /* not yet listening */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error("server did not become healthy within 15 s");
+}
+
+// What the API says about `file` itself (the expected message of an error).
+async function apiReply(url, file, route = DETECTION) {
+  const form = new FormData();
+  form.append("images", new Blob([fs.readFileSync(file)]), path.basename(file));
+  const response = await fetch(url + route, { method: "POST", body: form });
+  return response.json();
+}
+
+describe("web viewer", () => {
+  let server, browser, page;
+  let dicomReply;  // the v2 reply the page got for the two DICOM views
+  const consoleErrors = [], foreignRequests = [];
+  const fixtures = path.join(OUT, "fixtures");
+
+  before(async () => {
+    execFileSync("/usr/bin/python3", [path.join(here, "make_fixtures.py"), fixtures]);
+    server = await startServer();
+    // A fresh profile every run; Debian's chromium, never a downloaded browser.
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), "viewer-profile-"));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      viewport: { width: 1600, height: 900 },
+      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync"],
+    });
+    browser = context;
+    // Every request is looked at: anything not for our server fails the test.
+    await context.route("**/*", (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname === "127.0.0.1" && url.port === new URL(server.url).port) {
+        return route.continue();
+      }
+      foreignRequests.push(route.request().url());
+      return route.abort();
+    });
+    page = await context.newPage();
+    page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+    page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.child.kill("SIGTERM");
+  });
+
+  // Opens `files` through the file picker; resolves to the v2 reply the page received.
+  async function open(files) {
+    const reply = page.waitForResponse((r) => r.url().endsWith(DETECTION));
+    await page.setInputFiles("#file-input", files);
+    const json = await (await reply).json();
+    await page.waitForFunction((n) => document.querySelectorAll(".panel").length >= n,
+                               files.length);
+    return json;
+  }
+
+  function panel(name) { return page.locator(`.panel[data-name="${name}"]`); }
+
+  // Every outline drawn in panel `name` sits a few pixels outside the box v2 gave for its
+  // finding, through the panel's current zoom and pan; returns how many were drawn.
+  async function checkOutlines(name, result) {
+    const drawn = await panel(name).evaluate((element) => {
+      const v = element.querySelector(".viewport");
+      return {
+        scale: Number(v.dataset.scale), tx: Number(v.dataset.tx), ty: Number(v.dataset.ty),
+        rects: [...element.querySelectorAll("rect.outline")].map((r) => ({
+          finding: Number(r.dataset.finding), x: Number(r.getAttribute("x")),
+          y: Number(r.getAttribute("y")), width: Number(r.getAttribute("width")),
+          height: Number(r.getAttribute("height")),
+        })),
+      };
+    });
+    for (const rect of drawn.rects) {
+      const box = result.findings[rect.finding].box;
+      const left = box.x * drawn.scale + drawn.tx, top = box.y * drawn.scale + drawn.ty;
+      const right = (box.x + box.w) * drawn.scale + drawn.tx;
+      const bottom = (box.y + box.h) * drawn.scale + drawn.ty;
+      for (const gap of [left - rect.x, top - rect.y, rect.x + rect.width - right,
+                         rect.y + rect.height - bottom]) {
+        assert.ok(gap >= 3 && gap <= 12, `outline ${JSON.stringify(rect)} vs box ` +
+          `${JSON.stringify(box)} at ${JSON.stringify(drawn)}: gap ${gap}`);
+      }
+    }
+    return drawn.rects.length;
+  }
+
+  async function shot(locator, name) {
+    const file = path.join(OUT, name);
+    await locator.screenshot({ path: file });
+    return fs.readFileSync(file);
+  }
+
+  it("loads with nothing but its own files", async () => {
+    const response = await page.goto(server.url + "/");
+    assert.equal(response.status(), 200);
+    assert.match(response.headers()["content-security-policy"], /^default-src 'self'/);
+    await page.waitForSelector("#shortcuts dt");
+    assert.ok((await page.locator("#shortcuts dt").count()) >= 8, "shortcuts listed");
+    assert.equal(await page.title(), "mammocad viewer");
+  });
+
+  it("shows two DICOM views of one breast side by side, CC first, with laterality", async () => {
+    // Opened MLO first: the hanging order still puts CC before MLO.
+    const reply = await open([path.join(fixtures, "left_mlo.dcm"), path.join(fixtures, "left_cc.dcm")]);
+    dicomReply = reply;
+    assert.deepEqual(await page.locator(".panel").evaluateAll((els) => els.map((e) => e.dataset.name)),
+                     ["left_cc.dcm", "left_mlo.dcm"]);
+    assert.equal(await panel("left_cc.dcm").locator(".tags").textContent(), "L CC");
+    const cc = reply.images.find((i) => i.name === "left_cc.dcm");
+    assert.ok(cc.findings.length >= 1, "the synthetic cluster is found");
+    assert.equal(await checkOutlines("left_cc.dcm", cc), cc.findings.length);
+    // The DICOM's VOI window is the starting window (fixture: centre 1900, width 1400).
+    const low = Number(await panel("left_cc.dcm").locator(".viewport").getAttribute("data-window-low"));
+    assert.ok(Math.abs(low - 1200) <= 2, `window starts at the file's VOI: ${low}`);
+    assert.match(await page.locator("#info").textContent(), /0\.100 mm \(imager_pixel_spacing\)/);
+    await page.screenshot({ path: path.join(OUT, "viewer-dicom.png") });
+  });
+
+  it("zooms, pans and windows the pixels, outlines following", async () => {
+    const view = panel("left_cc.dcm").locator(".viewport");
+    const result = dicomReply.images.find((i) => i.name === "left_cc.dcm");
+    const before = await shot(view, "before-zoom.png");
+    const box = await view.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4);
+    await page.mouse.wheel(0, -600);
+    await page.waitForTimeout(100);
+    const zoomed = await shot(view, "zoomed.png");
+    assert.ok(!zoomed.equals(before), "zooming changes the pixels");
+    assert.ok(Number(await view.getAttribute("data-scale")) > box.height / 1024 * 1.5);
+    await page.keyboard.press("ArrowLeft");
+    const panned = await shot(view, "panned.png");
+    assert.ok(!panned.equals(zoomed), "panning changes the pixels");
+    assert.ok(await checkOutlines("left_cc.dcm", result) >= 0);
+    // The strongest finding from the list: zoomed there, its outline and members drawn.
+    await page.locator("#findings button").first().click();
+    assert.equal(await checkOutlines("left_cc.dcm", result), result.findings.length);
+    assert.ok(await panel("left_cc.dcm").locator("circle.member").count() > 0,
+              "members are ringed when zoomed in");
+    await page.screenshot({ path: path.join(OUT, "viewer-finding.png") });
+    // Window/level: a right-button drag, then a preset.
+    const windowed = await shot(view, "before-window.png");
+    await page.mouse.move(box.x + 100, box.y + 100);
+    await page.mouse.down({ button: "right" });
+    await page.mouse.move(box.x + 250, box.y + 40, { steps: 5 });
+    await page.mouse.up({ button: "right" });
+    const dragged = await shot(view, "window-dragged.png");
+    assert.ok(!dragged.equals(windowed), "window/level changes the pixels");
+    await page.selectOption("#preset", "full");
+    assert.equal(await view.getAttribute("data-window-high"), "4095");
+    await page.keyboard.press("i");
+    assert.ok(!(await shot(view, "inverted.png")).equals(dragged), "invert changes the pixels");
+    await page.keyboard.press("i");
+  });
+
+  it("marks toggle with M", async () => {
+    const outlines = page.locator("rect.outline");
+    const shown = await outlines.count();
+    assert.ok(shown > 0);
+    await page.keyboard.press("m");
+    assert.equal(await outlines.count(), 0);
+    await page.keyboard.press("m");
+    assert.equal(await outlines.count(), shown);
+  });
+
+  it("opens a mini-MIAS image; the threshold changes the number of marks at once", async (t) => {
+    await page.locator("#clear").click();
+    let reply;
+    if (fs.existsSync(MIAS)) {
+      await page.fill("#spacing", "0.2");
+      reply = await open([MIAS]);
+      assert.equal(await checkOutlines("mdb209.pgm", reply.images[0]), reply.images[0].findings.length);
+      assert.match(await page.locator("#info").textContent(), /0\.200 mm \(request\)/);
+      await page.screenshot({ path: path.join(OUT, "viewer-mias.png") });
+    } else {
+      t.diagnostic(`mini-MIAS not found at ${MIAS}: the threshold is checked on the DICOM`);
+      reply = await open([path.join(fixtures, "left_cc.dcm")]);
+    }
+    const scores = reply.images[0].findings.map((f) => f.score);
+    for (const threshold of [0, 0.5, 0.95]) {
+      await page.locator("#threshold").fill(String(threshold));
+      const expected = scores.filter((s) => s >= threshold).length;
+      assert.equal(await page.locator("rect.outline").count(), expected, `threshold ${threshold}`);
+      assert.equal(await page.locator("#findings li").count(), expected);
+    }
+    await page.locator("#threshold").fill("0");
+  });
+
+  it("shows the API's message for a corrupt file", async () => {
+    const corrupt = path.join(fixtures, "corrupt.png");
+    const expected = (await apiReply(server.url, corrupt)).error.message;
+    assert.match(expected, /corrupt\.png/);
+    await page.setInputFiles("#file-input", [corrupt]);
+    await page.waitForSelector("#error:not([hidden])");
+    assert.equal(await page.locator("#error").textContent(), expected);
+  });
+
+  it("made no outside request and logged no console error", async () => {
+    // The failed upload above is an HTTP error the page handled; chromium logs the 422 itself.
+    const unexpected = consoleErrors.filter((e) => !/status of 422/.test(e));
+    assert.deepEqual(unexpected, []);
+    assert.deepEqual(foreignRequests, []);
+  });
+});
