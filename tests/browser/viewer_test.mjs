@@ -19,6 +19,7 @@ const SHARED = process.env.MAMMOCAD_SHARED_DATA_DIR || path.join(here, "../../..
 const OUT = process.env.BROWSER_TEST_OUT || fs.mkdtempSync(path.join(os.tmpdir(), "viewer-"));
 const MIAS = path.join(SHARED, "mini-mias-dev", "mdb209.pgm");
 const DETECTION = "/v2/detection/BreastCalcify";
+const TOKEN = "browser-test-token-0123456789";
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -57,7 +58,7 @@ async function apiReply(url, file, route = DETECTION) {
 }
 
 describe("web viewer", () => {
-  let server, browser, page;
+  let server, tokenServer, browser, page;
   let dicomReply;  // the v2 reply the page got for the two DICOM views
   const consoleErrors = [], foreignRequests = [];
   const fixtures = path.join(OUT, "fixtures");
@@ -65,6 +66,9 @@ describe("web viewer", () => {
   before(async () => {
     execFileSync("/usr/bin/python3", [path.join(here, "make_fixtures.py"), fixtures]);
     server = await startServer();
+    fs.writeFileSync(path.join(OUT, "tokens"), TOKEN + "\n");
+    tokenServer = await startServer(["--auth-token-file", path.join(OUT, "tokens")]);
+    const ours = new Set([server.url, tokenServer.url].map((u) => new URL(u).port));
     // A fresh profile every run; Debian's chromium, never a downloaded browser.
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), "viewer-profile-"));
     const context = await chromium.launchPersistentContext(profile, {
@@ -78,7 +82,7 @@ describe("web viewer", () => {
     // Every request is looked at: anything not for our server fails the test.
     await context.route("**/*", (route) => {
       const url = new URL(route.request().url());
-      if (url.hostname === "127.0.0.1" && url.port === new URL(server.url).port) {
+      if (url.hostname === "127.0.0.1" && ours.has(url.port)) {
         return route.continue();
       }
       foreignRequests.push(route.request().url());
@@ -92,6 +96,7 @@ describe("web viewer", () => {
   after(async () => {
     await browser?.close();
     server?.child.kill("SIGTERM");
+    tokenServer?.child.kill("SIGTERM");
   });
 
   // Opens `files` through the file picker; resolves to the v2 reply the page received.
@@ -202,6 +207,52 @@ describe("web viewer", () => {
     await page.keyboard.press("i");
   });
 
+  it("zooms with the keyboard and magnifies under the pointer", async () => {
+    const view = panel("left_cc.dcm").locator(".viewport");
+    await page.keyboard.press("0");
+    const fitted = Number(await view.getAttribute("data-scale"));
+    await page.keyboard.press("+");
+    assert.ok(Number(await view.getAttribute("data-scale")) > fitted * 1.2);
+    await page.keyboard.press("f");
+    assert.equal(Number(await view.getAttribute("data-scale")), fitted);
+    await page.keyboard.press("l");
+    const box = await view.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const loupe = page.locator("#loupe");
+    await loupe.waitFor({ state: "visible" });
+    const spread = await loupe.evaluate((canvas) => {
+      const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      let min = 255, max = 0;
+      for (let i = 0; i < data.length; i += 4) { min = Math.min(min, data[i]); max = Math.max(max, data[i]); }
+      return max - min;
+    });
+    assert.ok(spread > 20, `the loupe shows the image (grey spread ${spread})`);
+    await page.screenshot({ path: path.join(OUT, "viewer-loupe.png") });
+    await page.keyboard.press("l");
+    await loupe.waitFor({ state: "hidden" });
+  });
+
+  it("exports the findings as JSON and CSV and the view as PNG", async () => {
+    const save = async (button) => {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
+      const file = path.join(OUT, download.suggestedFilename());
+      await download.saveAs(file);
+      return fs.readFileSync(file);
+    };
+    const json = JSON.parse(await save("#export-json"));
+    const counts = (images) => Object.fromEntries(images.map((i) => [i.name, i.findings.length]));
+    assert.deepEqual(counts(json.images), counts(dicomReply.images));
+    assert.equal(json.images[0].pixel_spacing_source, "imager_pixel_spacing");
+    const csv = (await save("#export-csv")).toString().trim().split("\n");
+    assert.equal(csv[0], "image,kind,score,x,y,w,h,calcifications,pixel_spacing_mm,pixel_spacing_source");
+    const total = dicomReply.images.reduce((n, i) => n + i.findings.length, 0);
+    assert.equal(csv.length, 1 + total);
+    const png = await save("#export-png");
+    assert.equal(png.subarray(1, 4).toString(), "PNG");
+    const panels = await page.locator("#panels").boundingBox();
+    assert.ok(png.readUInt32BE(16) > panels.width * 0.9, "the PNG spans the panels");
+  });
+
   it("marks toggle with M", async () => {
     const outlines = page.locator("rect.outline");
     const shown = await outlines.count();
@@ -244,9 +295,38 @@ describe("web viewer", () => {
     assert.equal(await page.locator("#error").textContent(), expected);
   });
 
+  it("opens a dropped file", async () => {
+    await page.locator("#clear").click();
+    const bytes = fs.readFileSync(path.join(fixtures, "left_cc.dcm")).toString("base64");
+    const transfer = await page.evaluateHandle((b64) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], "dropped.dcm"));
+      return dt;
+    }, bytes);
+    const reply = page.waitForResponse((r) => r.url().endsWith(DETECTION));
+    await page.dispatchEvent("#panels", "drop", { dataTransfer: transfer });
+    await reply;
+    await panel("dropped.dcm").waitFor();
+    assert.equal(await panel("dropped.dcm").locator(".tags").textContent(), "L CC");
+  });
+
+  it("sends the token the reader types to a server that wants one", async () => {
+    const response = await page.goto(tokenServer.url + "/");
+    assert.equal(response.status(), 200, "the page itself needs no token");
+    const file = path.join(fixtures, "left_cc.dcm");
+    await page.setInputFiles("#file-input", [file]);
+    await page.waitForSelector("#error:not([hidden])");
+    assert.match(await page.locator("#error").textContent(), /authentication required/);
+    await page.fill("#token", TOKEN);
+    await open([file]);
+    assert.equal(await page.locator("#error").isHidden(), true);
+  });
+
   it("made no outside request and logged no console error", async () => {
     // The failed upload above is an HTTP error the page handled; chromium logs the 422 itself.
-    const unexpected = consoleErrors.filter((e) => !/status of 422/.test(e));
+    // So is the 401 of the token test.
+    const unexpected = consoleErrors.filter((e) => !/status of (422|401)/.test(e));
     assert.deepEqual(unexpected, []);
     assert.deepEqual(foreignRequests, []);
   });
