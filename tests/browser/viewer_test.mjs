@@ -58,7 +58,7 @@ async function apiReply(url, file, route = DETECTION) {
 }
 
 describe("web viewer", () => {
-  let server, tokenServer, browser, page;
+  let server, tokenServer, browser, page, profile;
   let dicomReply;  // the v2 reply the page got for the two DICOM views
   const consoleErrors = [], foreignRequests = [];
   const fixtures = path.join(OUT, "fixtures");
@@ -70,7 +70,7 @@ describe("web viewer", () => {
     tokenServer = await startServer(["--auth-token-file", path.join(OUT, "tokens")]);
     const ours = new Set([server.url, tokenServer.url].map((u) => new URL(u).port));
     // A fresh profile every run; Debian's chromium, never a downloaded browser.
-    const profile = fs.mkdtempSync(path.join(os.tmpdir(), "viewer-profile-"));
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), "viewer-profile-"));
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: "/usr/bin/chromium",
       headless: true,
@@ -97,6 +97,7 @@ describe("web viewer", () => {
     await browser?.close();
     server?.child.kill("SIGTERM");
     tokenServer?.child.kill("SIGTERM");
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   // Opens `files` through the file picker; resolves to the v2 reply the page received.
