@@ -92,7 +92,9 @@ function layout() {
       entry.panel = new ImagePanel(entry, {
         changed: () => {},
         activate: (panel) => activate(panel),
-        pointer: (panel, point) => { if (state.loupe) drawLoupe($("loupe"), panel, point); },
+        pointer: (panel, point) => {
+          if (state.loupe) drawLoupe($("loupe"), panel, point, colours());
+        },
       });
       entry.panel.setInvert(state.invert);
       entry.panel.setMarks({ visible: state.marksVisible, threshold: state.threshold });

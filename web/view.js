@@ -5,7 +5,7 @@
 // screen = image * scale + (tx, ty). The viewport element carries the current transform in
 // data-scale/data-tx/data-ty, so tests (and exports) see what is drawn.
 
-import { outlineShapes } from "./findings.js";
+import { outlineShapes, paintShapes } from "./findings.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MAX_SCALE = 32;
@@ -302,8 +302,9 @@ export class ImagePanel {
   imagePoint(x, y) { return { x: (x - this.tx) / this.scale, y: (y - this.ty) / this.scale }; }
 }
 
-// The loupe: a round magnifier under the pointer, 4 times the panel's zoom.
-export function drawLoupe(loupe, panel, point) {
+// The loupe: a round magnifier under the pointer, 4 times the panel's zoom, with the marks
+// (when shown) drawn at its scale in `colours` ({cluster, calcification}).
+export function drawLoupe(loupe, panel, point, colours) {
   if (!panel || !point) { loupe.hidden = true; return; }
   loupe.hidden = false;
   const size = loupe.width;
@@ -317,7 +318,13 @@ export function drawLoupe(loupe, panel, point) {
   context.fillStyle = "#000";
   context.fillRect(0, 0, size, size);
   context.imageSmoothingEnabled = false;
-  context.setTransform(magnified, 0, 0, magnified,
-                       size / 2 - centre.x * magnified, size / 2 - centre.y * magnified);
+  const transform = { scale: magnified, tx: size / 2 - centre.x * magnified,
+                      ty: size / 2 - centre.y * magnified };
+  context.setTransform(transform.scale, 0, 0, transform.scale, transform.tx, transform.ty);
   context.drawImage(panel.bitmap, 0, 0);
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  if (panel.marksVisible) {
+    paintShapes(context, outlineShapes(panel.visibleFindings(), transform,
+                                       { width: size, height: size }), colours);
+  }
 }

@@ -217,18 +217,32 @@ describe("web viewer", () => {
     await page.keyboard.press("f");
     assert.equal(Number(await view.getAttribute("data-scale")), fitted);
     await page.keyboard.press("l");
+    // Over the strongest finding: the loupe shows the image and the finding's red outline.
     const box = await view.boundingBox();
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const top = dicomReply.images.find((i) => i.name === "left_cc.dcm").findings[0].box;
+    const tx = Number(await view.getAttribute("data-tx"));
+    const ty = Number(await view.getAttribute("data-ty"));
+    const at = (x, y) => page.mouse.move(box.x + x * fitted + tx, box.y + y * fitted + ty);
+    await at(top.x + top.w / 2, top.y + top.h / 2);
     const loupe = page.locator("#loupe");
     await loupe.waitFor({ state: "visible" });
-    const spread = await loupe.evaluate((canvas) => {
+    const seen = () => loupe.evaluate((canvas) => {
       const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-      let min = 255, max = 0;
-      for (let i = 0; i < data.length; i += 4) { min = Math.min(min, data[i]); max = Math.max(max, data[i]); }
-      return max - min;
+      let min = 255, max = 0, red = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        min = Math.min(min, data[i + 1]); max = Math.max(max, data[i + 1]);
+        red += data[i] > 200 && data[i + 1] < 110 && data[i + 2] < 110;
+      }
+      return { spread: max - min, red };
     });
-    assert.ok(spread > 20, `the loupe shows the image (grey spread ${spread})`);
+    const marked = await seen();
+    assert.ok(marked.spread > 20, `the loupe shows the image (grey spread ${marked.spread})`);
+    assert.ok(marked.red > 50, `the loupe shows the outline (${marked.red} red pixels)`);
     await page.screenshot({ path: path.join(OUT, "viewer-loupe.png") });
+    await page.keyboard.press("m");
+    await at(top.x + top.w / 2 + 1, top.y + top.h / 2);
+    assert.equal((await seen()).red, 0, "marks off: none in the loupe either");
+    await page.keyboard.press("m");
     await page.keyboard.press("l");
     await loupe.waitFor({ state: "hidden" });
   });
