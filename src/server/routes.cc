@@ -269,9 +269,13 @@ HttpReply Routes::DecodeForViewer(const HttpRequest& request) const {
                         std::to_string(files.size()));
   }
   Image image;
+  double decode_seconds = 0;
   if (status.ok()) {
     const ComputeSlot slot(compute_gate_);
+    const auto started = std::chrono::steady_clock::now();
     status = DecodeImage(files[0].bytes, settings_.limits, &image);
+    decode_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!status.ok()) {
       status = Status(status.code(), "image 1 ('" + files[0].name.substr(0, 100) +
                                          "'): " + status.message());
@@ -280,6 +284,7 @@ HttpReply Routes::DecodeForViewer(const HttpRequest& request) const {
   if (!status.ok()) return ErrorReply(status, ReplyStyle::kV2);
   HttpReply reply = DecodedPixelsReply(image);
   reply.log_note = "format=" + image.format;
+  reply.stage_seconds.emplace_back("decode", decode_seconds);
   return reply;
 }
 
