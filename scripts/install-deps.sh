@@ -15,10 +15,15 @@ apt-get install -y -qq --no-install-recommends \
   libmicrohttpd-dev libgnutls28-dev libssl-dev zlib1g-dev libbrotli-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   python3 python3-requests python3-pil python3-numpy python3-pydicom python3-yaml wrk openssl \
-  nginx-light \
+  nginx-light chromium \
   python3-torch \
   >/dev/null
 # nginx-light: deploy/nginx/mammocad.conf and its test (tests/blackbox/test_nginx.py, which
 # runs its own nginx in a temporary directory). In a container without an init system the
 # package's service is not started; on a host it is, with Debian's default site on port 80:
 # `systemctl disable --now nginx` if this machine only builds and tests.
+# The browser test (tests/browser/): Debian's chromium above, node and npm for playwright-core.
+# Only when npm is missing: a nodesource nodejs bundles npm, and Debian's npm conflicts with it.
+if ! command -v npm >/dev/null; then
+  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi

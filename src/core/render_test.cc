@@ -26,17 +26,76 @@ TEST(RenderTest, DisplayPrefersTheDecodersRendering) {
   EXPECT_EQ(DisplayImage(image).at<uchar>(1, 1), 200);
 }
 
-TEST(RenderTest, ClusterBoxIsRed) {
+bool IsRed(const cv::Vec3b& bgr) { return bgr[2] > 200 && bgr[1] < 110 && bgr[0] < 110; }
+
+TEST(RenderTest, ClusterOutlineIsRedAndOutsideTheBox) {
   Finding f;
-  f.box = cv::Rect(20, 30, 40, 40);
+  f.box = cv::Rect(60, 80, 40, 40);
   f.score = 0.9;
-  cv::Mat canvas = RenderFindings(Grey(200, 200, 100), {f});
+  Calcification member;
+  member.box = cv::Rect(75, 95, 4, 4);
+  member.centre = cv::Point2f(77, 97);
+  f.members = {member};
+  const Image image = Grey(200, 200, 100);
+  cv::Mat canvas = RenderFindings(image, {f});
   ASSERT_EQ(canvas.type(), CV_8UC3);
-  cv::Vec3b edge = canvas.at<cv::Vec3b>(30, 40);  // top edge of the box
-  EXPECT_GT(edge[2], 200);
-  EXPECT_LT(edge[1], 60);
-  cv::Vec3b inside = canvas.at<cv::Vec3b>(50, 40);
-  EXPECT_EQ(inside, cv::Vec3b(100, 100, 100));
+  // Nothing is drawn on the box itself, so the specks stay visible...
+  for (int y = f.box.y; y < f.box.y + f.box.height; ++y)
+    for (int x = f.box.x; x < f.box.x + f.box.width; ++x)
+      if (std::abs(x - 77) + std::abs(y - 97) <= 3) {
+        ASSERT_EQ(canvas.at<cv::Vec3b>(y, x), cv::Vec3b(100, 100, 100)) << x << "," << y;
+      }
+  // ...the outline runs a gap outside it.
+  bool red_above = false;
+  for (int y = f.box.y - 12; y < f.box.y; ++y) red_above = red_above || IsRed(canvas.at<cv::Vec3b>(y, 80));
+  EXPECT_TRUE(red_above);
+  EXPECT_FALSE(IsRed(canvas.at<cv::Vec3b>(f.box.y, 80)));
+  EXPECT_EQ(kClusterColour, cv::Scalar(58, 69, 255));  // #ff453a, as web/viewer.css
+}
+
+// How many pixels of the score tags' dark background the rendering has.
+int TagPixels(const std::vector<Finding>& findings) {
+  cv::Mat canvas = RenderFindings(Grey(400, 400, 100), findings);
+  int n = 0;
+  for (int y = 0; y < canvas.rows; ++y)
+    for (int x = 0; x < canvas.cols; ++x) n += canvas.at<cv::Vec3b>(y, x) == cv::Vec3b(24, 24, 24);
+  return n;
+}
+
+TEST(RenderTest, TagsOfNearbyFindingsDoNotOverlap) {
+  // Two findings almost touching: above both, their tags would cover each other, so the second
+  // goes elsewhere and both tags are whole.
+  Finding a, b;
+  a.box = cv::Rect(100, 100, 12, 12);
+  a.score = b.score = 0.9;  // the same text, so the same tag
+  b.box = cv::Rect(116, 100, 12, 12);
+  const int one = TagPixels({a});
+  ASSERT_GT(one, 100);
+  EXPECT_EQ(TagPixels({a, b}), 2 * one);
+}
+
+TEST(RenderTest, DisplayWindowIsFittedToTheDecodersDisplay) {
+  Image image = Grey(300, 1, 0, 12);
+  image.display.create(1, 300, CV_8UC1);
+  for (int i = 0; i < 300; ++i) {  // window [1000, 2020]: 4 stored levels per display level
+    image.pixels.at<std::uint16_t>(0, i) = std::uint16_t(800 + 5 * i);
+    image.display.at<std::uint8_t>(0, i) = std::uint8_t(std::clamp((5 * i - 200) / 4, 0, 255));
+  }
+  std::optional<GreyWindow> window = DisplayWindow(image);
+  ASSERT_TRUE(window);
+  EXPECT_NEAR(window->low, 1000, 4);
+  EXPECT_NEAR(window->high, 2020, 4);
+  EXPECT_FALSE(DisplayWindow(Grey(4, 4, 10)));  // no display: no file window
+}
+
+TEST(RenderTest, LabelledPanelsHaveCaptionsAndAGap) {
+  cv::Mat a(100, 50, CV_8UC3, cv::Scalar(200, 200, 200)), b(80, 60, CV_8UC3, cv::Scalar(200, 200, 200));
+  cv::Mat picture = LabelledPanels({{a, "a.dcm  L CC"}, {b, "b.dcm  L MLO"}});
+  EXPECT_EQ(picture.rows, 100 + 24);         // caption strip on top
+  EXPECT_EQ(picture.cols, 50 + 8 + 60);      // and a gap between
+  EXPECT_EQ(picture.at<cv::Vec3b>(60, 53), cv::Vec3b(40, 40, 40));  // the gap
+  EXPECT_EQ(picture.at<cv::Vec3b>(60, 20), cv::Vec3b(200, 200, 200));
+  EXPECT_EQ(LabelledPanels({{a, ""}}).size(), a.size());  // one image: as it was
 }
 
 TEST(RenderTest, SideBySideKeepsOrderAndSize) {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "server/routes.h"
+#include "server/viewer_assets.h"
 
 namespace mammocad {
 namespace {
@@ -101,8 +102,10 @@ bool BearerTokens::Accepts(std::string_view authorization) const {
 }
 
 bool ExemptFromAuthentication(const HttpRequest& request) {
-  const bool probe = request.path == "/healthz" || request.path == "/readyz";
-  return probe && (request.method == "GET" || request.method == "HEAD");
+  // The viewer's files hold no data; a browser cannot send a token with a page load.
+  const bool public_path = request.path == "/healthz" || request.path == "/readyz" ||
+                           FindViewerAsset(request.path) != nullptr;
+  return public_path && (request.method == "GET" || request.method == "HEAD");
 }
 
 std::optional<HttpReply> RefuseUnauthenticated(const BearerTokens& tokens,

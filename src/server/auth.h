@@ -50,7 +50,8 @@ class BearerTokens {
 };
 
 // Requests that need no token: the probes (GET or HEAD /healthz and /readyz), which an
-// orchestrator or load balancer sends without credentials. /metrics needs the token: its
+// orchestrator or load balancer sends without credentials, and the web viewer's files (GET or
+// HEAD of a server/viewer_assets.h path: code, no data; its API requests carry the token). /metrics needs the token: its
 // counters tell how many studies the department sends and when.
 bool ExemptFromAuthentication(const HttpRequest& request);
 

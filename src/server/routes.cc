@@ -10,7 +10,10 @@
 #include <opencv2/imgproc.hpp>
 #include <thread>
 
+#include "mammocad/decode.h"
 #include "mammocad/render.h"
+#include "server/pixels_reply.h"
+#include "server/viewer_assets.h"
 #include "service/replies.h"
 
 namespace mammocad {
@@ -43,10 +46,18 @@ std::optional<std::string> FormValue(const HttpRequest& request, const std::stri
   return std::nullopt;
 }
 
-// `?debug` and `?debug=1` ask for the picture; only the query string is read (docs/api.md).
+// `?debug`, `?debug=1` or a form value `debug=1` ask for the picture (docs/api.md).
 bool DebugRequested(const HttpRequest& request) {
-  const std::string* value = FirstValue(request.query, "debug");
-  return value != nullptr && *value != "0" && *value != "false" && *value != "no";
+  const std::optional<std::string> value = FormValue(request, "debug");
+  return value && *value != "0" && *value != "false" && *value != "no";
+}
+
+// "left.dcm  L CC": what a panel of the debug picture is called.
+std::string PanelCaption(const ImageAnalysis& analysis) {
+  std::string caption = analysis.name;
+  for (const std::string* part : {&analysis.image.laterality, &analysis.image.view})
+    if (!part->empty()) caption += "  " + *part;
+  return caption;
 }
 
 std::string TaskPath(const std::string& task_name, ReplyStyle style) {
@@ -118,6 +129,12 @@ Routes::Routes(RouteSettings settings,
                           return Detect(*analyzer, request, style);
                         }});
     }
+  }
+  table_.push_back({"POST", "/v2/images/decode", ReplyStyle::kV2,
+                    [this](const HttpRequest& request) { return DecodeForViewer(request); }});
+  for (const ViewerAsset& asset : ViewerAssets()) {
+    table_.push_back({"GET", std::string(asset.path), ReplyStyle::kLegacy,
+                      [&asset](const HttpRequest&) { return ViewerAssetReply(asset); }});
   }
   table_.push_back({"GET", "/healthz", ReplyStyle::kLegacy,
                     [](const HttpRequest&) { return JsonReply(HealthReply()); }});
@@ -213,7 +230,7 @@ HttpReply Routes::DebugReply(const AnalysisResponse& response, ReplyStyle style)
   const double canvas_pixels = canvas_width * canvas_height;
   const double budget = double(std::max<std::int64_t>(1, settings_.max_debug_pixels));
   const double scale = canvas_pixels > budget ? std::sqrt(budget / canvas_pixels) : 1.0;
-  std::vector<cv::Mat> renderings;
+  std::vector<Panel> panels;
   for (const ImageAnalysis& a : response.images) {
     cv::Mat drawn = RenderFindings(a.image, a.detection.findings);
     if (scale < 1) {
@@ -221,9 +238,10 @@ HttpReply Routes::DebugReply(const AnalysisResponse& response, ReplyStyle style)
       cv::resize(drawn, smaller, cv::Size(), scale, scale, cv::INTER_AREA);
       drawn = smaller;
     }
-    renderings.push_back(std::move(drawn));
+    // One image keeps the picture old clients know (no caption); several are labelled.
+    panels.push_back({std::move(drawn), response.images.size() > 1 ? PanelCaption(a) : ""});
   }
-  std::string jpeg = EncodeJpeg(SideBySide(renderings));
+  std::string jpeg = EncodeJpeg(LabelledPanels(panels));
   if (jpeg.empty()) {
     return ErrorReply(Status(ErrorCode::kInternal, "the debug image could not be encoded"), style);
   }
@@ -237,6 +255,36 @@ HttpReply Routes::DebugReply(const AnalysisResponse& response, ReplyStyle style)
   }
   reply.stage_seconds.emplace_back(
       "render", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return reply;
+}
+
+// One upload decoded as the detector would decode it (same limits, same errors), under a
+// compute slot: a DICOM can take as long to decode as a small image to analyse.
+HttpReply Routes::DecodeForViewer(const HttpRequest& request) const {
+  std::vector<UploadedFile> files;
+  Status status = CollectUploads(request, &files);
+  if (status.ok() && files.size() != 1) {
+    status = Status(ErrorCode::kBadParameter,
+                    "send exactly one image to /v2/images/decode, got " +
+                        std::to_string(files.size()));
+  }
+  Image image;
+  double decode_seconds = 0;
+  if (status.ok()) {
+    const ComputeSlot slot(compute_gate_);
+    const auto started = std::chrono::steady_clock::now();
+    status = DecodeImage(files[0].bytes, settings_.limits, &image);
+    decode_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!status.ok()) {
+      status = Status(status.code(), "image 1 ('" + files[0].name.substr(0, 100) +
+                                         "'): " + status.message());
+    }
+  }
+  if (!status.ok()) return ErrorReply(status, ReplyStyle::kV2);
+  HttpReply reply = DecodedPixelsReply(image);
+  reply.log_note = "format=" + image.format;
+  reply.stage_seconds.emplace_back("decode", decode_seconds);
   return reply;
 }
 

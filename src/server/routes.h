@@ -4,6 +4,8 @@
 //
 //   POST /detection/<Task>      legacy  the old service's contract: {"state","result"}, ?debug
 //   POST /v2/detection/<Task>   v2      the same work as structured JSON, ?debug
+//   POST /v2/images/decode      v2      one upload's decoded pixels (server/pixels_reply.h)
+//   GET  /, /<viewer file>      -       the web viewer (server/viewer_assets.h)
 //   GET  /healthz               legacy  liveness and version
 //   GET  /readyz                legacy  readiness: 200, or 503 overloaded while the
 //                                       admission queue is full or the server drains
@@ -111,6 +113,7 @@ class Routes {
   Status CollectUploads(const HttpRequest& request, std::vector<UploadedFile>* files) const;
 
   HttpReply Ready() const;
+  HttpReply DecodeForViewer(const HttpRequest& request) const;
   HttpReply DebugReply(const AnalysisResponse& response, ReplyStyle style) const;
 
   const RouteSettings settings_;

@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <stdexcept>
 
+#include "server/viewer_assets.h"
 #include "service/task_registry.h"
 #include "synth/synthetic.h"
 
@@ -110,15 +111,22 @@ std::string* RoutesTest::mammogram_ = nullptr;
 
 TEST_F(RoutesTest, TheTableReadsLikeTheApi) {
   std::vector<std::string> rows;
+  std::size_t viewer_files = 0;
   for (const Route& route : routes_->table()) {
+    if (route.method == "GET" && FindViewerAsset(route.path) != nullptr) {
+      ++viewer_files;  // the viewer's files, checked below
+      continue;
+    }
     rows.push_back(route.method + " " + route.path +
                    (route.style == ReplyStyle::kV2 ? " v2" : " legacy"));
   }
   EXPECT_EQ(rows, (std::vector<std::string>{"POST /detection/BreastCalcify legacy",
                                             "POST /v2/detection/BreastCalcify v2",
+                                            "POST /v2/images/decode v2",
                                             "GET /healthz legacy",
                                             "GET /readyz legacy",
                                             "GET /metrics legacy"}));
+  EXPECT_EQ(viewer_files, ViewerAssets().size());
 }
 
 TEST_F(RoutesTest, ReadyzFollowsTheProbes) {
@@ -232,7 +240,7 @@ TEST_F(RoutesTest, UnknownPathsAre404InThePathsStyle) {
                     "no such path: /detection/Masses");
   ExpectV2Error(routes_->Dispatch(PostMammogram("/v2/detection/Masses")), ErrorCode::kNotFound,
                 "/v2/detection/Masses");
-  ExpectLegacyError(routes_->Dispatch(Get("/")), ErrorCode::kNotFound);
+  ExpectLegacyError(routes_->Dispatch(Get("/viewer")), ErrorCode::kNotFound);
 }
 
 TEST_F(RoutesTest, OtherMethodsOnKnownPathsAre405WithAllow) {
@@ -409,6 +417,64 @@ TEST(RoutesGuardTest, AThrowingHandlerIsA500AndTheNextRequestWorks) {
     EXPECT_EQ(next.status, 200) << next.body;
     EXPECT_EQ(Json(next)["state"], 0);
   }
+}
+
+}  // namespace
+}  // namespace mammocad
+
+namespace mammocad {
+namespace {
+
+TEST_F(RoutesTest, TheViewerIsServedAtTheRoot) {
+  HttpReply page = routes_->Dispatch(Get("/"));
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(Header(page, "Content-Security-Policy").substr(0, 18), "default-src 'self'");
+  HttpRequest head = Get("/main.js");
+  head.method = "HEAD";
+  EXPECT_EQ(routes_->Dispatch(head).content_type, "text/javascript; charset=utf-8");
+}
+
+TEST_F(RoutesTest, DecodeGivesThePixelsAtFullDepth) {
+  cv::Mat wide(3, 5, CV_16UC1, cv::Scalar(4000));
+  wide.at<std::uint16_t>(2, 4) = 0x1234;
+  HttpReply reply = routes_->Dispatch(Post("/v2/images/decode", {"w.png"}, Png(wide)));
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.content_type, "application/octet-stream");
+  EXPECT_EQ(Header(reply, "X-Image-Width"), "5");
+  EXPECT_EQ(Header(reply, "X-Image-Height"), "3");
+  EXPECT_EQ(Header(reply, "X-Image-Bytes-Per-Sample"), "2");  // bits_stored: from the data
+  ASSERT_EQ(reply.body.size(), 30u);
+  EXPECT_EQ(reply.body.substr(28), std::string("\x34\x12", 2));
+  EXPECT_EQ(reply.log_note, "format=png");
+}
+
+TEST_F(RoutesTest, DecodeErrorsAreTheDetectionErrorsInV2Shape) {
+  ExpectV2Error(routes_->Dispatch(Post("/v2/images/decode", {"bad.png"}, "\x89PNG\r\n\x1a\nxx")),
+                ErrorCode::kCorruptImage, "image 1 ('bad.png')");
+  ExpectV2Error(routes_->Dispatch(Post("/v2/images/decode", {"a.png", "b.png"}, *mammogram_)),
+                ErrorCode::kBadParameter, "exactly one image");
+  ExpectV2Error(routes_->Dispatch(Post("/v2/images/decode", {}, "")), ErrorCode::kNoImages);
+  RouteSettings small;
+  small.limits.max_pixels = 1000;
+  Routes routes(small, tasks_);
+  ExpectV2Error(routes.Dispatch(Post("/v2/images/decode", {"big.png"}, *mammogram_)),
+                ErrorCode::kTooManyPixels);
+}
+
+TEST_F(RoutesTest, DebugAsAFormValueAndSeveralImagesInLabelledPanels) {
+  HttpRequest request = PostMammogram(kV2Path, 2);
+  request.form.emplace_back("debug", "1");
+  HttpReply reply = routes_->Dispatch(request);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  ASSERT_EQ(reply.content_type, "image/jpeg");
+  cv::Mat picture = cv::imdecode(std::vector<uchar>(reply.body.begin(), reply.body.end()),
+                                 cv::IMREAD_COLOR);
+  EXPECT_GT(picture.cols, 2048);  // two panels and a gap
+  EXPECT_GT(picture.rows, 1024);  // under a caption strip
+  // The gap between the panels is the panel colour, not image.
+  const cv::Vec3b gap = picture.at<cv::Vec3b>(picture.rows / 2, 1024 + 2);
+  EXPECT_NEAR(gap[0], 40, 6);
 }
 
 }  // namespace

@@ -115,19 +115,29 @@ class ContractTest(ServerTestCase):
         picture = Image.open(io.BytesIO(response.content))
         self.assertEqual(picture.format, "JPEG")
         self.assertEqual(picture.size, (1024, 1024))
-        # The box is drawn in red around the cluster.
+        # The cluster is outlined in red a few pixels outside its box, never on the specks.
         rgb = picture.convert("RGB")
         findings = self.detect(self.with_cluster)
         _, x, y, w, h = findings[0]
-        red = [rgb.getpixel((x + i, y)) for i in range(0, w, 2)]
-        self.assertTrue(any(r > 150 and g < 100 and b < 100 for r, g, b in red), red[:5])
+        def is_red(pixel):
+            r, g, b = pixel
+            return r > 150 and g < 110 and b < 110
+        above = [rgb.getpixel((x + w // 2, y - d)) for d in range(1, 13)]
+        self.assertTrue(any(map(is_red, above)), above)
+        on_box = [rgb.getpixel((x + i, y)) for i in range(0, w, 2)]
+        self.assertFalse(any(map(is_red, on_box)), on_box[:5])
 
     def test_debug_equals_one_and_several_images_side_by_side(self):
         response = self.post(PATH, params={"debug": "1"},
                              files=[("images", ("a", self.with_cluster)),
                                     ("images", ("b", self.without_cluster))])
         self.assertEqual(response.headers["Content-Type"], "image/jpeg")
-        self.assertEqual(Image.open(io.BytesIO(response.content)).size, (2048, 1024))
+        # Two labelled panels: a caption strip above each, a gap between them.
+        width, height = Image.open(io.BytesIO(response.content)).size
+        self.assertGreater(width, 2048)
+        self.assertLess(width, 2048 + 64)
+        self.assertGreater(height, 1024)
+        self.assertLess(height, 1024 + 64)
 
     def test_debug_zero_means_json(self):
         response = self.post(PATH, params={"debug": "0"},
