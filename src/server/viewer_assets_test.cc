@@ -45,17 +45,20 @@ TEST(ViewerAssetsTest, RepliesCarryTheContentSecurityPolicy) {
   EXPECT_TRUE(nosniff);
 }
 
+HttpRequest Request(std::string method, std::string path) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.path = std::move(path);
+  return request;
+}
+
 TEST(ViewerAssetsTest, AssetsNeedNoTokenButTheApiDoes) {
-  HttpRequest page{.method = "GET", .path = "/"};
-  EXPECT_TRUE(ExemptFromAuthentication(page));
-  page.path = "/main.js";
-  EXPECT_TRUE(ExemptFromAuthentication(page));
-  HttpRequest post_to_page{.method = "POST", .path = "/"};
-  EXPECT_FALSE(ExemptFromAuthentication(post_to_page));
-  HttpRequest decode{.method = "POST", .path = "/v2/images/decode"};
-  EXPECT_FALSE(ExemptFromAuthentication(decode));
-  HttpRequest unknown{.method = "GET", .path = "/secret.js"};
-  EXPECT_FALSE(ExemptFromAuthentication(unknown));
+  EXPECT_TRUE(ExemptFromAuthentication(Request("GET", "/")));
+  EXPECT_TRUE(ExemptFromAuthentication(Request("GET", "/main.js")));
+  EXPECT_TRUE(ExemptFromAuthentication(Request("HEAD", "/main.js")));
+  EXPECT_FALSE(ExemptFromAuthentication(Request("POST", "/")));
+  EXPECT_FALSE(ExemptFromAuthentication(Request("POST", "/v2/images/decode")));
+  EXPECT_FALSE(ExemptFromAuthentication(Request("GET", "/secret.js")));
 }
 
 }  // namespace
