@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the neural scorer's training path, end to end and small: patches from a few
 # synthetic images, one epoch of PyTorch training, ONNX export, and the C++ detector running
-# the exported model (it has no operating points: `all`). (The full training is scripts/train-neural.sh.)
+# the exported model (it has no operating points: `all`), with a cluster model fitted on it. (The full training is scripts/train-neural.sh.)
 # Usage: tests/neural_training_smoke.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1 source=$2
@@ -11,6 +11,14 @@ trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 "$source/training/train_neural.py" --patches "$work/patches" \
     --out "$work/model/smoke.yml" --epochs 1 --threads 1 >"$work/train.log"
 grep -q 'network_sha256: "' "$work/model/smoke.yml"
+# The cluster model fitted twice over: the second replaces the first, and the model loads.
+for run in 1 2; do
+  "$build/src/mammocad" calibrate-clusters --model "$work/model/smoke.yml" --features \
+      --images 8 >"$work/calibrate.log"
+done
+grep -q 'cluster model written' "$work/calibrate.log"
+[ "$(grep -c '^cluster_model:' "$work/model/smoke.yml")" = 1 ] ||
+  { echo "cluster_model not replaced:" >&2; cat "$work/model/smoke.yml" >&2; exit 1; }
 { printf 'P5\n512 512\n255\n'; head -c 262144 /dev/urandom; } >"$work/noise.pgm"
 reply=$("$build/src/mammocad" detect --scorer neural --model "$work/model/smoke.yml" \
         --operating-point all --pixel-spacing 0.1 "$work/noise.pgm")

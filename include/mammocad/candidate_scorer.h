@@ -60,8 +60,11 @@ class CandidateScorer {
   virtual void Score(const CandidateContext& context,
                      std::vector<Calcification>* candidates) const = 0;
 
-  // A cluster's score from the member-based P(at least cluster_min_members true); monotone.
-  virtual double ClusterScore(double member_based_score) const { return member_based_score; }
+  // A cluster's score from what the cluster stage measured of it (mammocad/findings.h), at
+  // least its member-based P(at least cluster_min_members true). Default: that probability.
+  virtual double ClusterScore(const ClusterEvidence& evidence) const {
+    return evidence.member_based_score;
+  }
 
   // `base` with the settings this scorer was fitted under (none for the hand-made score).
   virtual DetectorParams FittedParams(DetectorParams base) const { return base; }

@@ -19,11 +19,24 @@ struct Calcification {
 
 enum class FindingKind { kCluster, kCalcification };
 
+// What the cluster stage measured of one cluster besides its members' scores: the evidence a
+// scorer's cluster model weighs (CandidateScorer::ClusterScore). Sizes in mm.
+struct ClusterEvidence {
+  double member_based_score = 0.0;  // P(>= cluster_min_members true members), clusters.cc
+  int members = 0;
+  double spread_mm = 0.0;          // RMS distance of the members' centres from their mean
+  double linearity = 0.0;          // 1 - minor/major axis of the centres (0 round, 1 a line)
+  double size_variety = 0.0;       // coefficient of variation of the members' diameters
+  double mean_diameter_mm = 0.0;
+  double skin_distance_mm = -1.0;  // the centre's distance to the breast outline; < 0 unknown
+};
+
 struct Finding {
   FindingKind kind = FindingKind::kCluster;
   double score = 0.0;                      // [0, 1]
   cv::Rect box;                            // pixel grid of the input image
   std::vector<Calcification> members;      // clusters only; highest score first
+  ClusterEvidence evidence;                // clusters only
 };
 
 }  // namespace mammocad

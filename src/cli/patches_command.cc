@@ -27,25 +27,11 @@ struct PatchFlags {
 int RunPatches(PatchFlags flags) {
   flags.options.threads = ThreadsToUse(flags.threads);
   if (!flags.normals_dir.empty()) {
-    std::vector<MiasAnnotation> rows;
-    const std::filesystem::path dir(flags.normals_dir);
-    if (Status s = ReadMiasAnnotations((dir / "annotations.txt").string(), &rows); !s.ok()) {
+    if (Status s = TrainingFoldNormals(flags.normals_dir, flags.fold, flags.folds,
+                                       &flags.options.normal_films);
+        !s.ok()) {
       std::fprintf(stderr, "mammocad patches: %s\n", s.ToString().c_str());
       return 1;
-    }
-    // Folds count films by their place in the sorted folder listing, as `eval --fold-models`
-    // does: with --fold k of --folds n, the films at i % n == k are left out (evaluated unseen).
-    std::vector<std::string> listed;
-    if (Status s = ListImages(flags.normals_dir, &listed); !s.ok()) {
-      std::fprintf(stderr, "mammocad patches: %s\n", s.ToString().c_str());
-      return 1;
-    }
-    const std::vector<std::string> normals = NormalMiasImages(rows);
-    const std::set<std::string> normal(normals.begin(), normals.end());
-    for (size_t i = 0; i < listed.size(); ++i) {
-      if (!normal.count(ImageKey(listed[i]))) continue;
-      if (flags.folds > 0 && static_cast<int>(i % flags.folds) == flags.fold) continue;
-      flags.options.normal_films.push_back(listed[i]);
     }
   }
   ProgressBar bar("patches");

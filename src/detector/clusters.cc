@@ -77,6 +77,42 @@ cv::Rect OutlineBox(const std::vector<Calcification>& members, double min_score,
 
 }  // namespace
 
+ClusterEvidence DescribeCluster(const std::vector<Calcification>& members, double spacing_mm) {
+  ClusterEvidence e;
+  e.members = static_cast<int>(members.size());
+  if (members.empty()) return e;
+  double mx = 0, my = 0, diameter_sum = 0, diameter_sq = 0;
+  for (const Calcification& m : members) {
+    mx += m.centre.x;
+    my += m.centre.y;
+    diameter_sum += m.diameter_mm;
+    diameter_sq += m.diameter_mm * m.diameter_mm;
+  }
+  const double n = static_cast<double>(members.size());
+  mx /= n;
+  my /= n;
+  double sxx = 0, syy = 0, sxy = 0;
+  for (const Calcification& m : members) {
+    const double dx = m.centre.x - mx, dy = m.centre.y - my;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  sxx /= n;
+  syy /= n;
+  sxy /= n;
+  e.spread_mm = std::sqrt(sxx + syy) * spacing_mm;
+  // Eigenvalues of the centres' covariance: the axes of the cluster's shape.
+  const double half_trace = 0.5 * (sxx + syy);
+  const double root = std::sqrt(std::max(0.0, 0.25 * (sxx - syy) * (sxx - syy) + sxy * sxy));
+  const double major = half_trace + root, minor = std::max(0.0, half_trace - root);
+  e.linearity = major > 0 ? 1.0 - std::sqrt(minor / major) : 0.0;
+  e.mean_diameter_mm = diameter_sum / n;
+  const double variance = std::max(0.0, diameter_sq / n - e.mean_diameter_mm * e.mean_diameter_mm);
+  e.size_variety = e.mean_diameter_mm > 0 ? std::sqrt(variance) / e.mean_diameter_mm : 0.0;
+  return e;
+}
+
 double ClusterScore(std::vector<double> scores, const DetectorParams& p) {
   std::sort(scores.begin(), scores.end(), std::greater<>());
   scores.resize(std::min<size_t>(scores.size(), std::max(p.cluster_score_members,
@@ -127,6 +163,8 @@ std::vector<Finding> GroupIntoClusters(const std::vector<Calcification>& all_cal
     std::vector<double> scores;
     for (const Calcification& m : members) scores.push_back(m.score);
     cluster.score = ClusterScore(scores, p);
+    cluster.evidence = DescribeCluster(members, spacing_mm);
+    cluster.evidence.member_based_score = cluster.score;
     cluster.members = std::move(members);
     clusters.push_back(std::move(cluster));
   }

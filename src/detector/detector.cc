@@ -93,6 +93,22 @@ std::vector<Finding> AsCalcificationFindings(const std::vector<Calcification>& c
   return findings;
 }
 
+// Each cluster's distance from its centre to the breast outline (the mask's edge plus the
+// margin the mask keeps from the skin line); 0 for a centre outside the mask.
+void MeasureSkinDistances(const cv::Mat1b& mask, const detail::AnalysisImage& analysis,
+                          const DetectorParams& params, std::vector<Finding>* clusters) {
+  if (mask.empty()) return;
+  cv::Mat1f inside;
+  cv::distanceTransform(mask, inside, cv::DIST_L2, 3);
+  for (Finding& f : *clusters) {
+    const cv::Point2f centre(f.box.x + 0.5f * f.box.width, f.box.y + 0.5f * f.box.height);
+    const int x = std::clamp(static_cast<int>(centre.x / analysis.scale_x), 0, mask.cols - 1);
+    const int y = std::clamp(static_cast<int>(centre.y / analysis.scale_y), 0, mask.rows - 1);
+    f.evidence.skin_distance_mm =
+        mask(y, x) ? inside(y, x) * analysis.spacing_mm + params.mask_margin_mm : 0.0;
+  }
+}
+
 // The stages in order; may throw cv::Exception (caught by Detect). With `trace`, every
 // candidate and its features are kept too (training and evaluation).
 void RunStages(const Image& image, double spacing, const DetectOptions& options,
@@ -156,8 +172,9 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
       options.level == FindingLevel::kCluster
           ? detail::GroupIntoClusters(calcs, spacing, image.pixels.size(), params)
           : AsCalcificationFindings(calcs);
-  if (options.level == FindingLevel::kCluster) {
-    for (Finding& f : findings) f.score = scorer.ClusterScore(f.score);
+  if (options.level == FindingLevel::kCluster && !findings.empty()) {
+    MeasureSkinDistances(mask, analysis, params, &findings);
+    for (Finding& f : findings) f.score = scorer.ClusterScore(f.evidence);
   }
   std::erase_if(findings, [&](const Finding& f) { return f.score < options.min_score; });
   std::stable_sort(findings.begin(), findings.end(),

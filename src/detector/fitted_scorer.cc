@@ -14,8 +14,9 @@ double ClusterScoreLogit(double score) {
   return std::log(p / (1 - p));
 }
 
-double FittedScorer::ClusterScore(double member_based_score) const {
-  return model_.cluster_calibration.Apply(ClusterScoreLogit(member_based_score));
+double FittedScorer::ClusterScore(const ClusterEvidence& evidence) const {
+  if (!model_.cluster_model.empty()) return model_.cluster_model.Apply(evidence);
+  return model_.cluster_calibration.Apply(ClusterScoreLogit(evidence.member_based_score));
 }
 
 DetectorParams FittedScorer::FittedParams(DetectorParams base) const {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "detector/cluster_model.h"
 #include "mammocad/candidate_scorer.h"
 
 namespace mammocad {
@@ -42,13 +43,15 @@ struct FittedModel {
   ModelProvenance provenance;
   DetectorParams fitted;  // only the fitted stages (IsFittedStage) are used
   std::vector<NamedOperatingPoint> operating_points;
+  ClusterModel cluster_model;  // when not empty, used instead of cluster_calibration
 };
 
 class FittedScorer : public CandidateScorer {
  public:
-  // The member-based score, recalibrated (Platt on its logit) into the probability that the
-  // cluster is a true one. Monotone: the ranking is unchanged.
-  double ClusterScore(double member_based_score) const override;
+  // The probability that the cluster is a true one: the cluster model's, when the model file
+  // has one; else the member-based score recalibrated (Platt on its logit), which is monotone
+  // (the ranking unchanged).
+  double ClusterScore(const ClusterEvidence& evidence) const override;
   DetectorParams FittedParams(DetectorParams base) const override;
   Status CheckParams(const DetectorParams& params) const override;
   const std::vector<NamedOperatingPoint>& OperatingPoints() const override {
@@ -58,6 +61,11 @@ class FittedScorer : public CandidateScorer {
   const FittedModel& model() const { return model_; }
   const PlattCalibration& calibration() const { return model_.calibration; }
   const PlattCalibration& cluster_calibration() const { return model_.cluster_calibration; }
+  // True when the model scores clusters beyond its members' scores (calibration or model).
+  bool HasClusterCalibration() const {
+    return !model_.cluster_model.empty() || model_.cluster_calibration.a != 1.0 ||
+           model_.cluster_calibration.b != 0.0;
+  }
   const ModelProvenance& provenance() const { return model_.provenance; }
   const DetectorParams& fitted_params() const { return model_.fitted; }
 

@@ -15,6 +15,13 @@
 namespace mammocad {
 namespace {
 
+ClusterEvidence WithMemberScore(double member_based_score) {
+  ClusterEvidence e;
+  e.member_based_score = member_based_score;
+  return e;
+}
+
+
 // A small forest on separable data (label = feature 0 above 5), fitted behind a candidate
 // stage other than the hand-made detector's.
 std::shared_ptr<const LearnedScorer> TinyModel(std::vector<NamedOperatingPoint> points = {}) {
@@ -60,8 +67,8 @@ TEST(LearnedScorer, CalibratedProbabilitiesFollowTheForest) {
   EXPECT_LT(p[0], 0.2);
   EXPECT_GT(p[1], 0.8);
   // Cluster scores: Platt on the logit, monotone.
-  EXPECT_LT(model->ClusterScore(0.2), model->ClusterScore(0.6));
-  EXPECT_NEAR(model->ClusterScore(0.5), (PlattCalibration{0.5, 1.0}.Apply(0.0)), 1e-12);
+  EXPECT_LT(model->ClusterScore(WithMemberScore(0.2)), model->ClusterScore(WithMemberScore(0.6)));
+  EXPECT_NEAR(model->ClusterScore(WithMemberScore(0.5)), (PlattCalibration{0.5, 1.0}.Apply(0.0)), 1e-12);
 }
 
 TEST(LearnedScorer, RefusesADetectorWithOtherSettings) {
@@ -98,7 +105,7 @@ TEST(ModelFile, SavesAndLoadsTheSameModel) {
   const std::vector<double> p = model->Probabilities(Probes()), q = loaded->Probabilities(Probes());
   EXPECT_NEAR(q[0], p[0], 1e-6);
   EXPECT_NEAR(q[1], p[1], 1e-6);
-  EXPECT_DOUBLE_EQ(loaded->ClusterScore(0.3), model->ClusterScore(0.3));
+  EXPECT_DOUBLE_EQ(loaded->ClusterScore(WithMemberScore(0.3)), model->ClusterScore(WithMemberScore(0.3)));
   for (const ParamInfo& info : DetectorParamTable()) {
     EXPECT_DOUBLE_EQ(info.get(loaded->fitted_params()), info.get(model->fitted_params()))
         << info.name;

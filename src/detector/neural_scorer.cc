@@ -67,6 +67,9 @@ Status NeuralScorer::Load(const std::string& path, std::shared_ptr<const NeuralS
     model.calibration = {static_cast<double>(fs["platt_a"]), static_cast<double>(fs["platt_b"])};
     model.cluster_calibration = {static_cast<double>(fs["cluster_platt_a"]),
                                  static_cast<double>(fs["cluster_platt_b"])};
+    if (Status s = ReadClusterModel(fs["cluster_model"], path, &model.cluster_model); !s.ok()) {
+      return s;
+    }
     if (Status s = ReadOperatingPoints(fs["operating_points"], path, &model.operating_points);
         !s.ok()) {
       return s;

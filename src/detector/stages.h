@@ -99,6 +99,10 @@ std::vector<Finding> GroupIntoClusters(const std::vector<Calcification>& calcifi
 // scores as independent probabilities. `scores` sorted descending or not.
 double ClusterScore(std::vector<double> scores, const DetectorParams& params);
 
+// The shape of a cluster from its members (all but member_based_score and skin_distance_mm,
+// which the caller knows). Input-grid members, `spacing_mm` of that grid.
+ClusterEvidence DescribeCluster(const std::vector<Calcification>& members, double spacing_mm);
+
 }  // namespace mammocad::detail
 
 #endif  // MAMMOCAD_DETECTOR_STAGES_H_

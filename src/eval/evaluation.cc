@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -37,6 +38,12 @@ int CountOutside(const std::vector<Finding>& findings, const cv::Mat1b& breast) 
 }
 
 // Scores the findings against this image's lesions, whose global indices start at `first`.
+std::vector<ClusterEvidence> EvidenceOf(const std::vector<Finding>& findings) {
+  std::vector<ClusterEvidence> evidence;
+  for (const Finding& f : findings) evidence.push_back(f.evidence);
+  return evidence;
+}
+
 std::vector<ScoredFinding> Match(const std::vector<Finding>& findings,
                                  const std::vector<TruthLesion>& lesions, int first) {
   std::vector<ScoredFinding> scored;
@@ -131,6 +138,7 @@ Status EvaluateImages(const Detector& detector, const FolderEvaluationOptions& o
     e.name = ImageKey(path);
     e.lesions = counts[i];
     e.findings = Match(result.findings, *lesions_of[i], offsets[i]);
+    e.evidence = EvidenceOf(result.findings);
     e.findings_outside_breast = CountOutside(result.findings, WholeBreast(image, result.spacing_mm));
     e.detect_ms = result.timings.total_ms;
     return Status::Ok();
@@ -215,6 +223,26 @@ std::vector<std::string> NormalMiasImages(const std::vector<MiasAnnotation>& row
   return ids;
 }
 
+Status TrainingFoldNormals(const std::string& dir, int fold, int folds,
+                           std::vector<std::string>* paths) {
+  paths->clear();
+  std::vector<MiasAnnotation> rows;
+  const std::filesystem::path folder(dir);
+  if (Status s = ReadMiasAnnotations((folder / "annotations.txt").string(), &rows); !s.ok()) {
+    return s;
+  }
+  std::vector<std::string> listed;
+  if (Status s = ListImages(dir, &listed); !s.ok()) return s;
+  const std::vector<std::string> normals = NormalMiasImages(rows);
+  const std::set<std::string> normal(normals.begin(), normals.end());
+  for (size_t i = 0; i < listed.size(); ++i) {
+    if (!normal.count(ImageKey(listed[i]))) continue;
+    if (folds > 0 && static_cast<int>(i % folds) == fold) continue;
+    paths->push_back(listed[i]);
+  }
+  return Status::Ok();
+}
+
 Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSource& source,
                          const SyntheticEvaluationOptions& options,
                          const ProgressCallback& progress, EvaluationReport* report) {
@@ -246,6 +274,7 @@ Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSo
     e.name = "synthetic-" + std::to_string(i);
     e.lesions = static_cast<int>(clusters.size());
     e.findings = Match(cluster_result.findings, clusters, 0);
+    e.evidence = EvidenceOf(cluster_result.findings);
     e.findings_outside_breast = CountOutside(cluster_result.findings, m.breast);
     e.detect_ms = cluster_result.timings.total_ms;
     spot_findings[i] = Match(spot_result.findings, spots, 0);

@@ -29,6 +29,7 @@ struct ImageEvaluation {
   std::string name;
   int lesions = 0;
   std::vector<ScoredFinding> findings;
+  std::vector<ClusterEvidence> evidence;  // of each finding, same order (cluster findings)
   int findings_outside_breast = 0;
   double detect_ms = 0;
 };
@@ -120,6 +121,13 @@ SyntheticSource InsertionSource(std::vector<std::string> paths, double spacing_m
 
 // The image ids of the MIAS rows marked NORM (normal films), in table order.
 std::vector<std::string> NormalMiasImages(const std::vector<MiasAnnotation>& rows);
+
+// The NORM films of the MIAS folder `dir` (its annotations.txt) that a model of fold `fold` of
+// `folds` may learn from: folds count films by their place i in the sorted folder listing, as
+// `eval --fold-models` does, and the films at i % folds == fold are left out (evaluated
+// unseen). folds <= 0: every NORM film. Errors: the table's or the listing's.
+Status TrainingFoldNormals(const std::string& dir, int fold, int folds,
+                           std::vector<std::string>* paths);
 
 }  // namespace mammocad
 
