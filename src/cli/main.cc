@@ -22,6 +22,7 @@
 #include "server/access_log.h"
 #include "server/http_server.h"
 #include "service/analysis.h"
+#include "service/cad_report.h"
 #include "service/replies.h"
 #include "service/task_registry.h"
 
@@ -107,9 +108,45 @@ TaskSettings SettingsFromFlags(const TaskFlags& flags) {
                       flags.operating_point};
 }
 
+bool WriteBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream file(path, std::ios::binary);
+  return !bytes.empty() && file.write(bytes.data(), std::streamsize(bytes.size())) && file.flush();
+}
+
+// detect --sr-out: the Mammography CAD SR of each DICOM image as <stem>.sr.dcm; other formats
+// are named on stderr and skipped (a report references its image by DICOM UIDs).
+int WriteCadReports(const AnalysisResponse& response, const std::vector<UploadedFile>& files,
+                    const DetectionTask& task, const std::string& sr_out) {
+  std::error_code ec;
+  std::filesystem::create_directories(sr_out, ec);
+  for (std::size_t i = 0; i < response.images.size(); ++i) {
+    const ImageAnalysis& a = response.images[i];
+    if (a.image.format != "dicom") {
+      std::cerr << "mammocad: " << a.name << " is " << a.image.format
+                << ", not DICOM: no CAD report\n";
+      continue;
+    }
+    std::string report;
+    if (Status s = MakeCadReport(a, files[i].bytes, task, DecodeLimits(), i + 1, &report);
+        !s.ok()) {
+      std::cerr << "mammocad: " << s.ToString() << "\n";
+      return 1;
+    }
+    const std::string out =
+        (std::filesystem::path(sr_out) / (std::filesystem::path(a.name).stem().string() + ".sr.dcm"))
+            .string();
+    if (!WriteBytes(out, report)) {
+      std::cerr << "mammocad: cannot write '" << out << "'\n";
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int RunDetect(const std::vector<std::string>& paths, const std::string& task_name,
               const TaskOptionFlags& flags, const std::string& format,
-              const std::string& debug_out, const TaskFlags& task_flags) {
+              const std::string& debug_out, const std::string& sr_out,
+              const TaskFlags& task_flags) {
   std::unique_ptr<const DetectionTask> task;
   if (Status s = MakeTask(task_name, SettingsFromFlags(task_flags), &task); !s.ok()) {
     std::cerr << "mammocad: " << s.ToString() << "\n";
@@ -131,6 +168,9 @@ int RunDetect(const std::vector<std::string>& paths, const std::string& task_nam
     return 1;
   }
   std::cout << (v2 ? V2Reply(response, /*pretty=*/true) : LegacyReply(response)) << "\n";
+  if (!sr_out.empty()) {
+    if (int failed = WriteCadReports(response, files, *task, sr_out); failed) return failed;
+  }
   if (!debug_out.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(debug_out, ec);
@@ -297,7 +337,7 @@ int main(int argc, char** argv) {
   TaskOptionFlags flags;
   std::vector<std::string> paths, task_names;
   for (const TaskRegistration& task : RegisteredTasks()) task_names.push_back(task.name);
-  std::string task_name = task_names.front(), format = "legacy", debug_out;
+  std::string task_name = task_names.front(), format = "legacy", debug_out, sr_out;
   CLI::App* detect = app.add_subcommand("detect", "analyse image files and print the JSON reply");
   detect->add_option("files", paths, "image files (" + ImageFormatList() + ")")
       ->required();
@@ -307,6 +347,8 @@ int main(int argc, char** argv) {
   detect->add_option("--format", format, "legacy (state/result, as the server) or v2")
       ->check(CLI::IsMember({"legacy", "v2"}))->capture_default_str();
   detect->add_option("--debug-out", debug_out, "write each image with its findings drawn here");
+  detect->add_option("--sr-out", sr_out,
+                     "write a Mammography CAD SR of each DICOM image here (<name>.sr.dcm)");
   AddTaskFlags(detect, &detect_task_flags);
   // As the server: --operating-point (from the task's option table) replaces this.
   detect_task_flags.operating_point = kServedOperatingPoint;
@@ -338,5 +380,5 @@ int main(int argc, char** argv) {
       point != flags.texts.end() && point->second) {
     detect_task_flags.operating_point = *point->second;
   }
-  return RunDetect(paths, task_name, flags, format, debug_out, detect_task_flags);
+  return RunDetect(paths, task_name, flags, format, debug_out, sr_out, detect_task_flags);
 }
