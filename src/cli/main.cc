@@ -20,6 +20,7 @@
 #include "decode/image_formats.h"
 #include "mammocad/render.h"
 #include "server/access_log.h"
+#include "server/dicom_node.h"
 #include "server/http_server.h"
 #include "service/analysis.h"
 #include "service/cad_report.h"
@@ -189,15 +190,10 @@ int RunDetect(const std::vector<std::string>& paths, const std::string& task_nam
   return 0;
 }
 
+sigset_t BlockTerminationSignals();
+
 int RunServe(ServerConfig config, const TaskFlags& task_flags) {
-  // Block termination signals in every thread; one watcher thread waits for them and stops
-  // the server, so shutdown never runs inside a signal handler.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  const sigset_t signals = BlockTerminationSignals();
 
   std::vector<std::unique_ptr<const DetectionTask>> tasks;
   if (Status s = MakeTasks(SettingsFromFlags(task_flags), &tasks); !s.ok()) {
@@ -229,6 +225,48 @@ int RunServe(ServerConfig config, const TaskFlags& task_flags) {
   pthread_kill(watcher.native_handle(), SIGTERM);
   watcher.join();
   return 0;
+}
+
+// Blocks SIGINT and SIGTERM in every thread (call before starting any); WaitForSignal's
+// watcher thread then takes them, so shutdown never runs inside a signal handler.
+sigset_t BlockTerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
+
+int RunDicomServe(DicomNodeConfig config, const TaskFlags& task_flags) {
+  const sigset_t signals = BlockTerminationSignals();
+  std::unique_ptr<const DetectionTask> task;
+  if (Status s = MakeTask(RegisteredTasks().front().name, SettingsFromFlags(task_flags), &task);
+      !s.ok()) {
+    spdlog::critical("{}", s.ToString());
+    return 1;
+  }
+  DicomNode node(config, *task);
+  if (Status s = node.Bind(); !s.ok()) {
+    spdlog::critical("{} ({})", s.message(), ErrorName(s.code()));
+    return 1;
+  }
+  spdlog::info("mammocad {} DICOM node {} listening on port {}; reports to {}@{}:{}",
+               MAMMOCAD_VERSION, config.listener.ae_title, config.listener.port,
+               config.destination.ae_title, config.destination.host, config.destination.port);
+  std::thread watcher([&node, signals] {
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("signal {}: shutting down", received);
+    node.Stop();
+  });
+  const Status status = node.Run();
+  spdlog::info("stopped: every received image analysed\n{}", node.MetricsText());
+  pthread_kill(watcher.native_handle(), SIGTERM);
+  watcher.join();
+  if (!status.ok()) spdlog::critical("{}", status.message());
+  return status.ok() ? 0 : 1;
 }
 
 }  // namespace
@@ -353,6 +391,46 @@ int main(int argc, char** argv) {
   // As the server: --operating-point (from the task's option table) replaces this.
   detect_task_flags.operating_point = kServedOperatingPoint;
 
+  DicomNodeConfig node;
+  std::size_t node_max_image_mb = node.listener.max_object_bytes >> 20;
+  std::string node_log_format = "text";
+  CLI::App* dicom_serve = app.add_subcommand(
+      "dicom-serve", "run a DICOM node: C-STORE in, Mammography CAD SR out (docs/dicom.md)");
+  dicom_serve->add_option("--aet", node.listener.ae_title, "our AE title")->capture_default_str();
+  dicom_serve->add_option("--port", node.listener.port, "DICOM port")
+      ->capture_default_str()->check(CLI::Range(1, 65535));
+  dicom_serve->add_option("--dest-aet", node.destination.ae_title, "AE title reports go to")
+      ->required();
+  dicom_serve->add_option("--dest-host", node.destination.host, "host reports go to")->required();
+  dicom_serve->add_option("--dest-port", node.destination.port, "port reports go to")
+      ->required()->check(CLI::Range(1, 65535));
+  dicom_serve->add_option("--allow-aet", node.listener.allowed_calling_aes,
+                          "a calling AE title allowed to associate (repeatable; none: any)");
+  dicom_serve->add_option("--max-associations", node.listener.max_associations,
+                          "associations served at once (more: rejected, transient)")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
+  dicom_serve->add_option("--max-queue", node.max_queue,
+                          "received images waiting for analysis (more: status A700)")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
+  dicom_serve->add_option("--threads", node.threads, "images analysed at once (0: one per core)")
+      ->capture_default_str()->check(CLI::Range(0, 256));
+  dicom_serve->add_option("--max-image-mb", node_max_image_mb,
+                          "largest received object, MiB (larger: association dropped)")
+      ->capture_default_str()->check(CLI::Range(1, 4096));
+  dicom_serve->add_option("--max-pixels", node.limits.max_pixels, "largest image, pixels")
+      ->capture_default_str()->check(CLI::Range(std::int64_t(1), std::int64_t(1) << 31));
+  dicom_serve->add_option("--timeout", node.listener.timeout_seconds,
+                          "seconds of network silence before an association is dropped")
+      ->capture_default_str()->check(CLI::Range(1, 3600));
+  dicom_serve->add_option("--log-format", node_log_format, "text or json")
+      ->capture_default_str()->check(CLI::IsMember({"text", "json"}));
+  TaskFlags node_task_flags;
+  AddTaskFlags(dicom_serve, &node_task_flags);
+  node_task_flags.operating_point = kServedOperatingPoint;
+  dicom_serve->add_option("--operating-point", node_task_flags.operating_point,
+                          "which clusters the reports keep (as serve's)")
+      ->capture_default_str();
+
   const Subcommand eval = AddEvalCommand(app);
   const Subcommand train = AddTrainCommand(app);
   const Subcommand params = AddParamsCommand(app);
@@ -373,6 +451,11 @@ int main(int argc, char** argv) {
     config.min_upload_bytes_per_second = min_upload_kbps << 10;
     ConfigureLogging(log_format == "json" ? LogFormat::kJson : LogFormat::kText);
     return RunServe(config, serve_task_flags);
+  }
+  if (*dicom_serve) {
+    node.listener.max_object_bytes = node_max_image_mb << 20;
+    ConfigureLogging(node_log_format == "json" ? LogFormat::kJson : LogFormat::kText);
+    return RunDicomServe(node, node_task_flags);
   }
   // detect's own --operating-point (a task option) stands in for the default too, so that a
   // model without points runs with `--operating-point all`.

@@ -6,7 +6,6 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcistrmb.h>
-#include <dcmtk/dcmdata/dcostrmb.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
@@ -17,6 +16,7 @@
 
 #include "dicom/dataset_scan.h"
 #include "dicom/dcmtk_setup.h"
+#include "dicom/part10.h"
 #include "dicom/transfer_syntax.h"
 
 namespace mammocad {
@@ -341,25 +341,8 @@ Status WriteDocument(DSRDocument& document, DcmDataset& source, std::string* sr_
   DcmDataset* dataset = file.getDataset();
   if (OFCondition c = document.write(*dataset); c.bad()) return Internal(c.text());
   CopyPatientAndStudy(source, dataset);
-  // Part 10 in explicit VR little endian: every DICOM reader and network peer takes it.
-  if (OFCondition c = file.validateMetaInfo(EXS_LittleEndianExplicit); c.bad()) {
-    return Internal(c.text());
-  }
-  file.transferInit();
-  const std::uint32_t length =
-      file.calcElementLength(EXS_LittleEndianExplicit, EET_ExplicitLength);
-  std::string bytes(std::size_t(length) + 1024, '\0');
-  DcmOutputBufferStream stream(bytes.data(), offile_off_t(bytes.size()));
-  const OFCondition written =
-      file.write(stream, EXS_LittleEndianExplicit, EET_ExplicitLength, nullptr);
-  file.transferEnd();
-  if (written.bad()) return Internal(written.text());
-  void* buffer = nullptr;
-  offile_off_t used = 0;
-  stream.flushBuffer(buffer, used);
-  bytes.resize(std::size_t(used));
-  *sr_bytes = std::move(bytes);
-  return Status::Ok();
+  // Explicit VR little endian: every DICOM reader and network peer takes it.
+  return dicom_internal::WritePart10(file, EXS_LittleEndianExplicit, sr_bytes);
 }
 
 }  // namespace
