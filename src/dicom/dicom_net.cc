@@ -12,6 +12,7 @@
 #include <dcmtk/dcmnet/dul.h>
 #include <dcmtk/dcmnet/scp.h>
 #include <dcmtk/dcmnet/scpthrd.h>
+#include <sys/socket.h>
 #include <dcmtk/dcmnet/scu.h>
 
 #include <algorithm>
@@ -56,6 +57,14 @@ std::string GetString(DcmItem& item, const DcmTagKey& tag) {
   return value.c_str();
 }
 
+// The socket of a DCMTK connection: DcmTransportConnection::getSocket is protected, and a
+// member pointer taken in a derived class is the standard way to call it.
+struct SocketOf : DcmTCPConnection {
+  static DcmNativeSocketType Get(DcmTransportConnection* connection) {
+    return (connection->*(&SocketOf::getSocket))();
+  }
+};
+
 }  // namespace
 
 const std::vector<std::string>& DicomListener::StorageSopClasses() {
@@ -95,14 +104,13 @@ class StorageScp : public DcmThreadSCP {
     DcmDataset* dataset = nullptr;
     OFCondition condition = receiveSTORERequest(request, context.presentationContextID, dataset);
     std::unique_ptr<DcmDataset> owned(dataset);
-    if (condition.bad()) {
-      if (too_large_) {
-        Report(DicomEvent::Kind::kObjectTooLarge,
-               "object over " + std::to_string(config_.max_object_bytes >> 20) +
-                   " MiB: association dropped");
-      }
-      return condition;  // DcmSCP ends the association
+    if (too_large_) {  // the rest may have arrived before the shutdown: dropped all the same
+      Report(DicomEvent::Kind::kObjectTooLarge,
+             "object over " + std::to_string(config_.max_object_bytes >> 20) +
+                 " MiB: association dropped");
+      return condition.bad() ? condition : OFCondition(DUL_PEERABORTEDASSOCIATION);
     }
+    if (condition.bad()) return condition;  // DcmSCP ends the association
     Uint16 status = kStatusCannotUnderstand;
     ReceivedObject object;
     object.calling_ae = getPeerAETitle().c_str();
@@ -155,7 +163,8 @@ class StorageScp : public DcmThreadSCP {
     too_large_ = true;
     if (DcmTransportConnection* connection =
             DUL_getTransportConnection(association_->DULassociation)) {
-      connection->closeTransportConnection();
+      // shutdown, not close: the descriptor stays valid, its reads see the end at once.
+      ::shutdown(SocketOf::Get(connection), SHUT_RDWR);
     }
   }
 
