@@ -239,32 +239,49 @@ sigset_t BlockTerminationSignals() {
   return signals;
 }
 
-int RunDicomServe(DicomNodeConfig config, const TaskFlags& task_flags) {
+// dicom-serve: the node, and with `http.port` > 0 the HTTP server beside it (the same tasks;
+// its /metrics and /healthz then show the node too, through the shared counters).
+int RunDicomServe(DicomNodeConfig config, ServerConfig http, const TaskFlags& task_flags) {
   const sigset_t signals = BlockTerminationSignals();
-  std::unique_ptr<const DetectionTask> task;
-  if (Status s = MakeTask(RegisteredTasks().front().name, SettingsFromFlags(task_flags), &task);
-      !s.ok()) {
+  std::vector<std::unique_ptr<const DetectionTask>> tasks;
+  if (Status s = MakeTasks(SettingsFromFlags(task_flags), &tasks); !s.ok()) {
     spdlog::critical("{}", s.ToString());
     return 1;
   }
-  DicomNode node(config, *task);
-  if (Status s = node.Bind(); !s.ok()) {
-    spdlog::critical("{} ({})", s.message(), ErrorName(s.code()));
-    return 1;
+  Metrics metrics;
+  config.metrics = &metrics;
+  http.shared_metrics = &metrics;
+  http.routes.limits = config.limits;
+  http.routes.limits.max_bytes = config.listener.max_object_bytes;
+  DicomNode node(config, *tasks.front());
+  std::optional<HttpServer> server;
+  if (http.port > 0) server.emplace(http, tasks);
+  for (Status s : {node.Bind(), server ? server->Bind() : Status::Ok()}) {
+    if (!s.ok()) {
+      spdlog::critical("{} ({})", s.message(), ErrorName(s.code()));
+      return 1;
+    }
   }
-  spdlog::info("mammocad {} DICOM node {} listening on port {}; reports to {}@{}:{}",
+  spdlog::info("mammocad {} DICOM node {} listening on port {}; reports to {}@{}:{}{}",
                MAMMOCAD_VERSION, config.listener.ae_title, config.listener.port,
-               config.destination.ae_title, config.destination.host, config.destination.port);
-  std::thread watcher([&node, signals] {
+               config.destination.ae_title, config.destination.host, config.destination.port,
+               server ? " (HTTP, /metrics, on " + http.host + ":" + std::to_string(server->port()) + ")"
+                      : std::string());
+  std::thread http_thread;
+  if (server) http_thread = std::thread([&server] { server->Run(); });
+  std::thread watcher([&node, &server, signals] {
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("signal {}: shutting down", received);
     node.Stop();
+    if (server) server->Stop();
   });
   const Status status = node.Run();
-  spdlog::info("stopped: every received image analysed\n{}", node.MetricsText());
+  spdlog::info("stopped: every received image analysed");
+  if (!server) spdlog::info("metrics:\n{}", node.MetricsText());
   pthread_kill(watcher.native_handle(), SIGTERM);
   watcher.join();
+  if (http_thread.joinable()) http_thread.join();
   if (!status.ok()) spdlog::critical("{}", status.message());
   return status.ok() ? 0 : 1;
 }
@@ -422,6 +439,14 @@ int main(int argc, char** argv) {
   dicom_serve->add_option("--timeout", node.listener.timeout_seconds,
                           "seconds of network silence before an association is dropped")
       ->capture_default_str()->check(CLI::Range(1, 3600));
+  ServerConfig node_http;
+  node_http.port = 0;
+  dicom_serve->add_option("--http-port", node_http.port,
+                          "also serve the HTTP API, /healthz and /metrics (with the node's "
+                          "counters) on this port (0: no HTTP)")
+      ->capture_default_str()->check(CLI::Range(0, 65535));
+  dicom_serve->add_option("--http-host", node_http.host, "address of --http-port")
+      ->capture_default_str();
   dicom_serve->add_option("--log-format", node_log_format, "text or json")
       ->capture_default_str()->check(CLI::IsMember({"text", "json"}));
   TaskFlags node_task_flags;
@@ -455,7 +480,7 @@ int main(int argc, char** argv) {
   if (*dicom_serve) {
     node.listener.max_object_bytes = node_max_image_mb << 20;
     ConfigureLogging(node_log_format == "json" ? LogFormat::kJson : LogFormat::kText);
-    return RunDicomServe(node, node_task_flags);
+    return RunDicomServe(node, node_http, node_task_flags);
   }
   // detect's own --operating-point (a task option) stands in for the default too, so that a
   // model without points runs with `--operating-point all`.

@@ -42,6 +42,7 @@ struct DicomNode::State {
           limits.max_bytes = config.listener.max_object_bytes;
           return limits;
         }()),
+        metrics(config.metrics ? *config.metrics : own_metrics),
         queue(Threads(config.threads), std::max(1, config.max_queue)),
         listener(
             config.listener, [this](ReceivedObject&& object) { return Receive(std::move(object)); },
@@ -146,7 +147,8 @@ struct DicomNode::State {
   DicomNodeConfig config;
   const DetectionTask& task;
   Analyzer analyzer;
-  Metrics metrics;
+  Metrics own_metrics;
+  Metrics& metrics;  // own_metrics or config.metrics
   AdmissionQueue queue;  // after what its jobs use, so it drains before they go
   DicomListener listener;
 };

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "dicom/dicom_net.h"
+#include "server/metrics.h"
 #include "service/analysis.h"
 
 namespace mammocad {
@@ -28,6 +29,9 @@ struct DicomNodeConfig {
   int threads = 0;         // images analysed at once (0: one per core)
   int max_queue = 16;      // received images waiting for analysis; beyond: 0xA700
   DecodeLimits limits;     // as `serve`'s --max-pixels; max_bytes is listener.max_object_bytes
+  // Where the node counts (e.g. the HTTP server's of the same process, which then serves
+  // them at /metrics); must outlive the node. Null: the node's own (MetricsText).
+  Metrics* metrics = nullptr;
 };
 
 class DicomNode {

@@ -52,6 +52,7 @@ class OrthancRoundTripTest(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="mammocad-orthanc-")
         cls.http_port, cls.orthanc_dicom_port, cls.node_port = free_port(), free_port(), free_port()
+        cls.node_http_port = free_port()
         cls.url = f"http://127.0.0.1:{cls.http_port}"
         config = {
             "Name": "mammocad-test", "StorageDirectory": os.path.join(cls.dir, "db"),
@@ -77,7 +78,7 @@ class OrthancRoundTripTest(unittest.TestCase):
              "--dest-aet", "ORTHANC", "--dest-host", "127.0.0.1",
              "--dest-port", str(cls.orthanc_dicom_port), "--allow-aet", "ORTHANC",
              "--allow-aet", "TESTSCU", "--operating-point", "all",
-             "--max-image-mb", str(MAX_IMAGE_MB)],
+             "--max-image-mb", str(MAX_IMAGE_MB), "--http-port", str(cls.node_http_port)],
             stdout=cls.node_log, stderr=subprocess.STDOUT)
 
         def orthanc_up():
@@ -186,6 +187,11 @@ class OrthancRoundTripTest(unittest.TestCase):
         log = self.node_log_text()
         self.assertIn("calling_ae=STRANGER calling AE title not allowed", log)
         self.assertIn("C-ECHO /dicom -> 200", log)
+        # The HTTP server's metrics, with the node's counters (--http-port).
+        metrics = requests.get(f"http://127.0.0.1:{self.node_http_port}/metrics", timeout=10).text
+        self.assertIn('mammocad_http_requests_total{route="dicom:C-ECHO",status="200"}', metrics)
+        self.assertIn('mammocad_http_requests_total{route="dicom:A-ASSOCIATE",status="401"}',
+                      metrics)
 
     def test_corrupt_and_oversized_images_do_not_stop_the_node(self):
         pixels = np.asarray(synthetic_mammogram(bits=16), dtype=np.uint16)
