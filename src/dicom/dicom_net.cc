@@ -212,7 +212,8 @@ struct DicomListener::Impl {
     echo_syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
     echo_syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
     scp.addPresentationContext(UID_VerificationSOPClass, echo_syntaxes);
-    for (const std::string& sop_class : StorageSopClasses()) {
+    for (const std::string& sop_class :
+         config.sop_classes.empty() ? StorageSopClasses() : config.sop_classes) {
       scp.addPresentationContext(sop_class.c_str(), ImageTransferSyntaxes());
     }
   }
@@ -338,20 +339,23 @@ Status SendDicomObject(const DicomPeer& peer, const std::string& calling_ae,
     scu.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
     scu.setConnectionTimeout(timeout_seconds);
     scu.setDatasetConversionMode(OFTrue);
-    OFList<OFString> syntaxes;
-    syntaxes.push_back(own.getXferID());
-    for (const char* uid :
-         {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax}) {
-      if (OFString(uid) != own.getXferID()) syntaxes.push_back(uid);
-    }
-    if (scu.addPresentationContext(sop_class.c_str(), syntaxes).bad() ||
+    // Two contexts: the object's own syntax (sent as it is: DCMTK cannot re-encode every
+    // syntax, JPEG 2000 for one), and uncompressed, for a peer that takes only that.
+    OFList<OFString> own_syntax, uncompressed;
+    own_syntax.push_back(own.getXferID());
+    uncompressed.push_back(UID_LittleEndianExplicitTransferSyntax);
+    uncompressed.push_back(UID_LittleEndianImplicitTransferSyntax);
+    if (scu.addPresentationContext(sop_class.c_str(), own_syntax).bad() ||
+        scu.addPresentationContext(sop_class.c_str(), uncompressed).bad() ||
         scu.initNetwork().bad()) {
       return failed("cannot set up the network");
     }
     if (OFCondition c = scu.negotiateAssociation(); c.bad()) {
       return failed(std::string("association refused or failed: ") + c.text());
     }
-    const T_ASC_PresentationContextID context = scu.findPresentationContextID(sop_class.c_str(), "");
+    T_ASC_PresentationContextID context =
+        scu.findPresentationContextID(sop_class.c_str(), own.getXferID());
+    if (context == 0) context = scu.findPresentationContextID(sop_class.c_str(), "");
     if (context == 0) {
       scu.releaseAssociation();
       return failed("the peer does not accept SOP class " + sop_class);

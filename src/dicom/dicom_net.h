@@ -31,6 +31,8 @@ struct DicomListenerConfig {
   std::uint32_t max_pdu_bytes = 65536;       // the largest PDU we receive
   int timeout_seconds = 30;                  // ACSE and DIMSE (network silence)
   int max_associations = 8;                  // served at once; more: rejected (transient)
+  // The SOP classes taken by C-STORE; empty: StorageSopClasses() (the node's images).
+  std::vector<std::string> sop_classes;
 };
 
 // One received C-STORE: the object as a Part 10 file (meta header with the transfer syntax it
