@@ -14,7 +14,7 @@ import numpy as np
 import pydicom
 from pydicom.uid import generate_uid
 
-from server_fixture import BIN, ServerTestCase, encode, synthetic_mammogram
+from server_fixture import BIN, SHARED_DATA, ServerTestCase, encode, synthetic_mammogram
 from test_dicom import mg_dicom
 
 V2 = "/v2/detection/BreastCalcify"
@@ -139,6 +139,29 @@ class DetectSrOutTest(unittest.TestCase):
         self.assertEqual([f["member"] for f in found], [e["member"] for e in expected])
         for f, e in zip(found, expected):
             self.assertAlmostEqual(f["score"], e["score"], places=3)
+
+    def test_reports_on_real_vendor_headers_validate(self):
+        """GE and Hologic headers (stub pixels, ../shared): every one the reader decodes gets
+        a report that dciodvfy passes, with the vendor file's patient and study."""
+        folder = os.path.join(SHARED_DATA, "dicom-mg-headers")
+        if not os.path.isdir(folder):
+            self.skipTest(f"{folder} is absent (the shared data set)")
+        out = os.path.join(self.dir, "vendor")
+        validated = 0
+        for name in sorted(os.listdir(folder)):
+            if not name.endswith(".dcm"):
+                continue
+            source = os.path.join(folder, name)
+            if self.detect("--sr-out", out, source).returncode != 0:
+                continue  # refused by the reader (its own tests cover why)
+            path = os.path.join(out, name[:-4] + ".sr.dcm")
+            output, errors = dciodvfy(path)
+            self.assertEqual(errors, [], f"{name}: {output}")
+            report, image = pydicom.dcmread(path), pydicom.dcmread(source, stop_before_pixels=True)
+            for keyword in ("PatientID", "StudyInstanceUID", "AccessionNumber"):
+                self.assertEqual(report.get(keyword), image.get(keyword), f"{name}: {keyword}")
+            validated += 1
+        self.assertGreaterEqual(validated, 4)
 
     def test_non_dicom_files_get_no_report(self):
         png = os.path.join(self.dir, "film.png")
