@@ -20,6 +20,7 @@
 #include "decode/image_formats.h"
 #include "mammocad/render.h"
 #include "server/access_log.h"
+#include "server/compute_gate.h"
 #include "server/dicom_node.h"
 #include "server/http_server.h"
 #include "service/analysis.h"
@@ -251,6 +252,11 @@ int RunDicomServe(DicomNodeConfig config, ServerConfig http, const TaskFlags& ta
   Metrics metrics;
   config.metrics = &metrics;
   http.shared_metrics = &metrics;
+  // One budget of analyses for both front ends: the node's --threads.
+  http.routes.compute_threads = config.threads;
+  ComputeGate gate(ComputeThreads(http.routes));
+  config.gate = &gate;
+  http.routes.shared_gate = &gate;
   http.routes.limits = config.limits;
   http.routes.limits.max_bytes = config.listener.max_object_bytes;
   DicomNode node(config, *tasks.front());

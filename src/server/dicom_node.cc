@@ -68,6 +68,8 @@ struct DicomNode::State {
     Status status = task.ParseOptions(
         [](const std::string&) -> std::optional<std::string> { return std::nullopt; }, &options);
     if (status.ok()) {
+      std::optional<ComputeSlot> slot;  // the HTTP server's budget too, when shared
+      if (config.gate != nullptr) slot.emplace(*config.gate);
       status = analyzer.Analyze({UploadedFile{"C-STORE", object.bytes}}, options, &response);
     }
     std::string report;

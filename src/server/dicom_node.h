@@ -18,6 +18,7 @@
 #include <string>
 
 #include "dicom/dicom_net.h"
+#include "server/compute_gate.h"
 #include "server/metrics.h"
 #include "service/analysis.h"
 
@@ -32,6 +33,9 @@ struct DicomNodeConfig {
   // Where the node counts (e.g. the HTTP server's of the same process, which then serves
   // them at /metrics); must outlive the node. Null: the node's own (MetricsText).
   Metrics* metrics = nullptr;
+  // A compute gate shared with the HTTP server of the same process, so that both keep to one
+  // budget of analyses at once; must outlive the node. Null: the node's threads are its budget.
+  ComputeGate* gate = nullptr;
 };
 
 class DicomNode {

@@ -118,7 +118,8 @@ int ComputeThreads(const RouteSettings& settings) {
 Routes::Routes(RouteSettings settings,
                const std::vector<std::unique_ptr<const DetectionTask>>& tasks,
                ServerProbes probes)
-    : settings_(settings), probes_(std::move(probes)), compute_gate_(ComputeThreads(settings)) {
+    : settings_(settings), probes_(std::move(probes)), own_gate_(ComputeThreads(settings)),
+      compute_gate_(settings.shared_gate ? *settings.shared_gate : own_gate_) {
   for (const auto& task : tasks) {
     const Analyzer* analyzer =
         analyzers_.emplace_back(std::make_unique<const Analyzer>(*task, settings_.limits)).get();

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <stdexcept>
@@ -409,6 +411,32 @@ TEST(RoutesGuardTest, AThrowingHandlerIsA500AndTheNextRequestWorks) {
     EXPECT_EQ(next.status, 200) << next.body;
     EXPECT_EQ(Json(next)["state"], 0);
   }
+}
+
+}  // namespace
+}  // namespace mammocad
+
+namespace mammocad {
+namespace {
+
+// dicom-serve --http-port: the routes and the DICOM node share one gate, so an analysis
+// waits while the node holds every slot.
+TEST_F(RoutesTest, ASharedGateHeldElsewhereHoldsTheAnalysisBack) {
+  ComputeGate gate(1);
+  RouteSettings settings;
+  settings.shared_gate = &gate;
+  Routes routes(settings, tasks_);
+  gate.Enter();  // the other front end's analysis
+  std::atomic<bool> answered{false};
+  std::thread request([&] {
+    EXPECT_EQ(routes.Dispatch(PostMammogram(kV2Path)).status, 200);
+    answered = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(answered) << "the request did not wait for the shared gate";
+  gate.Leave();
+  request.join();
+  EXPECT_TRUE(answered);
 }
 
 }  // namespace
