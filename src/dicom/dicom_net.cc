@@ -29,6 +29,8 @@ namespace mammocad {
 namespace {
 
 constexpr Uint16 kStatusSuccess = 0x0000;
+// How long a new connection may take to send its association request (see Bind).
+constexpr int kAssociationRequestSeconds = 3;
 constexpr Uint16 kStatusOutOfResources = 0xA700;
 constexpr Uint16 kStatusCannotUnderstand = 0xC000;
 
@@ -259,8 +261,13 @@ void DicomListener::Stop() { impl_->stop = true; }
 Status DicomListener::Bind() {
   dicom_internal::EnsureDcmtkDecoders();  // also silences DCMTK's logging
   if (impl_->network != nullptr) return Status::Ok();
-  const OFCondition c = ASC_initializeNetwork(NET_ACCEPTOR, impl_->config.port,
-                                              impl_->config.timeout_seconds, &impl_->network);
+  // DCMTK reads each A-ASSOCIATE-RQ on the accepting thread, with this network's timeout: a
+  // peer that connects and says nothing holds every other one back until it passes. Real
+  // peers send their request at once, so it is short, whatever --timeout says.
+  const OFCondition c =
+      ASC_initializeNetwork(NET_ACCEPTOR, impl_->config.port,
+                            std::min(impl_->config.timeout_seconds, kAssociationRequestSeconds),
+                            &impl_->network);
   if (c.bad()) {
     return Status(ErrorCode::kIoError, "DICOM node: cannot listen on port " +
                                            std::to_string(impl_->config.port) + ": " + c.text());

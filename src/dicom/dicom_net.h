@@ -29,7 +29,8 @@ struct DicomListenerConfig {
   std::vector<std::string> allowed_calling_aes;
   std::size_t max_object_bytes = 64u << 20;  // a larger object: the association is dropped
   std::uint32_t max_pdu_bytes = 65536;       // the largest PDU we receive
-  int timeout_seconds = 30;                  // ACSE and DIMSE (network silence)
+  int timeout_seconds = 30;                  // ACSE and DIMSE (network silence); a new
+                                             // connection's request: at most 3 s
   int max_associations = 8;                  // served at once; more: rejected (transient)
   // The SOP classes taken by C-STORE; empty: StorageSopClasses() (the node's images).
   std::vector<std::string> sop_classes;

@@ -159,6 +159,32 @@ TEST(DicomNetTest, TheHandlersStatusReachesTheSender) {
   EXPECT_NE(status.message().find("A700"), std::string::npos) << status.message();
 }
 
+TEST(DicomNetTest, GarbageAndSilentConnectionsDoNotStopTheListener) {
+  DicomListenerConfig config = NodeConfig();
+  config.timeout_seconds = 30;  // the association request's own timeout is shorter
+  Listening node(config);
+  const auto connect_to_node = [&node] {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(std::uint16_t(node.peer().port));
+    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    return fd;
+  };
+  const int garbage = connect_to_node();
+  std::string noise(65536, '\0');
+  for (std::size_t i = 0; i < noise.size(); ++i) noise[i] = char((i * 7919) & 0xFF);
+  EXPECT_GT(send(garbage, noise.data(), noise.size(), MSG_NOSIGNAL), 0);
+  const int silent = connect_to_node();  // says nothing: dropped after a few seconds
+  const Status status = SendDicomObject(
+      node.peer(), "SENDER", Mammogram(DicomTransferSyntax::kExplicitVrLittleEndian), 10);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  close(garbage);
+  close(silent);
+  EXPECT_EQ(node.objects().size(), 1u);
+}
+
 TEST(DicomNetTest, APortInUseIsAnIoError) {
   Listening node(NodeConfig());
   DicomListenerConfig config = NodeConfig();
