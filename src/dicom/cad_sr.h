@@ -7,8 +7,8 @@
 // Impression/Recommendation with a Calcification Cluster single image finding (certainty of
 // finding from the score, algorithm name and version, its box as the SCOORD Outline and its
 // centre as the SCOORD Center, both SELECTED FROM the library image) inferred from one
-// Individual Calcification finding per member (same content). Lone calcifications get an
-// impression of their own. docs/dicom.md shows the tree.
+// Individual Calcification finding per member (same content). Lone calcifications
+// (FindingKind::kCalcification) get an impression of their own, centred on their box. docs/dicom.md shows the tree.
 //
 // Coordinates are DICOM image-relative (PS3.3 C.18.6.1.2): (column, row), the top left
 // corner of the top left pixel at (0, 0). So a finding's box {x, y, w, h} in the input's
