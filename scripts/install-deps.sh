@@ -16,8 +16,14 @@ apt-get install -y -qq --no-install-recommends \
   libgtest-dev libgmock-dev libbenchmark-dev \
   python3 python3-requests python3-pil python3-numpy python3-pydicom python3-yaml wrk openssl \
   nginx-light chromium \
+  dcmtk dicom3tools orthanc \
   python3-torch \
   >/dev/null
+# dcmtk (the command-line tools): dsrdump, echoscu, storescu, storescp in the SR and DICOM node
+# tests; dicom3tools: dciodvfy validates the Mammography CAD SR (tests/blackbox/test_sr.py); orthanc:
+# the PACS beside `mammocad dicom-serve` in tests/blackbox/test_orthanc.py, which runs its own
+# instance on loopback ports. On a host the package also starts a system Orthanc (port 4242 and
+# 8042): `systemctl disable --now orthanc` if this machine only builds and tests.
 # nginx-light: deploy/nginx/mammocad.conf and its test (tests/blackbox/test_nginx.py, which
 # runs its own nginx in a temporary directory). In a container without an init system the
 # package's service is not started; on a host it is, with Debian's default site on port 80:

@@ -20,8 +20,11 @@
 #include "decode/image_formats.h"
 #include "mammocad/render.h"
 #include "server/access_log.h"
+#include "server/compute_gate.h"
+#include "server/dicom_node.h"
 #include "server/http_server.h"
 #include "service/analysis.h"
+#include "service/cad_report.h"
 #include "service/replies.h"
 #include "service/task_registry.h"
 
@@ -107,9 +110,45 @@ TaskSettings SettingsFromFlags(const TaskFlags& flags) {
                       flags.operating_point};
 }
 
+bool WriteBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream file(path, std::ios::binary);
+  return !bytes.empty() && file.write(bytes.data(), std::streamsize(bytes.size())) && file.flush();
+}
+
+// detect --sr-out: the Mammography CAD SR of each DICOM image as <stem>.sr.dcm; other formats
+// are named on stderr and skipped (a report references its image by DICOM UIDs).
+int WriteCadReports(const AnalysisResponse& response, const std::vector<UploadedFile>& files,
+                    const DetectionTask& task, const std::string& sr_out) {
+  std::error_code ec;
+  std::filesystem::create_directories(sr_out, ec);
+  for (std::size_t i = 0; i < response.images.size(); ++i) {
+    const ImageAnalysis& a = response.images[i];
+    if (a.image.format != "dicom") {
+      std::cerr << "mammocad: " << a.name << " is " << a.image.format
+                << ", not DICOM: no CAD report\n";
+      continue;
+    }
+    std::string report;
+    if (Status s = MakeCadReport(a, files[i].bytes, task, DecodeLimits(), i + 1, &report);
+        !s.ok()) {
+      std::cerr << "mammocad: " << s.ToString() << "\n";
+      return 1;
+    }
+    const std::string out =
+        (std::filesystem::path(sr_out) / (std::filesystem::path(a.name).stem().string() + ".sr.dcm"))
+            .string();
+    if (!WriteBytes(out, report)) {
+      std::cerr << "mammocad: cannot write '" << out << "'\n";
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int RunDetect(const std::vector<std::string>& paths, const std::string& task_name,
               const TaskOptionFlags& flags, const std::string& format,
-              const std::string& debug_out, const TaskFlags& task_flags) {
+              const std::string& debug_out, const std::string& sr_out,
+              const TaskFlags& task_flags) {
   std::unique_ptr<const DetectionTask> task;
   if (Status s = MakeTask(task_name, SettingsFromFlags(task_flags), &task); !s.ok()) {
     std::cerr << "mammocad: " << s.ToString() << "\n";
@@ -131,6 +170,9 @@ int RunDetect(const std::vector<std::string>& paths, const std::string& task_nam
     return 1;
   }
   std::cout << (v2 ? V2Reply(response, /*pretty=*/true) : LegacyReply(response)) << "\n";
+  if (!sr_out.empty()) {
+    if (int failed = WriteCadReports(response, files, *task, sr_out); failed) return failed;
+  }
   if (!debug_out.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(debug_out, ec);
@@ -149,15 +191,10 @@ int RunDetect(const std::vector<std::string>& paths, const std::string& task_nam
   return 0;
 }
 
+sigset_t BlockTerminationSignals();
+
 int RunServe(ServerConfig config, const TaskFlags& task_flags) {
-  // Block termination signals in every thread; one watcher thread waits for them and stops
-  // the server, so shutdown never runs inside a signal handler.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  const sigset_t signals = BlockTerminationSignals();
 
   std::vector<std::unique_ptr<const DetectionTask>> tasks;
   if (Status s = MakeTasks(SettingsFromFlags(task_flags), &tasks); !s.ok()) {
@@ -189,6 +226,70 @@ int RunServe(ServerConfig config, const TaskFlags& task_flags) {
   pthread_kill(watcher.native_handle(), SIGTERM);
   watcher.join();
   return 0;
+}
+
+// Blocks SIGINT and SIGTERM in every thread (call before starting any); WaitForSignal's
+// watcher thread then takes them, so shutdown never runs inside a signal handler.
+sigset_t BlockTerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
+
+// dicom-serve: the node, and with `http.port` > 0 the HTTP server beside it (the same tasks;
+// its /metrics and /healthz then show the node too, through the shared counters).
+int RunDicomServe(DicomNodeConfig config, ServerConfig http, const TaskFlags& task_flags) {
+  const sigset_t signals = BlockTerminationSignals();
+  std::vector<std::unique_ptr<const DetectionTask>> tasks;
+  if (Status s = MakeTasks(SettingsFromFlags(task_flags), &tasks); !s.ok()) {
+    spdlog::critical("{}", s.ToString());
+    return 1;
+  }
+  Metrics metrics;
+  config.metrics = &metrics;
+  http.shared_metrics = &metrics;
+  // One budget of analyses for both front ends: the node's --threads.
+  http.routes.compute_threads = config.threads;
+  ComputeGate gate(ComputeThreads(http.routes));
+  config.gate = &gate;
+  http.routes.shared_gate = &gate;
+  http.routes.limits = config.limits;
+  http.routes.limits.max_bytes = config.listener.max_object_bytes;
+  DicomNode node(config, *tasks.front());
+  std::optional<HttpServer> server;
+  if (http.port > 0) server.emplace(http, tasks);
+  for (Status s : {node.Bind(), server ? server->Bind() : Status::Ok()}) {
+    if (!s.ok()) {
+      spdlog::critical("{} ({})", s.message(), ErrorName(s.code()));
+      return 1;
+    }
+  }
+  spdlog::info("mammocad {} DICOM node {} listening on port {}; reports to {}@{}:{}{}",
+               MAMMOCAD_VERSION, config.listener.ae_title, config.listener.port,
+               config.destination.ae_title, config.destination.host, config.destination.port,
+               server ? " (HTTP, /metrics, on " + http.host + ":" + std::to_string(server->port()) + ")"
+                      : std::string());
+  std::thread http_thread;
+  if (server) http_thread = std::thread([&server] { server->Run(); });
+  std::thread watcher([&node, &server, signals] {
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("signal {}: shutting down", received);
+    node.Stop();
+    if (server) server->Stop();
+  });
+  const Status status = node.Run();
+  spdlog::info("stopped: every received image analysed");
+  if (!server) spdlog::info("metrics:\n{}", node.MetricsText());
+  pthread_kill(watcher.native_handle(), SIGTERM);
+  watcher.join();
+  if (http_thread.joinable()) http_thread.join();
+  if (!status.ok()) spdlog::critical("{}", status.message());
+  return status.ok() ? 0 : 1;
 }
 
 }  // namespace
@@ -297,7 +398,7 @@ int main(int argc, char** argv) {
   TaskOptionFlags flags;
   std::vector<std::string> paths, task_names;
   for (const TaskRegistration& task : RegisteredTasks()) task_names.push_back(task.name);
-  std::string task_name = task_names.front(), format = "legacy", debug_out;
+  std::string task_name = task_names.front(), format = "legacy", debug_out, sr_out;
   CLI::App* detect = app.add_subcommand("detect", "analyse image files and print the JSON reply");
   detect->add_option("files", paths, "image files (" + ImageFormatList() + ")")
       ->required();
@@ -307,9 +408,59 @@ int main(int argc, char** argv) {
   detect->add_option("--format", format, "legacy (state/result, as the server) or v2")
       ->check(CLI::IsMember({"legacy", "v2"}))->capture_default_str();
   detect->add_option("--debug-out", debug_out, "write each image with its findings drawn here");
+  detect->add_option("--sr-out", sr_out,
+                     "write a Mammography CAD SR of each DICOM image here (<name>.sr.dcm)");
   AddTaskFlags(detect, &detect_task_flags);
   // As the server: --operating-point (from the task's option table) replaces this.
   detect_task_flags.operating_point = kServedOperatingPoint;
+
+  DicomNodeConfig node;
+  std::size_t node_max_image_mb = node.listener.max_object_bytes >> 20;
+  std::string node_log_format = "text";
+  CLI::App* dicom_serve = app.add_subcommand(
+      "dicom-serve", "run a DICOM node: C-STORE in, Mammography CAD SR out (docs/dicom.md)");
+  dicom_serve->add_option("--aet", node.listener.ae_title, "our AE title")->capture_default_str();
+  dicom_serve->add_option("--port", node.listener.port, "DICOM port")
+      ->capture_default_str()->check(CLI::Range(1, 65535));
+  dicom_serve->add_option("--dest-aet", node.destination.ae_title, "AE title reports go to")
+      ->required();
+  dicom_serve->add_option("--dest-host", node.destination.host, "host reports go to")->required();
+  dicom_serve->add_option("--dest-port", node.destination.port, "port reports go to")
+      ->required()->check(CLI::Range(1, 65535));
+  dicom_serve->add_option("--allow-aet", node.listener.allowed_calling_aes,
+                          "a calling AE title allowed to associate (repeatable; none: any)");
+  dicom_serve->add_option("--max-associations", node.listener.max_associations,
+                          "associations served at once (more: rejected, transient)")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
+  dicom_serve->add_option("--max-queue", node.max_queue,
+                          "received images waiting for analysis (more: status A700)")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
+  dicom_serve->add_option("--threads", node.threads, "images analysed at once (0: one per core)")
+      ->capture_default_str()->check(CLI::Range(0, 256));
+  dicom_serve->add_option("--max-image-mb", node_max_image_mb,
+                          "largest received object, MiB (larger: association dropped)")
+      ->capture_default_str()->check(CLI::Range(1, 4096));
+  dicom_serve->add_option("--max-pixels", node.limits.max_pixels, "largest image, pixels")
+      ->capture_default_str()->check(CLI::Range(std::int64_t(1), std::int64_t(1) << 31));
+  dicom_serve->add_option("--timeout", node.listener.timeout_seconds,
+                          "seconds of network silence before an association is dropped")
+      ->capture_default_str()->check(CLI::Range(1, 3600));
+  ServerConfig node_http;
+  node_http.port = 0;
+  dicom_serve->add_option("--http-port", node_http.port,
+                          "also serve the HTTP API, /healthz and /metrics (with the node's "
+                          "counters) on this port (0: no HTTP)")
+      ->capture_default_str()->check(CLI::Range(0, 65535));
+  dicom_serve->add_option("--http-host", node_http.host, "address of --http-port")
+      ->capture_default_str();
+  dicom_serve->add_option("--log-format", node_log_format, "text or json")
+      ->capture_default_str()->check(CLI::IsMember({"text", "json"}));
+  TaskFlags node_task_flags;
+  AddTaskFlags(dicom_serve, &node_task_flags);
+  node_task_flags.operating_point = kServedOperatingPoint;
+  dicom_serve->add_option("--operating-point", node_task_flags.operating_point,
+                          "which clusters the reports keep (as serve's)")
+      ->capture_default_str();
 
   const Subcommand eval = AddEvalCommand(app);
   const Subcommand train = AddTrainCommand(app);
@@ -332,11 +483,16 @@ int main(int argc, char** argv) {
     ConfigureLogging(log_format == "json" ? LogFormat::kJson : LogFormat::kText);
     return RunServe(config, serve_task_flags);
   }
+  if (*dicom_serve) {
+    node.listener.max_object_bytes = node_max_image_mb << 20;
+    ConfigureLogging(node_log_format == "json" ? LogFormat::kJson : LogFormat::kText);
+    return RunDicomServe(node, node_http, node_task_flags);
+  }
   // detect's own --operating-point (a task option) stands in for the default too, so that a
   // model without points runs with `--operating-point all`.
   if (const auto point = flags.texts.find("operating_point");
       point != flags.texts.end() && point->second) {
     detect_task_flags.operating_point = *point->second;
   }
-  return RunDetect(paths, task_name, flags, format, debug_out, detect_task_flags);
+  return RunDetect(paths, task_name, flags, format, debug_out, sr_out, detect_task_flags);
 }

@@ -110,7 +110,8 @@ struct HttpServer::Impl {
   Impl(ServerConfig c, const std::vector<std::unique_ptr<const DetectionTask>>& tasks);
 
   const ServerConfig config;
-  Metrics metrics;
+  Metrics own_metrics;
+  Metrics& metrics;  // own_metrics, or config.shared_metrics
   AdmissionQueue queue;
   const Routes routes;
   BearerTokens tokens;  // loaded by Bind(); none: no authentication
@@ -154,6 +155,7 @@ struct HttpServer::Impl {
 HttpServer::Impl::Impl(ServerConfig c,
                        const std::vector<std::unique_ptr<const DetectionTask>>& tasks)
     : config(std::move(c)),
+      metrics(config.shared_metrics ? *config.shared_metrics : own_metrics),
       queue(ComputeThreads(config.routes), config.max_queue),
       routes(config.routes, tasks,
              ServerProbes{[this] { return queue.full(); }, [this] { return draining.load(); },

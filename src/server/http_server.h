@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "server/metrics.h"
 #include "server/routes.h"
 #include "server/tls.h"
 #include "service/task.h"
@@ -70,6 +71,9 @@ struct ServerConfig {
   // TLS (server/tls.h): certificate and key files for HTTPS; a client CA file to require
   // client certificates signed by it (probes exempt, as from the token). None: plain HTTP.
   TlsFiles tls;
+  // Counters shared with another front end of the process (dicom-serve's node, so its
+  // /metrics shows the DICOM traffic too); must outlive the server. Null: the server's own.
+  Metrics* shared_metrics = nullptr;
 };
 
 class HttpServer {

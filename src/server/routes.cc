@@ -14,6 +14,7 @@
 #include "mammocad/render.h"
 #include "server/pixels_reply.h"
 #include "server/viewer_assets.h"
+#include "service/cad_report.h"
 #include "service/replies.h"
 
 namespace mammocad {
@@ -58,6 +59,15 @@ std::string PanelCaption(const ImageAnalysis& analysis) {
   for (const std::string* part : {&analysis.image.laterality, &analysis.image.view})
     if (!part->empty()) caption += "  " + *part;
   return caption;
+}
+
+// v2's `format`: "json" (the default) or "sr", the Mammography CAD SR of one DICOM image
+// (docs/api.md). Errors: kBadParameter for another value.
+Status ReadReplyFormat(const HttpRequest& request, bool* sr) {
+  const std::optional<std::string> format = FormValue(request, "format");
+  *sr = format && *format == "sr";
+  if (!format || format->empty() || *format == "json" || *sr) return Status::Ok();
+  return Status(ErrorCode::kBadParameter, "format must be json or sr");
 }
 
 std::string TaskPath(const std::string& task_name, ReplyStyle style) {
@@ -119,7 +129,8 @@ int ComputeThreads(const RouteSettings& settings) {
 Routes::Routes(RouteSettings settings,
                const std::vector<std::unique_ptr<const DetectionTask>>& tasks,
                ServerProbes probes)
-    : settings_(settings), probes_(std::move(probes)), compute_gate_(ComputeThreads(settings)) {
+    : settings_(settings), probes_(std::move(probes)), own_gate_(ComputeThreads(settings)),
+      compute_gate_(settings.shared_gate ? *settings.shared_gate : own_gate_) {
   for (const auto& task : tasks) {
     const Analyzer* analyzer =
         analyzers_.emplace_back(std::make_unique<const Analyzer>(*task, settings_.limits)).get();
@@ -184,6 +195,12 @@ HttpReply Routes::Detect(const Analyzer& analyzer, const HttpRequest& request,
                          ReplyStyle style) const {
   std::vector<UploadedFile> files;  // views into `request`
   Status status = CollectUploads(request, &files);
+  bool sr = false;
+  if (status.ok() && style == ReplyStyle::kV2) status = ReadReplyFormat(request, &sr);
+  if (status.ok() && sr && files.size() > 1) {
+    status = Status(ErrorCode::kBadParameter, "format=sr answers one image per request, not " +
+                                                  std::to_string(files.size()));
+  }
   DetectOptions options;
   if (status.ok()) {
     status = analyzer.task().ParseOptions(
@@ -198,6 +215,11 @@ HttpReply Routes::Detect(const Analyzer& analyzer, const HttpRequest& request,
     // each image, as large as the detection's own buffers.
     if (status.ok() && DebugRequested(request)) debug_reply = DebugReply(response, style);
   }
+  std::string report;
+  if (status.ok() && sr && !debug_reply) {
+    status = MakeCadReport(response.images.front(), files.front().bytes, analyzer.task(),
+                           analyzer.limits(), 1, &report);
+  }
   if (!status.ok()) {
     HttpReply reply = ErrorReply(status, style);
     reply.log_note = "images=" + std::to_string(files.size());
@@ -206,6 +228,10 @@ HttpReply Routes::Detect(const Analyzer& analyzer, const HttpRequest& request,
   HttpReply reply = debug_reply ? std::move(*debug_reply)
                     : JsonReply(style == ReplyStyle::kV2 ? V2Reply(response)
                                                          : LegacyReply(response));
+  if (!report.empty()) {
+    reply.content_type = kDicomMediaType;
+    reply.body = std::move(report);
+  }
   double decode_ms = 0, detect_ms = 0;
   for (const ImageAnalysis& image : response.images) {
     decode_ms += image.decode_ms;

@@ -70,6 +70,9 @@ struct RouteSettings {
   int max_images_per_request = 16;
   int compute_threads = 0;          // analyses at once; 0 (or less): one per CPU core
   std::int64_t max_debug_pixels = 16'000'000;  // the ?debug canvas; larger is scaled down
+  // A gate shared with another front end of the process (dicom-serve's node), so both keep
+  // to one budget of analyses; must outlive the routes. Null: the routes' own gate.
+  ComputeGate* shared_gate = nullptr;
 };
 
 // What the routes ask of the server around them for /readyz and /metrics. Unset members:
@@ -119,7 +122,8 @@ class Routes {
   const RouteSettings settings_;
   const ServerProbes probes_;
   std::vector<std::unique_ptr<const Analyzer>> analyzers_;  // one per task, in task order
-  mutable ComputeGate compute_gate_;                        // thread-safe
+  mutable ComputeGate own_gate_;                            // thread-safe
+  ComputeGate& compute_gate_;                               // own_gate_ or settings.shared_gate
   std::vector<Route> table_;
 };
 

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <stdexcept>
@@ -475,6 +477,26 @@ TEST_F(RoutesTest, DebugAsAFormValueAndSeveralImagesInLabelledPanels) {
   // The gap between the panels is the panel colour, not image.
   const cv::Vec3b gap = picture.at<cv::Vec3b>(picture.rows / 2, 1024 + 2);
   EXPECT_NEAR(gap[0], 40, 6);
+}
+
+// dicom-serve --http-port: the routes and the DICOM node share one gate, so an analysis
+// waits while the node holds every slot.
+TEST_F(RoutesTest, ASharedGateHeldElsewhereHoldsTheAnalysisBack) {
+  ComputeGate gate(1);
+  RouteSettings settings;
+  settings.shared_gate = &gate;
+  Routes routes(settings, tasks_);
+  gate.Enter();  // the other front end's analysis
+  std::atomic<bool> answered{false};
+  std::thread request([&] {
+    EXPECT_EQ(routes.Dispatch(PostMammogram(kV2Path)).status, 200);
+    answered = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(answered) << "the request did not wait for the shared gate";
+  gate.Leave();
+  request.join();
+  EXPECT_TRUE(answered);
 }
 
 }  // namespace
