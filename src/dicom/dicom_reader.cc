@@ -461,6 +461,9 @@ void ReadDescriptors(DcmDataset& dataset, const std::string& transfer_syntax, Im
   image->view = CodeStringOrEmpty(GetString(dataset, DCM_ViewPosition));
   image->presentation_intent = ReadPresentationIntent(dataset);
   image->transfer_syntax = transfer_syntax;
+  const auto uid_or_empty = [](std::string uid) { return LooksLikeUid(uid) ? uid : ""; };
+  image->sop_instance_uid = uid_or_empty(GetString(dataset, DCM_SOPInstanceUID));
+  image->study_instance_uid = uid_or_empty(GetString(dataset, DCM_StudyInstanceUID));
 }
 
 // --- The decoder ---------------------------------------------------------------------------------
