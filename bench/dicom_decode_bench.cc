@@ -3,14 +3,33 @@
 // writer before timing starts (JPEG baseline/extended carry at most 8/12 bits, so they get
 // an 8/12-bit version of the image).
 //
+// Side by side with the floor (issue 18), each iteration timing both so that load on a shared
+// machine hits both alike:
+//   BM_SideBySide/uncompressed_vs_tiff     DecodeDicom of Explicit VR Little Endian against
+//                                          DecodeImage of an uncompressed 16-bit TIFF of the
+//                                          same pixels (counters dicom_ms, tiff_ms, ratio)
+//   BM_SideBySide/jpeg2000_vs_opj_decompress  DecodeDicom of JPEG 2000 lossless against
+//                                          `opj_decompress -threads 2` (libopenjp2-tools) on the
+//                                          same codestream, as a process writing .raw to
+//                                          $TMPDIR (counters dicom_ms, opj_ms, ratio)
+//
 //   build/bench/dicom_decode_bench --benchmark_counters_tabular=true
+//   build/bench/dicom_decode_bench --benchmark_filter=SideBySide --benchmark_repetitions=3
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <opencv2/imgcodecs.hpp>
 #include <string>
+#include <vector>
 
 #include "testing/codec_test_image.h"
+#include "mammocad/decode.h"
 #include "mammocad/dicom.h"
 #include "dicom/dicom_writer.h"
 
@@ -56,6 +75,78 @@ void BM_DecodeDicom(benchmark::State& state, DicomTransferSyntax syntax) {
   state.counters["file_MB"] = double(bytes.size()) / 1e6;
 }
 
+double Milliseconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+cv::Mat FixturePixels() { return testing::MakeCodecTestImage(kRows, kColumns, kBitsStored); }
+
+void BM_UncompressedVsTiff(benchmark::State& state) {
+  const std::string& dicom = Fixture(DicomTransferSyntax::kExplicitVrLittleEndian);
+  std::vector<uchar> tiff;
+  cv::imencode(".tiff", FixturePixels(), tiff, {cv::IMWRITE_TIFF_COMPRESSION, 1});
+  const std::string_view tiff_bytes(reinterpret_cast<const char*>(tiff.data()), tiff.size());
+  double dicom_ms = 0, tiff_ms = 0;
+  for (auto _ : state) {
+    Image from_dicom, from_tiff;
+    auto start = std::chrono::steady_clock::now();
+    const Status a = DecodeDicom(dicom, DecodeLimits{}, &from_dicom);
+    dicom_ms += Milliseconds(start);
+    start = std::chrono::steady_clock::now();
+    const Status b = DecodeImage(tiff_bytes, DecodeLimits{}, &from_tiff);
+    tiff_ms += Milliseconds(start);
+    if (!a.ok() || !b.ok()) {
+      state.SkipWithError((a.ok() ? b : a).ToString().c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(from_dicom.pixels.data);
+    benchmark::DoNotOptimize(from_tiff.pixels.data);
+  }
+  const double n = double(std::max<benchmark::IterationCount>(state.iterations(), 1));
+  state.counters["dicom_ms"] = dicom_ms / n;
+  state.counters["tiff_ms"] = tiff_ms / n;
+  state.counters["ratio"] = tiff_ms > 0 ? dicom_ms / tiff_ms : 0;
+}
+
+void BM_Jpeg2000VsOpjDecompress(benchmark::State& state) {
+  const std::string& dicom = Fixture(DicomTransferSyntax::kJpeg2000Lossless);
+  std::string codestream;  // the same codestream as the fixture's (the encoder is deterministic)
+  if (!EncodeJpeg2000Codestream(FixturePixels(), kBitsStored, true, 0.0, &codestream).ok() ||
+      std::system("command -v opj_decompress >/dev/null 2>&1") != 0) {
+    state.SkipWithError("opj_decompress (Debian libopenjp2-tools) is not installed");
+    return;
+  }
+  const char* tmp = std::getenv("TMPDIR");
+  const std::filesystem::path folder = std::filesystem::path(tmp ? tmp : "/tmp");
+  const std::string input = (folder / "mammocad_bench.j2k").string();
+  const std::string output = (folder / "mammocad_bench.raw").string();
+  std::ofstream(input, std::ios::binary) << codestream;
+  const std::string command = "opj_decompress -quiet -threads 2 -i '" + input + "' -o '" +
+                              output + "' >/dev/null 2>&1";
+  double dicom_ms = 0, opj_ms = 0;
+  for (auto _ : state) {
+    Image image;
+    auto start = std::chrono::steady_clock::now();
+    const Status status = DecodeDicom(dicom, DecodeLimits{}, &image);
+    dicom_ms += Milliseconds(start);
+    start = std::chrono::steady_clock::now();
+    const int exit_code = std::system(command.c_str());
+    opj_ms += Milliseconds(start);
+    if (!status.ok() || exit_code != 0) {
+      state.SkipWithError(status.ok() ? "opj_decompress failed" : status.ToString().c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(image.pixels.data);
+  }
+  std::filesystem::remove(input);
+  std::filesystem::remove(output);
+  const double n = double(std::max<benchmark::IterationCount>(state.iterations(), 1));
+  state.counters["dicom_ms"] = dicom_ms / n;
+  state.counters["opj_ms"] = opj_ms / n;
+  state.counters["ratio"] = opj_ms > 0 ? dicom_ms / opj_ms : 0;
+}
+
 }  // namespace
 }  // namespace mammocad
 
@@ -68,6 +159,12 @@ int main(int argc, char** argv) {
         ->MeasureProcessCPUTime()
         ->UseRealTime();
   }
+  benchmark::RegisterBenchmark("BM_SideBySide/uncompressed_vs_tiff",
+                               mammocad::BM_UncompressedVsTiff)
+      ->Unit(benchmark::kMillisecond)->UseRealTime();
+  benchmark::RegisterBenchmark("BM_SideBySide/jpeg2000_vs_opj_decompress",
+                               mammocad::BM_Jpeg2000VsOpjDecompress)
+      ->Unit(benchmark::kMillisecond)->UseRealTime();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -23,13 +23,15 @@ struct BatchFlags {
   std::string out_dir;
   std::string shard = "0/1";
   int images_in_flight = 0;
+  bool no_fail_on_file_errors = false;
   std::string task_name;
   TaskOptionFlags options;
   TaskFlags task;
 };
 
 // Exit status: 0 every file analysed, 1 some file failed (its error row says why; failures
-// recorded by an earlier run of the same folder count too), 2 the run itself failed.
+// recorded by an earlier run of the same folder count too; 0 with --no-fail-on-file-errors),
+// 2 the run itself failed (flags, the results folder).
 int RunBatchCommand(BatchFlags flags) {
   const auto fail = [](const Status& status) {
     std::cerr << "mammocad batch: " << status.ToString() << "\n";
@@ -93,7 +95,7 @@ int RunBatchCommand(BatchFlags flags) {
   if (failed > 0) {
     std::cerr << "mammocad batch: " << failed
               << " files failed; their rows name the error (state != 0)\n";
-    return 1;
+    return flags.no_fail_on_file_errors ? 0 : 1;
   }
   return 0;
 }
@@ -120,6 +122,9 @@ Subcommand AddBatchCommand(CLI::App& app) {
   command->add_option("--jobs", flags->images_in_flight,
                       "images analysed at once (0: one per CPU core)")
       ->capture_default_str()->check(CLI::Range(0, 256));
+  command->add_flag("--no-fail-on-file-errors", flags->no_fail_on_file_errors,
+                    "exit 0 even when some files failed (their rows say why): for job engines "
+                    "that would rerun a shard whose exit status is not 0");
   command->add_option("--task", flags->task_name, "what to look for")
       ->check(CLI::IsMember(task_names))->capture_default_str();
   AddTaskOptionFlags(command, &flags->options);

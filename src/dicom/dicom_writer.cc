@@ -388,6 +388,12 @@ Status WriteDicomNonImage(DicomNonImage kind, std::string* bytes) {
   return Serialise(file, Syntax::kExplicitVrLittleEndian, true, bytes);
 }
 
+Status EncodeJpeg2000Codestream(const cv::Mat& pixels, int bits_stored, bool lossless,
+                                double compression_ratio, std::string* codestream) {
+  return dicom_internal::EncodeJpeg2000(pixels, bits_stored, lossless, compression_ratio,
+                                        codestream);
+}
+
 Status WriteDicomdir(const std::vector<std::string>& file_ids, std::string* bytes) {
   if (bytes == nullptr) return BadParameter("no output");
   DcmFileFormat file;
