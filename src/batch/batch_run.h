@@ -4,8 +4,10 @@
 //
 // Parallelism: `images_in_flight` workers, each reading, decoding and analysing one file at a
 // time; inside each, the detector splits its heavy stages over the cores idle at that moment
-// (src/detector/parallel.h), so a lone image still uses every core. Memory: at most
-// images_in_flight files and their images at once.
+// (src/detector/parallel.h), so a lone image still uses every core. The calling thread
+// records the rows, all those ready at once (one flush per result file), so the workers never
+// wait for the disk. Memory: at most images_in_flight files and their images, and as many
+// rows waiting, at once; a crash loses at most those (result_files.h).
 // Thread-safety: RunBatch is called from one thread; it serialises its own calls to `files`,
 // `progress` and the extra outputs' results.
 #ifndef MAMMOCAD_BATCH_BATCH_RUN_H_

@@ -157,7 +157,7 @@ Status ResultFiles::Recover(const std::string& csv_header) {
     JournalEntry entry;
     if (!ParseJournalLine(std::string_view(journal).substr(start, end - start), &entry)) break;
     done_.emplace(entry.path, entry.size, entry.mtime_ns);
-    failed_in_journal_ += entry.failed ? 1 : 0;
+    latest_failed_[entry.path] = entry.failed;
     last = entry;
     any = true;
     start = end + 1;
@@ -186,22 +186,44 @@ ResultFiles::~ResultFiles() {
   }
 }
 
+int ResultFiles::failed_in_journal() const {
+  int failed = 0;
+  for (const auto& [path, is_failed] : latest_failed_) failed += is_failed ? 1 : 0;
+  return failed;
+}
+
 bool ResultFiles::IsDone(const BatchInput& input) const {
   return done_.count(Key(input.path, input.size_bytes, input.mtime_ns)) > 0;
 }
 
 Status ResultFiles::Append(const BatchInput& input, bool failed, std::string_view json_line,
                            std::string_view csv_line) {
-  if (Status s = WriteAll(jsonl_fd_, json_line, jsonl_path()); !s.ok()) return s;
-  if (Status s = WriteAll(csv_fd_, csv_line, csv_path()); !s.ok()) return s;
+  return Append({ResultRow{input, failed, std::string(json_line), std::string(csv_line)}});
+}
+
+Status ResultFiles::Append(const std::vector<ResultRow>& rows) {
+  if (rows.empty()) return Status::Ok();
+  std::string json, csv, journal;
+  std::uint64_t jsonl_length = jsonl_length_, csv_length = csv_length_;
+  for (const ResultRow& row : rows) {
+    json += row.json_line;
+    csv += row.csv_line;
+    jsonl_length += row.json_line.size();
+    csv_length += row.csv_line.size();
+    journal += JournalLine(jsonl_length, csv_length, row.failed, row.input);
+  }
+  if (Status s = WriteAll(jsonl_fd_, json, jsonl_path()); !s.ok()) return s;
+  if (Status s = WriteAll(csv_fd_, csv, csv_path()); !s.ok()) return s;
   if (Status s = Sync(jsonl_fd_, jsonl_path()); !s.ok()) return s;
   if (Status s = Sync(csv_fd_, csv_path()); !s.ok()) return s;
-  jsonl_length_ += json_line.size();
-  csv_length_ += csv_line.size();
-  const std::string line = JournalLine(jsonl_length_, csv_length_, failed, input);
-  if (Status s = WriteAll(journal_fd_, line, journal_path()); !s.ok()) return s;
+  jsonl_length_ = jsonl_length;
+  csv_length_ = csv_length;
+  if (Status s = WriteAll(journal_fd_, journal, journal_path()); !s.ok()) return s;
   if (Status s = Sync(journal_fd_, journal_path()); !s.ok()) return s;
-  done_.emplace(input.path, input.size_bytes, input.mtime_ns);
+  for (const ResultRow& row : rows) {
+    done_.emplace(row.input.path, row.input.size_bytes, row.input.mtime_ns);
+    latest_failed_[row.input.path] = row.failed;
+  }
   return Status::Ok();
 }
 

@@ -17,16 +17,26 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "batch/batch_inputs.h"
 #include "mammocad/status.h"
 
 namespace mammocad {
+
+// One file's rows (each one line, with its '\n'), as Append records them.
+struct ResultRow {
+  BatchInput input;
+  bool failed = false;
+  std::string json_line;
+  std::string csv_line;
+};
 
 class ResultFiles {
  public:
@@ -42,11 +52,14 @@ class ResultFiles {
 
   // True when the journal has `input` with the same size and modification time.
   bool IsDone(const BatchInput& input) const;
-  // Journalled files whose row is an error row (the exit status counts them too).
-  int failed_in_journal() const { return failed_in_journal_; }
+  // Paths whose latest journalled row is an error row, this run's included (the exit status).
+  int failed_in_journal() const;
 
-  // Appends one file's rows (each one line, with its '\n') and then its journal line, each
-  // flushed to disk. Errors: kIoError (the run should stop: nothing more can be recorded).
+  // Appends the files' rows, flushes them to disk, then appends their journal lines and
+  // flushes those (a group commit: one flush per file for any number of rows). Errors:
+  // kIoError (the run should stop: nothing more can be recorded).
+  Status Append(const std::vector<ResultRow>& rows);
+  // One file's rows, as above.
   Status Append(const BatchInput& input, bool failed, std::string_view json_line,
                 std::string_view csv_line);
 
@@ -63,7 +76,7 @@ class ResultFiles {
   int jsonl_fd_ = -1, csv_fd_ = -1, journal_fd_ = -1;
   std::uint64_t jsonl_length_ = 0, csv_length_ = 0;
   std::set<Key> done_;
-  int failed_in_journal_ = 0;
+  std::map<std::string, bool> latest_failed_;  // by path: its latest row is an error row
 };
 
 // The journal's line for a file: "<jsonl length>\t<csv length>\t<ok|failed>\t<size>\t<mtime>\t

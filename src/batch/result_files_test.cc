@@ -88,6 +88,31 @@ TEST(ResultFiles, ResultsShorterThanTheirJournalAreRefused) {
   EXPECT_NE(status.message().find("shorter than its journal"), std::string::npos);
 }
 
+TEST(ResultFiles, RowsAppendedTogetherGetAJournalLineEach) {
+  const auto dir = FreshTestFolder();
+  {
+    auto files = MustOpen(dir);
+    ASSERT_TRUE(files->Append({ResultRow{Input("a.png"), false, "{\"a\":1}\n", "a,1\n"},
+                               ResultRow{Input("b.png"), true, "{\"b\":22}\n", "b,22\n"}})
+                    .ok());
+  }
+  EXPECT_EQ(ReadTestFile(dir / "results.journal"),
+            "8\t10\tok\t10\t5\ta.png\n17\t15\tfailed\t10\t5\tb.png\n");
+  auto files = MustOpen(dir);
+  EXPECT_TRUE(files->IsDone(Input("a.png")));
+  EXPECT_TRUE(files->IsDone(Input("b.png")));
+}
+
+TEST(ResultFiles, AFileThatFailedAndThenSucceededNoLongerCountsAsFailed) {
+  const auto dir = FreshTestFolder();
+  auto files = MustOpen(dir);
+  ASSERT_TRUE(files->Append(Input("a.png", 1), true, "{}\n", "a\n").ok());
+  EXPECT_EQ(files->failed_in_journal(), 1);
+  ASSERT_TRUE(files->Append(Input("a.png", 2), false, "{}\n", "a\n").ok());  // fixed since
+  EXPECT_EQ(files->failed_in_journal(), 0);
+  EXPECT_EQ(MustOpen(dir)->failed_in_journal(), 0);
+}
+
 TEST(ResultFiles, JournalLineRecordsLengthsStateAndEscapedPath) {
   EXPECT_EQ(JournalLine(10, 20, true, Input("x\ty%", 3, 4)), "10\t20\tfailed\t3\t4\tx%09y%25\n");
 }

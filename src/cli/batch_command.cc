@@ -91,7 +91,7 @@ int RunBatchCommand(BatchFlags flags) {
   std::cerr << timing << "\nresults: " << files->jsonl_path() << ", " << files->csv_path()
             << "\n";
   if (!run.ok()) return fail(run);
-  const int failed = summary.failed + files->failed_in_journal();
+  const int failed = files->failed_in_journal();
   if (failed > 0) {
     std::cerr << "mammocad batch: " << failed
               << " files failed; their rows name the error (state != 0)\n";
