@@ -39,7 +39,7 @@ int RunDetect(const std::vector<std::string>& paths, const std::string& task_nam
   std::vector<std::string> contents(paths.size());  // the files' bytes, viewed by `files`
   std::vector<UploadedFile> files;
   for (std::size_t i = 0; i < paths.size() && status.ok(); ++i) {
-    if (std::filesystem::is_directory(paths[i])) {
+    if (std::error_code ec; std::filesystem::is_directory(paths[i], ec)) {
       status = Status(ErrorCode::kBadParameter,
                       "'" + paths[i] + "' is a folder: detect takes image files; for folders " +
                           "use `mammocad batch " + paths[i] + " --out RESULTS`");
