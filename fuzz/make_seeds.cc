@@ -86,6 +86,12 @@ bool WriteDicomSeeds(const fs::path& dir) {
       return false;
     }
   }
+  std::string dicomdir;  // the DICOMDIR reader of `mammocad batch`
+  if (!WriteDicomdir({"IMAGES\\IM1", "IMAGES\\SUB\\IM2"}, &dicomdir).ok() ||
+      !Save(dir / "dicomdir.dcm", dicomdir)) {
+    std::cerr << "cannot write dicomdir.dcm\n";
+    return false;
+  }
   return true;
 }
 

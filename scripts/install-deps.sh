@@ -13,7 +13,7 @@ apt-get install -y -qq --no-install-recommends \
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-ml-dev libopencv-dnn-dev \
   libdcmtk-dev libopenjp2-7-dev libcharls-dev libjpeg-dev \
   libmicrohttpd-dev libgnutls28-dev libssl-dev zlib1g-dev libbrotli-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev libopenjp2-tools \
   python3 python3-requests python3-pil python3-numpy python3-pydicom python3-yaml wrk openssl \
   nginx-light chromium \
   dcmtk dicom3tools orthanc \

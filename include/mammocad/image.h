@@ -51,6 +51,10 @@ struct Image {
   std::string view;
   std::string presentation_intent;
   std::string transfer_syntax;
+  // DICOM only (empty otherwise, or when not a valid UID): SOP Instance UID (0008,0018) and
+  // Study Instance UID (0020,000D), so batch results can be joined to the archive.
+  std::string sop_instance_uid;
+  std::string study_instance_uid;
 };
 
 // How large an uploaded file may be, checked by every decoder (DecodeImage, DecodeDicom)

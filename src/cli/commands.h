@@ -29,6 +29,9 @@ Subcommand AddPatchesCommand(CLI::App& app);
 // `mammocad calibrate-clusters`: fits a neural model's cluster calibration.
 Subcommand AddCalibrateCommand(CLI::App& app);
 
+// `mammocad batch`: files, folders and DICOMDIRs analysed into resumable JSON Lines and CSV.
+Subcommand AddBatchCommand(CLI::App& app);
+
 // `mammocad params`: prints the detector parameter reference (docs/detector-params.md).
 Subcommand AddParamsCommand(CLI::App& app);
 

@@ -8,15 +8,13 @@
 #include <fstream>
 #include <iostream>
 #include <malloc.h>
-#include <map>
 #include <opencv2/core/utility.hpp>
-#include <optional>
 #include <pthread.h>
-#include <sstream>
 #include <thread>
 
 #include "cli/commands.h"
 #include "cli/scorer_flags.h"
+#include "cli/task_flags.h"
 #include "decode/image_formats.h"
 #include "mammocad/render.h"
 #include "server/access_log.h"
@@ -30,85 +28,6 @@
 
 namespace mammocad {
 namespace {
-
-// The detection tasks' option flags (--min-score, --pixel-spacing, --level, ...), declared
-// from the registry's option tables so that `detect` reads what the HTTP form reads.
-struct TaskOptionFlags {
-  std::map<std::string, std::optional<double>> numbers;   // by option name
-  std::map<std::string, std::optional<std::string>> texts;
-};
-
-std::string FlagName(const std::string& option_name) {
-  std::string flag = "--" + option_name;
-  std::replace(flag.begin(), flag.end(), '_', '-');
-  return flag;
-}
-
-// One flag per option name, shared by every task that reads it.
-void AddTaskOptionFlags(CLI::App* command, TaskOptionFlags* flags) {
-  for (const TaskRegistration& task : RegisteredTasks()) {
-    for (const TaskOption& option : task.options()) {
-      if (flags->numbers.count(option.name) || flags->texts.count(option.name)) continue;
-      if (option.kind == TaskOption::Kind::kNumber) {
-        command->add_option(FlagName(option.name), flags->numbers[option.name], option.help);
-      } else {
-        command->add_option(FlagName(option.name), flags->texts[option.name], option.help);
-      }
-    }
-  }
-}
-
-// The flags' values go through the task's own option parser, as HTTP form values do, so both
-// front ends accept and refuse the same things. Errors: kBadParameter, also for a flag given
-// that `task` does not read.
-Status OptionsFromFlags(const TaskOptionFlags& flags, const DetectionTask& task,
-                        DetectOptions* options) {
-  auto value = [&flags](const std::string& name) -> std::optional<std::string> {
-    if (auto it = flags.numbers.find(name); it != flags.numbers.end() && it->second) {
-      std::ostringstream text;
-      text.precision(17);
-      text << *it->second;
-      return text.str();
-    }
-    if (auto it = flags.texts.find(name); it != flags.texts.end()) return it->second;
-    return std::nullopt;
-  };
-  auto reads = [&task](const std::string& name) {
-    return std::any_of(task.options().begin(), task.options().end(),
-                       [&name](const TaskOption& option) { return option.name == name; });
-  };
-  for (const TaskRegistration& registered : RegisteredTasks()) {
-    for (const TaskOption& option : registered.options()) {
-      if (value(option.name) && !reads(option.name)) {
-        return Status(ErrorCode::kBadParameter,
-                      FlagName(option.name) + " is not an option of the task " + task.name());
-      }
-    }
-  }
-  return task.ParseOptions(value, options);
-}
-
-// The front end's settings for its tasks (TaskSettings), as `serve` and `detect` both take
-// them: the scorer flags and --default-pixel-spacing.
-struct TaskFlags {
-  ScorerFlags scorer;
-  std::optional<double> default_spacing_mm;
-  std::string operating_point;  // for requests (serve) and runs (detect) that name none
-};
-
-void AddTaskFlags(CLI::App* command, TaskFlags* flags) {
-  AddScorerOptions(command, &flags->scorer);
-  command->add_option("--default-pixel-spacing", flags->default_spacing_mm,
-                      "mm per pixel of images whose request and file state none (else the "
-                      "longer side is assumed to span " +
-                          std::to_string(int(DetectorParams().assumed_field_of_view_mm)) +
-                          " mm)");
-}
-
-TaskSettings SettingsFromFlags(const TaskFlags& flags) {
-  return TaskSettings{WithDefaultModel(flags.scorer), flags.default_spacing_mm,
-                      flags.operating_point};
-}
 
 bool WriteBytes(const std::string& path, const std::string& bytes) {
   std::ofstream file(path, std::ios::binary);
@@ -159,6 +78,12 @@ int RunDetect(const std::vector<std::string>& paths, const std::string& task_nam
   std::vector<std::string> contents(paths.size());  // the files' bytes, viewed by `files`
   std::vector<UploadedFile> files;
   for (std::size_t i = 0; i < paths.size() && status.ok(); ++i) {
+    if (std::error_code ec; std::filesystem::is_directory(paths[i], ec)) {
+      status = Status(ErrorCode::kBadParameter,
+                      "'" + paths[i] + "' is a folder: detect takes image files; for folders " +
+                          "use `mammocad batch " + paths[i] + " --out RESULTS`");
+      break;
+    }
     status = ReadFileBytes(paths[i], &contents[i]);
     files.push_back({paths[i], contents[i]});
   }
@@ -467,6 +392,7 @@ int main(int argc, char** argv) {
   const Subcommand params = AddParamsCommand(app);
   const Subcommand patches = AddPatchesCommand(app);
   const Subcommand calibrate = AddCalibrateCommand(app);
+  const Subcommand batch = AddBatchCommand(app);
 
   CLI11_PARSE(app, argc, argv);
   if (*eval.app) return eval.run();
@@ -474,6 +400,7 @@ int main(int argc, char** argv) {
   if (*params.app) return params.run();
   if (*patches.app) return patches.run();
   if (*calibrate.app) return calibrate.run();
+  if (*batch.app) return batch.run();
   if (*serve) {
     config.routes.limits.max_bytes = max_image_mb << 20;
     config.max_request_bytes = max_request_mb << 20;
@@ -488,11 +415,6 @@ int main(int argc, char** argv) {
     ConfigureLogging(node_log_format == "json" ? LogFormat::kJson : LogFormat::kText);
     return RunDicomServe(node, node_http, node_task_flags);
   }
-  // detect's own --operating-point (a task option) stands in for the default too, so that a
-  // model without points runs with `--operating-point all`.
-  if (const auto point = flags.texts.find("operating_point");
-      point != flags.texts.end() && point->second) {
-    detect_task_flags.operating_point = *point->second;
-  }
+  UseOperatingPointFlag(flags, &detect_task_flags);
   return RunDetect(paths, task_name, flags, format, debug_out, sr_out, detect_task_flags);
 }

@@ -1,5 +1,6 @@
-// A progress indicator on stderr: a redrawn bar when stderr is a terminal, otherwise (logs,
-// CI) a plain "done/total" line every 10% so that logs stay short.
+// A progress indicator on stderr: a redrawn bar with the rate and the time left when stderr
+// is a terminal, otherwise (logs, CI) a plain "done/total" line every `plain_every_percent`
+// (10 by default) so that logs stay short.
 #ifndef MAMMOCAD_CLI_PROGRESS_H_
 #define MAMMOCAD_CLI_PROGRESS_H_
 
@@ -10,14 +11,15 @@ namespace mammocad {
 
 class ProgressBar {
  public:
-  explicit ProgressBar(std::string label);
+  explicit ProgressBar(std::string label, int plain_every_percent = 10);
   // Not thread-safe: callers serialise (EvaluateImages does).
   void Update(int done, int total);
 
  private:
   std::string label_;
   bool terminal_;
-  int last_reported_decile_ = -1;
+  int plain_every_percent_;
+  int last_reported_step_ = -1;
   std::chrono::steady_clock::time_point start_;
 };
 

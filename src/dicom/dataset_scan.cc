@@ -106,7 +106,13 @@ Status FindDicomLayout(std::string_view bytes, DicomLayout* layout) {
   return Status::Ok();
 }
 
-Status ScanDicomDataset(std::string_view dataset, bool explicit_vr, const DecodeLimits& limits) {
+Status ScanDicomDataset(std::string_view dataset, bool explicit_vr, const DecodeLimits& limits,
+                        PixelDataLocation* pixel_data) {
+  PixelDataLocation unused;
+  PixelDataLocation& located = pixel_data != nullptr ? *pixel_data : unused;
+  located = PixelDataLocation();
+  std::size_t pixel_fragments_level = 0;  // index in `open` of the Pixel Data's fragments
+  int pixel_items = 0;
   std::vector<Level> open = {{Level::kDataset, explicit_vr, false, dataset.size()}};
   int depth = 0;  // open sequences
   std::int64_t elements = 0, items = 0;
@@ -146,6 +152,10 @@ Status ScanDicomDataset(std::string_view dataset, bool explicit_vr, const Decode
       if (element == kItem && level.kind == Level::kFragments) {
         if (Status s = count_item(); !s.ok()) return s;
         if (length == kUndefinedLength || length > level.end - pos) return truncated();
+        if (pixel_fragments_level != 0 && open.size() - 1 == pixel_fragments_level &&
+            pixel_items++ > 0) {  // item 0 is the Basic Offset Table
+          located.fragments.emplace_back(pos, length);
+        }
         pos += length;
       } else if (element == kItem && level.kind == Level::kSequence) {
         if (Status s = count_item(); !s.ok()) return s;
@@ -160,6 +170,10 @@ Status ScanDicomDataset(std::string_view dataset, bool explicit_vr, const Decode
         open.pop_back();
       } else if (element == kSequenceEnd && level.kind != Level::kDataset &&
                  level.undefined_length) {
+        if (pixel_fragments_level != 0 && open.size() - 1 == pixel_fragments_level) {
+          located.terminated = true;
+          pixel_fragments_level = 0;
+        }
         close();
       } else {
         return Corrupt("a sequence item or delimiter is out of place");
@@ -174,6 +188,7 @@ Status ScanDicomDataset(std::string_view dataset, bool explicit_vr, const Decode
       return Corrupt("more than " + Plural(limits.max_dicom_elements, "data elements"));
     }
     const bool pixel_data = group == 0x7FE0 && element == 0x0010;
+    const bool located_here = pixel_data && open.size() == 1 && !located.found;
     std::string_view vr;
     std::size_t header = 8;
     std::uint32_t length = U32(dataset, pos + 4);
@@ -203,12 +218,21 @@ Status ScanDicomDataset(std::string_view dataset, bool explicit_vr, const Decode
       }
       if (inner.kind == Level::kFragments) {
         open.push_back(inner);
+        if (located_here) {
+          located.found = located.encapsulated = true;
+          pixel_fragments_level = open.size() - 1;
+        }
       } else if (Status s = open_sequence(inner); !s.ok()) {
         return s;
       }
       continue;
     }
     if (length > level.end - pos) return truncated();
+    if (located_here) {
+      located.found = true;
+      located.offset = pos;
+      located.length = length;
+    }
     // Implicit VR does not say which elements are sequences (DCMTK asks its dictionary), so a
     // value that starts with an item tag is walked as one.
     const bool sequence =

@@ -16,6 +16,8 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "mammocad/image.h"
 #include "mammocad/status.h"
@@ -35,13 +37,27 @@ struct DicomLayout {
 // the meta header is truncated or not in explicit VR with valid VRs.
 Status FindDicomLayout(std::string_view bytes, DicomLayout* layout);
 
+// Where the dataset's own Pixel Data (7FE0,0010) lies, as offsets into the scanned dataset, so
+// that the reader takes the pixels from the file's bytes without DCMTK copying them.
+struct PixelDataLocation {
+  bool found = false;
+  bool encapsulated = false;  // undefined length: fragments
+  std::size_t offset = 0;     // native: the value
+  std::size_t length = 0;
+  // Encapsulated: each fragment after the Basic Offset Table (item 1), as (offset, length).
+  std::vector<std::pair<std::size_t, std::size_t>> fragments;
+  bool terminated = false;  // encapsulated: the sequence delimitation item was met
+};
+
 // Walks every element of `dataset` (little endian, explicit or implicit VR, defined and
 // undefined lengths, nested sequences, encapsulated pixel data) without recursion and
 // refuses, before anything is allocated for them: sequences nested deeper than
 // limits.max_dicom_sequence_depth, more than limits.max_dicom_elements elements or
 // limits.max_dicom_items items (kCorruptImage, the message names the limit), and a stream
-// that is truncated or cannot be followed (kCorruptImage).
-Status ScanDicomDataset(std::string_view dataset, bool explicit_vr, const DecodeLimits& limits);
+// that is truncated or cannot be followed (kCorruptImage). `pixel_data` (may be null) gets the
+// location of the first Pixel Data element of the dataset itself (not one inside an item).
+Status ScanDicomDataset(std::string_view dataset, bool explicit_vr, const DecodeLimits& limits,
+                        PixelDataLocation* pixel_data = nullptr);
 
 // Inflates a Deflated Explicit VR Little Endian dataset (raw deflate, RFC 1951) into
 // `inflated`, stopping with kPayloadTooLarge as soon as it would pass `max_bytes`;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cstdint>
 #include <string>
 
 #include "dicom/dicom_writer.h"
@@ -294,6 +295,83 @@ TEST(DatasetScanTest, TemMarkerBeforeTheJpegFrameHeaderIsRefusedNotAHang) {
           << status.message();
     }
   }
+}
+
+}  // namespace
+}  // namespace mammocad
+
+namespace mammocad {
+namespace {
+
+using dicom_internal::PixelDataLocation;
+using dicom_internal::ScanDicomDataset;
+
+PixelDataLocation Locate(const std::string& bytes, std::string_view* dataset) {
+  DicomLayout layout;
+  EXPECT_TRUE(FindDicomLayout(bytes, &layout).ok());
+  *dataset = std::string_view(bytes).substr(layout.meta_end);
+  PixelDataLocation location;
+  const Status status = ScanDicomDataset(*dataset, layout.explicit_vr, DecodeLimits(), &location);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return location;
+}
+
+TEST(DatasetScanTest, LocatesNativePixelDataAndNotOneInsideAnItem) {
+  const cv::Mat pixels = testing::MakeCodecTestImage(32, 24, 12);
+  // A Pixel Data element inside a sequence item comes first: the dataset's own is the one.
+  const std::string in_item = Tag(0x0008, 0x1115) + "SQ" + Le16(0) + kUndefined + kItemStart +
+                              Tag(0x7FE0, 0x0010) + "OB" + Le16(0) + Le32(4) + "abcd" +
+                              kItemEnd + kSequenceEnd;
+  const std::string bytes = WithElementsFirst(DicomTransferSyntax::kExplicitVrLittleEndian, in_item);
+  std::string_view dataset;
+  const PixelDataLocation location = Locate(bytes, &dataset);
+  ASSERT_TRUE(location.found);
+  EXPECT_FALSE(location.encapsulated);
+  ASSERT_EQ(location.length, std::size_t(32 * 24 * 2));
+  const std::string_view samples = dataset.substr(location.offset, location.length);
+  EXPECT_EQ(samples, std::string_view(reinterpret_cast<const char*>(pixels.data), location.length));
+  Image image;
+  EXPECT_TRUE(DecodeDicom(bytes, DecodeLimits(), &image).ok());
+}
+
+TEST(DatasetScanTest, PixelDataAtAnOddOffsetDecodeTheSame) {
+  // An element of odd length (the standard forbids it; the scan and DCMTK read it) puts the
+  // 16-bit samples at an odd address: they are copied to aligned memory, not read unaligned
+  // (UBSan in the asan binary would stop at such a read).
+  const std::string odd = Tag(0x0009, 0x0010) + "LO" + Le16(3) + "abc";
+  const std::string bytes = WithElementsFirst(DicomTransferSyntax::kExplicitVrLittleEndian, odd);
+  std::string_view dataset;
+  const PixelDataLocation location = Locate(bytes, &dataset);
+  ASSERT_TRUE(location.found);
+  ASSERT_EQ(reinterpret_cast<std::uintptr_t>(dataset.data() + location.offset) % 2, 1u);
+  Image odd_image, even_image;
+  ASSERT_TRUE(DecodeDicom(bytes, DecodeLimits(), &odd_image).ok());
+  ASSERT_TRUE(DecodeDicom(ValidFile(DicomTransferSyntax::kExplicitVrLittleEndian), DecodeLimits(),
+                          &even_image).ok());
+  EXPECT_EQ(cv::norm(odd_image.pixels, even_image.pixels, cv::NORM_INF), 0.0);
+}
+
+TEST(DatasetScanTest, LocatesEveryJpeg2000FragmentAfterTheOffsetTable) {
+  DicomWriteOptions options;
+  options.transfer_syntax = DicomTransferSyntax::kJpeg2000Lossless;
+  options.bits_stored = 12;
+  options.jpeg2000_fragment_bytes = 200;
+  std::string bytes;
+  ASSERT_TRUE(WriteDicom(testing::MakeCodecTestImage(32, 24, 12), options, &bytes).ok());
+  std::string_view dataset;
+  const PixelDataLocation location = Locate(bytes, &dataset);
+  ASSERT_TRUE(location.found && location.encapsulated && location.terminated);
+  ASSERT_GE(location.fragments.size(), 2u);
+  const std::string_view first =
+      dataset.substr(location.fragments[0].first, location.fragments[0].second);
+  EXPECT_EQ(first.substr(0, 2), "\xFF\x4F");  // the codestream's SOC marker
+  for (std::size_t i = 0; i + 1 < location.fragments.size(); ++i) {
+    EXPECT_EQ(location.fragments[i].second, 200u);
+  }
+  // Without its sequence delimiter the frame is damaged, however the scan ends.
+  Image image;
+  EXPECT_EQ(DecodeDicom(bytes.substr(0, bytes.size() - 8), DecodeLimits(), &image).code(),
+            ErrorCode::kCorruptImage);
 }
 
 }  // namespace

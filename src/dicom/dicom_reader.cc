@@ -14,13 +14,16 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "dicom/dataset_scan.h"
+#include "dicom/dicom_attributes.h"
 #include "dicom/dcmtk_setup.h"
 #include "dicom/grey_levels.h"
 #include "dicom/jpeg2000_codec.h"
@@ -34,11 +37,23 @@ using dicom_internal::GreyLevels;
 using dicom_internal::LookupTable;
 using dicom_internal::ModalityTransform;
 using dicom_internal::PixelDecoder;
+using dicom_internal::DecodedJpeg2000;
 using dicom_internal::SampleLayout;
+using dicom_internal::StoredFrame;
 using dicom_internal::TransferSyntaxInfo;
 using dicom_internal::VoiFunction;
 using dicom_internal::VoiTransform;
 using dicom_internal::Window;
+using dicom_internal::CodeStringOrEmpty;
+using dicom_internal::GetNumber;
+using dicom_internal::GetString;
+using dicom_internal::GetUnsigned16;
+using dicom_internal::IsLinearExposureData;
+using dicom_internal::LooksLikeUid;
+using dicom_internal::ReadDescriptors;
+using dicom_internal::ReadModalityTransform;
+using dicom_internal::ReadScale;
+using dicom_internal::ReadVoiTransform;
 
 constexpr std::size_t kPreambleSize = 128;
 
@@ -47,44 +62,6 @@ Status Corrupt(const std::string& what) {
 }
 Status NotAnImage(const std::string& what) {
   return Status(ErrorCode::kNotAnImage, "DICOM: " + what);
-}
-
-// --- Small attribute readers (technical attributes only) ---------------------------------------
-
-std::string Trimmed(std::string text) {
-  const auto is_padding = [](unsigned char c) { return c == ' ' || c == '\0'; };
-  while (!text.empty() && is_padding(text.back())) text.pop_back();
-  std::size_t start = 0;
-  while (start < text.size() && is_padding(text[start])) ++start;
-  return text.substr(start);
-}
-
-std::string GetString(DcmItem& item, const DcmTagKey& tag) {
-  OFString value;
-  if (item.findAndGetOFString(tag, value).bad()) return "";
-  return Trimmed(value.c_str());
-}
-
-// Keeps a code string only when it looks like one (upper-case letters, digits, '_', ' '), so
-// that a garbled or misused element can never carry free text into our output.
-std::string CodeStringOrEmpty(const std::string& text) {
-  if (text.size() > 32) return "";
-  const bool is_code = std::all_of(text.begin(), text.end(), [](unsigned char c) {
-    return std::isupper(c) || std::isdigit(c) || c == '_' || c == ' ';
-  });
-  return is_code ? text : "";
-}
-
-std::optional<double> GetNumber(DcmItem& item, const DcmTagKey& tag, unsigned long index = 0) {
-  Float64 value = 0;
-  if (item.findAndGetFloat64(tag, value, index).bad() || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
-
-std::optional<int> GetUnsigned16(DcmItem& item, const DcmTagKey& tag) {
-  Uint16 value = 0;
-  if (item.findAndGetUint16(tag, value).bad()) return std::nullopt;
-  return int(value);
 }
 
 // --- Parsing -----------------------------------------------------------------------------------
@@ -109,13 +86,25 @@ OFCondition ReadWithDcmtk(std::string_view bytes, E_TransferSyntax xfer, Object*
   return condition;
 }
 
+// Where the pixels are, for the decoders that take them from the file's bytes themselves
+// (native and JPEG 2000: DCMTK then stops before Pixel Data and never copies it).
+struct PixelSource {
+  std::string inflated;      // a deflated file's dataset, which `dataset` then views
+  std::string_view dataset;  // the dataset the scan walked (the offsets below are into it)
+  dicom_internal::PixelDataLocation location;
+  bool read_by_dcmtk = true;  // DCMTK parsed the Pixel Data (its codecs decode them)
+};
+
 // Parses the whole file, or with `stop_at` only the elements before that tag, after the
 // bounded scan (dataset_scan.h) accepted it: DCMTK then reads the meta header, and the
 // dataset (inflated first when deflated) in the encoding the scan followed, so that it can
-// never walk a structure the scan did not see. A non-ok Status is a refusal by the scan or
-// by the transfer syntax; `parsed` says whether DCMTK read the file without error.
+// never walk a structure the scan did not see. With `pixels`, files whose syntax we decode
+// ourselves are parsed up to their Pixel Data, which `pixels` locates. A non-ok Status is a
+// refusal by the scan or by the transfer syntax; `parsed` says whether DCMTK read the file
+// without error.
 Status ParseBounded(std::string_view bytes, const DecodeLimits& limits, DcmFileFormat* file,
-                    bool* parsed, const DcmTagKey& stop_at = DCM_UndefinedTagKey) {
+                    bool* parsed, DcmTagKey stop_at = DCM_UndefinedTagKey,
+                    PixelSource* pixels = nullptr) {
   dicom_internal::DicomLayout layout;
   if (Status s = dicom_internal::FindDicomLayout(bytes, &layout); !s.ok()) return s;
   const std::string& uid = layout.transfer_syntax_uid;
@@ -124,7 +113,8 @@ Status ParseBounded(std::string_view bytes, const DecodeLimits& limits, DcmFileF
     if (Status s = CheckTransferSyntax(uid, /*parsed=*/true, &syntax); !s.ok()) return s;
   }
   std::string_view dataset = bytes.substr(layout.meta_end);
-  std::string inflated;
+  std::string local_inflated;
+  std::string& inflated = pixels != nullptr ? pixels->inflated : local_inflated;
   if (uid == dicom_internal::kDeflatedExplicitVrLittleEndianUid) {
     if (Status s = dicom_internal::InflateDicomDataset(dataset, MaxInflatedDicomBytes(limits),
                                                        &inflated);
@@ -133,8 +123,15 @@ Status ParseBounded(std::string_view bytes, const DecodeLimits& limits, DcmFileF
     }
     dataset = inflated;
   }
-  if (Status s = dicom_internal::ScanDicomDataset(dataset, layout.explicit_vr, limits); !s.ok()) {
+  if (Status s = dicom_internal::ScanDicomDataset(dataset, layout.explicit_vr, limits,
+                                                  pixels ? &pixels->location : nullptr);
+      !s.ok()) {
     return s;
+  }
+  if (pixels != nullptr) {
+    pixels->dataset = dataset;
+    pixels->read_by_dcmtk = uid.empty() ? false : syntax.decoder == PixelDecoder::kDcmtkCodec;
+    if (!pixels->read_by_dcmtk) stop_at = DCM_PixelData;
   }
   *parsed = true;
   if (layout.meta_end > 0) {
@@ -158,12 +155,6 @@ std::string TransferSyntaxUidOf(DcmFileFormat& file) {
   return detected.getXfer() == EXS_Unknown ? "" : detected.getXferID();
 }
 
-bool LooksLikeUid(const std::string& text) {
-  return !text.empty() && text.size() <= 64 &&
-         std::all_of(text.begin(), text.end(),
-                     [](unsigned char c) { return c == '.' || std::isdigit(c); });
-}
-
 // --- What kind of object is it? -----------------------------------------------------------------
 
 std::string DescribeNonImageSopClass(const std::string& sop_class_uid) {
@@ -177,13 +168,13 @@ std::string DescribeNonImageSopClass(const std::string& sop_class_uid) {
   return "";
 }
 
-Status CheckSingleImage(DcmDataset& dataset, DcmMetaInfo& meta) {
+Status CheckSingleImage(DcmDataset& dataset, DcmMetaInfo& meta, bool has_pixel_data) {
   std::string sop_class = GetString(dataset, DCM_SOPClassUID);
   if (sop_class.empty()) sop_class = GetString(meta, DCM_MediaStorageSOPClassUID);
   if (const std::string kind = DescribeNonImageSopClass(sop_class); !kind.empty()) {
     return NotAnImage("the file is " + kind + ", not an image");
   }
-  if (!dataset.tagExists(DCM_PixelData)) {
+  if (!has_pixel_data) {
     return NotAnImage("the file holds no Pixel Data (7FE0,0010), so it is not an image");
   }
   Sint32 frames = 1;
@@ -257,26 +248,31 @@ Status ReadSampleLayout(DcmDataset& dataset, SampleLayout* layout) {
 
 // --- Pixel data ----------------------------------------------------------------------------------
 
-Status ReadNativeFrame(DcmDataset& dataset, const Geometry& geometry, const SampleLayout& layout,
-                       cv::Mat* stored) {
-  DcmElement* element = nullptr;
-  if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr) {
-    return Corrupt("Pixel Data unreadable");
-  }
-  const void* data = nullptr;
-  OFCondition condition;
-  if (layout.bits_allocated == 8) {
+// Native pixels where they lie: in the file (PixelSource) or, after a DCMTK codec, in DCMTK's
+// element. Samples at an odd address (a hostile layout) are copied to `aligned` first.
+Status ReadNativeFrame(DcmDataset& dataset, const PixelSource& source, const Geometry& geometry,
+                       const SampleLayout& layout, std::vector<Uint16>* aligned,
+                       StoredFrame* frame) {
+  std::string_view samples;
+  if (source.read_by_dcmtk) {
+    DcmElement* element = nullptr;
     Uint8* bytes = nullptr;
-    condition = element->getUint8Array(bytes);
-    data = bytes;
+    if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr ||
+        element->getUint8Array(bytes).bad() || bytes == nullptr) {
+      return Corrupt("Pixel Data unreadable");
+    }
+    samples = std::string_view(reinterpret_cast<const char*>(bytes), element->getLength());
   } else {
-    Uint16* words = nullptr;
-    condition = element->getUint16Array(words);
-    data = words;
+    if (source.location.encapsulated) return Corrupt("native Pixel Data is encapsulated");
+    samples = source.dataset.substr(source.location.offset, source.location.length);
   }
-  if (condition.bad() || data == nullptr) return Corrupt("Pixel Data unreadable");
-  return dicom_internal::UnpackNativeSamples(data, element->getLength(), geometry.rows,
-                                             geometry.columns, layout, stored);
+  if (layout.bits_allocated == 16 && reinterpret_cast<std::uintptr_t>(samples.data()) % 2 != 0) {
+    aligned->resize(samples.size() / 2);
+    std::memcpy(aligned->data(), samples.data(), aligned->size() * 2);
+    samples = std::string_view(reinterpret_cast<const char*>(aligned->data()), aligned->size() * 2);
+  }
+  return dicom_internal::NativeFrame(samples.data(), samples.size(), geometry.rows,
+                                     geometry.columns, layout, frame);
 }
 
 // The encapsulated fragments of the Pixel Data (item 0 is the Basic Offset Table); null when
@@ -314,153 +310,33 @@ Status DecompressWithDcmtk(DcmDataset& dataset, const std::string& uid) {
   return Status::Ok();
 }
 
-// JPEG 2000: DCMTK only gives us the fragments; a single frame is all fragments after the
-// Basic Offset Table, joined.
-Status ReadJpeg2000Frame(DcmDataset& dataset, const std::string& uid, const Geometry& geometry,
-                         cv::Mat* stored) {
-  DcmPixelSequence* fragments = Fragments(dataset, uid);
-  if (fragments == nullptr) return Corrupt("JPEG 2000 pixel data is not encapsulated as expected");
-  std::string codestream;
-  for (unsigned long i = 1; i < fragments->card(); ++i) {
-    DcmPixelItem* fragment = nullptr;
-    Uint8* bytes = nullptr;
-    if (fragments->getItem(fragment, i).bad() || fragment == nullptr) {
-      return Corrupt("JPEG 2000 fragment unreadable");
-    }
-    if (fragment->getLength() == 0) continue;
-    if (fragment->getUint8Array(bytes).bad() || bytes == nullptr) {
-      return Corrupt("JPEG 2000 fragment unreadable");
-    }
-    codestream.append(reinterpret_cast<const char*>(bytes), fragment->getLength());
+// JPEG 2000: a single frame is every fragment after the Basic Offset Table: the one fragment
+// as it lies in the file, or several joined.
+Status ReadJpeg2000Frame(const PixelSource& source, const Geometry& geometry,
+                         DecodedJpeg2000* decoded, StoredFrame* frame) {
+  const dicom_internal::PixelDataLocation& location = source.location;
+  if (!location.encapsulated || !location.terminated || location.fragments.empty()) {
+    return Corrupt("JPEG 2000 pixel data is not encapsulated as expected");
   }
-  return dicom_internal::DecodeJpeg2000(codestream, geometry.rows, geometry.columns, stored);
-}
-
-// --- Grey-level attributes -----------------------------------------------------------------------
-
-// A LUT Descriptor + LUT Data pair from the first item of `sequence`; nullopt when absent.
-// `malformed` is set when the item exists but cannot be used.
-std::optional<LookupTable> ReadLut(DcmDataset& dataset, const DcmTagKey& sequence,
-                                   bool signed_input, bool* malformed) {
-  DcmItem* item = nullptr;
-  if (dataset.findAndGetSequenceItem(sequence, item, 0).bad() || item == nullptr) {
-    return std::nullopt;
+  std::string joined;
+  std::string_view codestream;
+  for (const auto& [offset, length] : location.fragments) {
+    const std::string_view fragment = source.dataset.substr(offset, length);
+    if (location.fragments.size() == 1) codestream = fragment;
+    else joined.append(fragment);
   }
-  Uint16 descriptor[3] = {0, 0, 0};
-  for (unsigned long i = 0; i < 3; ++i) {
-    if (item->findAndGetUint16(DCM_LUTDescriptor, descriptor[i], i).bad()) {
-      *malformed = true;
-      return std::nullopt;
-    }
+  if (location.fragments.size() > 1) codestream = joined;
+  if (Status s = dicom_internal::DecodeJpeg2000(codestream, geometry.rows, geometry.columns,
+                                                decoded);
+      !s.ok()) {
+    return s;
   }
-  const Uint16* data = nullptr;
-  unsigned long count = 0;
-  const std::size_t entries = descriptor[0] == 0 ? 65536 : descriptor[0];
-  if (item->findAndGetUint16Array(DCM_LUTData, data, &count).bad() || data == nullptr ||
-      count < entries || descriptor[2] < 1 || descriptor[2] > 16) {
-    *malformed = true;
-    return std::nullopt;
-  }
-  LookupTable lut;
-  lut.first_mapped = signed_input ? int(Sint16(descriptor[1])) : int(descriptor[1]);
-  lut.data.assign(data, data + entries);
-  lut.bits_per_entry = descriptor[2];
-  // Some writers declare fewer bits than their LUT Data use (e.g. 8 for 12-bit entries); trust
-  // the data then, as DCMTK does, rather than saturating the display.
-  const int largest_entry = *std::max_element(lut.data.begin(), lut.data.end());
-  while (lut.bits_per_entry < 16 && largest_entry >= (1 << lut.bits_per_entry)) {
-    ++lut.bits_per_entry;
-  }
-  return lut;
-}
-
-Status ReadModalityTransform(DcmDataset& dataset, const SampleLayout& layout,
-                             ModalityTransform* modality) {
-  bool malformed = false;
-  modality->lut = ReadLut(dataset, DCM_ModalityLUTSequence, layout.is_signed, &malformed);
-  if (malformed) return Corrupt("Modality LUT Sequence (0028,3000) is malformed");
-  if (modality->lut) return Status::Ok();
-  modality->slope = GetNumber(dataset, DCM_RescaleSlope).value_or(1.0);
-  modality->intercept = GetNumber(dataset, DCM_RescaleIntercept).value_or(0.0);
-  if (modality->slope == 0.0) return Corrupt("Rescale Slope (0028,1053) is 0");
+  frame->samples = StoredFrame::Samples::kDecoded32;
+  frame->data = decoded->samples;
+  frame->size_bytes = std::size_t(geometry.rows) * std::size_t(geometry.columns) * 4;
+  frame->rows = geometry.rows;
+  frame->columns = geometry.columns;
   return Status::Ok();
-}
-
-VoiFunction ReadVoiFunction(DcmDataset& dataset) {
-  const std::string function = GetString(dataset, DCM_VOILUTFunction);
-  if (function == "LINEAR_EXACT") return VoiFunction::kLinearExact;
-  if (function == "SIGMOID") return VoiFunction::kSigmoid;
-  return VoiFunction::kLinear;
-}
-
-// The first window (vendors list the default first) and/or the first VOI LUT. A window that
-// the standard does not allow (LINEAR needs width >= 1, the others width > 0) is ignored, as is
-// a malformed VOI LUT: they only affect `display`.
-VoiTransform ReadVoiTransform(DcmDataset& dataset, bool signed_input) {
-  VoiTransform voi;
-  const std::optional<double> center = GetNumber(dataset, DCM_WindowCenter);
-  const std::optional<double> width = GetNumber(dataset, DCM_WindowWidth);
-  if (center && width) {
-    const Window window{*center, *width, ReadVoiFunction(dataset)};
-    const double minimum_width = window.function == VoiFunction::kLinear ? 1.0 : 0.0;
-    if (window.width >= minimum_width && window.width > 0.0) voi.window = window;
-  }
-  bool malformed = false;
-  voi.lut = ReadLut(dataset, DCM_VOILUTSequence, signed_input, &malformed);
-  return voi;
-}
-
-// --- Descriptive attributes ----------------------------------------------------------------------
-
-std::optional<double> MeanSpacing(DcmDataset& dataset, const DcmTagKey& tag) {
-  const std::optional<double> row_spacing = GetNumber(dataset, tag, 0);
-  if (!row_spacing) return std::nullopt;
-  const double column_spacing = GetNumber(dataset, tag, 1).value_or(*row_spacing);
-  const double spacing = (*row_spacing + column_spacing) / 2;    // equal on every mammography unit
-  if (!(spacing > 0.0 && spacing <= 10.0)) return std::nullopt;  // not a plausible detector pitch
-  return spacing;
-}
-
-void ReadScale(DcmDataset& dataset, Image* image) {
-  if (const std::optional<double> imager = MeanSpacing(dataset, DCM_ImagerPixelSpacing)) {
-    // Imager Pixel Spacing is measured at the detector; the breast is magnified onto it.
-    const double magnification =
-        GetNumber(dataset, DCM_EstimatedRadiographicMagnificationFactor).value_or(1.0);
-    image->file_spacing_mm = magnification > 0.0 ? *imager / magnification : *imager;
-    image->file_spacing_source = SpacingSource::kImagerPixelSpacing;
-  } else if (const std::optional<double> spacing = MeanSpacing(dataset, DCM_PixelSpacing)) {
-    image->file_spacing_mm = *spacing;
-    image->file_spacing_source = SpacingSource::kPixelSpacing;
-  } else {
-    image->file_spacing_mm = 0.0;
-    image->file_spacing_source = SpacingSource::kDefault;
-  }
-}
-
-std::string ReadPresentationIntent(DcmDataset& dataset) {
-  std::string intent = GetString(dataset, DCM_PresentationIntentType);
-  if (intent == "FOR PRESENTATION" || intent == "FOR PROCESSING") return intent;
-  const std::string sop_class = GetString(dataset, DCM_SOPClassUID);
-  if (sop_class == "1.2.840.10008.5.1.4.1.1.1.2") return "FOR PRESENTATION";
-  if (sop_class == "1.2.840.10008.5.1.4.1.1.1.2.1") return "FOR PROCESSING";
-  return "";
-}
-
-// FOR PROCESSING images are raw detector data, linear in exposure unless Pixel Intensity
-// Relationship (0028,1040) says LOG (already logarithmic) or DISP (already for display).
-bool IsLinearExposureData(DcmDataset& dataset) {
-  if (ReadPresentationIntent(dataset) != "FOR PROCESSING") return false;
-  const std::string relationship = GetString(dataset, DCM_PixelIntensityRelationship);
-  return relationship != "LOG" && relationship != "DISP";
-}
-
-void ReadDescriptors(DcmDataset& dataset, const std::string& transfer_syntax, Image* image) {
-  std::string laterality = CodeStringOrEmpty(GetString(dataset, DCM_ImageLaterality));
-  if (laterality.empty()) laterality = CodeStringOrEmpty(GetString(dataset, DCM_Laterality));
-  image->laterality = laterality;
-  image->view = CodeStringOrEmpty(GetString(dataset, DCM_ViewPosition));
-  image->presentation_intent = ReadPresentationIntent(dataset);
-  image->transfer_syntax = transfer_syntax;
 }
 
 // --- The decoder ---------------------------------------------------------------------------------
@@ -475,36 +351,51 @@ Status CheckTransferSyntax(const std::string& uid, bool parsed, TransferSyntaxIn
       "DICOM transfer syntax " + dicom_internal::DescribeTransferSyntax(uid) + " is not supported");
 }
 
+// What the frame's values are viewed through, kept alive until the grey levels are done.
+struct FrameStorage {
+  DecodedJpeg2000 jpeg2000;
+  std::vector<Uint16> aligned;
+};
+
 Status ReadStoredFrame(DcmDataset& dataset, const TransferSyntaxInfo& syntax,
-                       const std::string& uid, const Geometry& geometry, SampleLayout* layout,
-                       cv::Mat* stored) {
+                       const std::string& uid, const PixelSource& source,
+                       const Geometry& geometry, SampleLayout* layout, FrameStorage* storage,
+                       StoredFrame* frame) {
   if (syntax.decoder == PixelDecoder::kOpenJpeg) {
     if (Status s = ReadSampleLayout(dataset, layout); !s.ok()) return s;
-    return ReadJpeg2000Frame(dataset, uid, geometry, stored);
+    return ReadJpeg2000Frame(source, geometry, &storage->jpeg2000, frame);
   }
   if (syntax.decoder == PixelDecoder::kDcmtkCodec) {
     if (Status s = DecompressWithDcmtk(dataset, uid); !s.ok()) return s;
   }
   // Read after decompression: the decoder may have updated the pixel module.
   if (Status s = ReadSampleLayout(dataset, layout); !s.ok()) return s;
-  return ReadNativeFrame(dataset, geometry, *layout, stored);
+  return ReadNativeFrame(dataset, source, geometry, *layout, &storage->aligned, frame);
 }
 
-Status DecodeParsed(DcmFileFormat& file, bool parsed, const DecodeLimits& limits, Image* out) {
+Status DecodeParsed(DcmFileFormat& file, bool parsed, const PixelSource& source,
+                    const DecodeLimits& limits, Image* out) {
   DcmDataset& dataset = *file.getDataset();
   const std::string uid = TransferSyntaxUidOf(file);
   TransferSyntaxInfo syntax;
   if (Status s = CheckTransferSyntax(uid, parsed, &syntax); !s.ok()) return s;
   if (!parsed) return Corrupt("the file is truncated or damaged");
-  if (Status s = CheckSingleImage(dataset, *file.getMetaInfo()); !s.ok()) return s;
+  const bool has_pixel_data =
+      source.read_by_dcmtk ? dataset.tagExists(DCM_PixelData) : source.location.found;
+  if (Status s = CheckSingleImage(dataset, *file.getMetaInfo(), has_pixel_data); !s.ok()) {
+    return s;
+  }
   Geometry geometry;
   if (Status s = ReadGeometry(dataset, limits, &geometry); !s.ok()) return s;
   bool monochrome1 = false;
   if (Status s = ReadPhotometric(dataset, &monochrome1); !s.ok()) return s;
 
   SampleLayout layout;
-  cv::Mat stored;
-  if (Status s = ReadStoredFrame(dataset, syntax, uid, geometry, &layout, &stored); !s.ok()) {
+  FrameStorage storage;
+  StoredFrame stored;
+  if (Status s =
+          ReadStoredFrame(dataset, syntax, uid, source, geometry, &layout, &storage, &stored);
+      !s.ok()) {
     return s;
   }
   ModalityTransform modality;
@@ -577,8 +468,12 @@ Status DecodeDicom(std::string_view bytes, const DecodeLimits& limits, Image* ou
     dicom_internal::EnsureDcmtkDecoders();
     DcmFileFormat file;
     bool parsed = false;
-    if (Status s = ParseBounded(bytes, limits, &file, &parsed); !s.ok()) return s;
-    return DecodeParsed(file, parsed, limits, out);
+    PixelSource pixels;
+    if (Status s = ParseBounded(bytes, limits, &file, &parsed, DCM_UndefinedTagKey, &pixels);
+        !s.ok()) {
+      return s;
+    }
+    return DecodeParsed(file, parsed, pixels, limits, out);
   } catch (const std::bad_alloc&) {
     return Status(ErrorCode::kInternal, "DICOM: out of memory while decoding");
   } catch (const std::exception&) {

@@ -158,6 +158,17 @@ TEST(DicomReaderTest, JpegTwoThousandFrameSplitIntoFragmentsIsJoined) {
   EXPECT_TRUE(Identical(MustDecode(MustWrite(original, options)).pixels, original));
 }
 
+TEST(DicomReaderTest, SopAndStudyInstanceUidsAreRead) {
+  const Image image = MustDecode(MustWrite(MakeCodecTestImage(kRows, kColumns, 12), {}));
+  const auto is_uid = [](const std::string& uid) {
+    return !uid.empty() && uid.size() <= 64 &&
+           uid.find_first_not_of("0123456789.") == std::string::npos;
+  };
+  EXPECT_TRUE(is_uid(image.sop_instance_uid)) << image.sop_instance_uid;
+  EXPECT_TRUE(is_uid(image.study_instance_uid)) << image.study_instance_uid;
+  EXPECT_NE(image.sop_instance_uid, image.study_instance_uid);
+}
+
 TEST(DicomReaderTest, LooksLikeDicomRejectsOtherContent) {
   EXPECT_FALSE(LooksLikeDicom(""));
   EXPECT_FALSE(LooksLikeDicom("\x89PNG\r\n\x1a\n0000000000000000"));

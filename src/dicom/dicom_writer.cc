@@ -4,6 +4,7 @@
 #include <dcmtk/config/osconfig.h>  // must come first among DCMTK headers
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcostrmb.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <type_traits>
 
 #include "dicom/dcmtk_setup.h"
 #include "dicom/jpeg2000_codec.h"
@@ -235,8 +237,11 @@ Status PutJpeg2000Pixels(DcmDataset& dataset, Syntax syntax, const cv::Mat& pixe
 }
 
 // Serialises through a fixed buffer that is drained whenever DCMTK reports it full.
+// `mode` (files only): EWM_createNewMeta rebuilds the meta header from the dataset; a DICOMDIR,
+// whose dataset has no SOP class, keeps its own with EWM_fileformat.
 template <typename Object>
-Status SerialiseToMemory(Object& object, E_TransferSyntax syntax, std::string* bytes) {
+Status SerialiseToMemory(Object& object, E_TransferSyntax syntax, std::string* bytes,
+                         E_FileWriteMode mode = EWM_createNewMeta) {
   std::vector<char> buffer(1 << 20);
   DcmOutputBufferStream stream(buffer.data(), static_cast<offile_off_t>(buffer.size()));
   bytes->clear();
@@ -249,7 +254,12 @@ Status SerialiseToMemory(Object& object, E_TransferSyntax syntax, std::string* b
   object.transferInit();
   OFCondition condition;
   do {
-    condition = object.write(stream, syntax, EET_ExplicitLength, nullptr);
+    if constexpr (std::is_same_v<Object, DcmFileFormat>) {
+      condition = object.write(stream, syntax, EET_ExplicitLength, nullptr, EGL_recalcGL,
+                               EPD_noChange, 0, 0, 0, mode);
+    } else {
+      condition = object.write(stream, syntax, EET_ExplicitLength, nullptr);
+    }
     drain();
   } while (condition == EC_StreamNotifyClient);
   // A deflate filter may still hold compressed bytes.
@@ -376,6 +386,36 @@ Status WriteDicomNonImage(DicomNonImage kind, std::string* bytes) {
     PutString(dataset, DCM_PresentationLUTShape, "IDENTITY");
   }
   return Serialise(file, Syntax::kExplicitVrLittleEndian, true, bytes);
+}
+
+Status EncodeJpeg2000Codestream(const cv::Mat& pixels, int bits_stored, bool lossless,
+                                double compression_ratio, std::string* codestream) {
+  return dicom_internal::EncodeJpeg2000(pixels, bits_stored, lossless, compression_ratio,
+                                        codestream);
+}
+
+Status WriteDicomdir(const std::vector<std::string>& file_ids, std::string* bytes) {
+  if (bytes == nullptr) return BadParameter("no output");
+  DcmFileFormat file;
+  PutString(*file.getMetaInfo(), DCM_MediaStorageSOPClassUID, UID_MediaStorageDirectoryStorage);
+  PutString(*file.getMetaInfo(), DCM_MediaStorageSOPInstanceUID, NewUid());
+  DcmDataset& dataset = *file.getDataset();
+  PutString(dataset, DCM_FileSetID, "MAMMOCAD");
+  for (const char* type : {"PATIENT", "STUDY", "SERIES"}) {  // the hierarchy above the images
+    DcmItem* record = nullptr;
+    if (dataset.findOrCreateSequenceItem(DCM_DirectoryRecordSequence, record, -2).good()) {
+      PutString(*record, DCM_DirectoryRecordType, type);
+    }
+  }
+  for (const std::string& file_id : file_ids) {
+    DcmItem* record = nullptr;
+    if (dataset.findOrCreateSequenceItem(DCM_DirectoryRecordSequence, record, -2).bad()) {
+      return Fail("cannot add a directory record");
+    }
+    PutString(*record, DCM_DirectoryRecordType, "IMAGE");
+    PutString(*record, DCM_ReferencedFileID, file_id);
+  }
+  return SerialiseToMemory(file, EXS_LittleEndianExplicit, bytes, EWM_fileformat);
 }
 
 }  // namespace mammocad

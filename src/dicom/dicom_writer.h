@@ -83,6 +83,16 @@ enum class DicomNonImage {
 };
 Status WriteDicomNonImage(DicomNonImage kind, std::string* bytes);
 
+// The JPEG 2000 codestream WriteDicom puts into a lossless (or, with `compression_ratio`,
+// lossy) JPEG 2000 file, alone: the benchmark hands it to opj_decompress for comparison.
+Status EncodeJpeg2000Codestream(const cv::Mat& pixels, int bits_stored, bool lossless,
+                                double compression_ratio, std::string* codestream);
+
+// A DICOMDIR whose IMAGE records reference `file_ids` (PS3.10 form: components joined by a
+// backslash, e.g. "IMAGES\\IM0001" in C++), after one patient, study and series record. The
+// offsets between records are not written: readers that follow the sequence need none.
+Status WriteDicomdir(const std::vector<std::string>& file_ids, std::string* bytes);
+
 }  // namespace mammocad
 
 #endif  // MAMMOCAD_DICOM_WRITER_H_

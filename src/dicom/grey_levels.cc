@@ -18,23 +18,6 @@ int MaxStoredValue(const SampleLayout& layout) {
   return layout.is_signed ? (1 << (layout.bits_stored - 1)) - 1 : (1 << layout.bits_stored) - 1;
 }
 
-template <typename Sample>
-void UnpackRows(const Sample* samples, const SampleLayout& layout, cv::Mat* stored) {
-  const int shift = layout.high_bit + 1 - layout.bits_stored;
-  const std::uint32_t mask = (1u << layout.bits_stored) - 1u;
-  const std::uint32_t sign_bit = 1u << (layout.bits_stored - 1);
-  for (int row = 0; row < stored->rows; ++row) {
-    std::int32_t* out = stored->ptr<std::int32_t>(row);
-    const Sample* in = samples + std::size_t(row) * stored->cols;
-    for (int column = 0; column < stored->cols; ++column) {
-      std::uint32_t value = (std::uint32_t(in[column]) >> shift) & mask;
-      out[column] = (layout.is_signed && (value & sign_bit))
-                        ? std::int32_t(value) - std::int32_t(mask) - 1
-                        : std::int32_t(value);
-    }
-  }
-}
-
 // How modality values become `pixels`: pixel = round((value - offset) * scale).
 struct PixelScaling {
   double offset = 0.0;
@@ -73,24 +56,56 @@ PixelScaling ChoosePixelScaling(const std::vector<double>& modality_values, int 
   return scaling;
 }
 
-// Stored values become table indices 0..max-min, clamped: a codestream may carry more bits
-// than Bits Stored admits.
-struct TableIndex {
-  int min_stored;
-  int max_stored;
-  std::size_t operator()(std::int32_t stored) const {
-    return std::size_t(std::clamp(stored, min_stored, max_stored) - min_stored);
+// The table index (stored value - lowest stored value) of each sample of a row: for native
+// samples the bits_stored bits ending at high_bit, with the sign bit flipped when signed
+// (two's complement + 2^(bits-1) = the index); decoded values are clamped to the range first.
+class RowIndexer {
+ public:
+  RowIndexer(const StoredFrame& frame, const SampleLayout& layout)
+      : frame_(frame),
+        shift_(layout.high_bit + 1 - layout.bits_stored),
+        mask_((1u << layout.bits_stored) - 1u),
+        flip_(layout.is_signed ? 1u << (layout.bits_stored - 1) : 0u),
+        min_stored_(MinStoredValue(layout)),
+        max_stored_(MaxStoredValue(layout)) {}
+
+  void Row(int row, std::uint16_t* indices) const {
+    const int n = frame_.columns;
+    const std::size_t first = std::size_t(row) * std::size_t(n);
+    switch (frame_.samples) {
+      case StoredFrame::Samples::kNative8:
+        Native(static_cast<const std::uint8_t*>(frame_.data) + first, n, indices);
+        break;
+      case StoredFrame::Samples::kNative16:
+        Native(static_cast<const std::uint16_t*>(frame_.data) + first, n, indices);
+        break;
+      case StoredFrame::Samples::kDecoded32: {
+        const std::int32_t* in = static_cast<const std::int32_t*>(frame_.data) + first;
+        for (int c = 0; c < n; ++c) {
+          indices[c] = std::uint16_t(std::clamp(in[c], min_stored_, max_stored_) - min_stored_);
+        }
+        break;
+      }
+    }
   }
+
+ private:
+  template <typename Sample>
+  void Native(const Sample* in, int n, std::uint16_t* indices) const {
+    for (int c = 0; c < n; ++c) {  // vectorised: no branch per sample
+      indices[c] = std::uint16_t(((std::uint32_t(in[c]) >> shift_) & mask_) ^ flip_);
+    }
+  }
+
+  const StoredFrame& frame_;
+  int shift_;
+  std::uint32_t mask_, flip_;
+  int min_stored_, max_stored_;
 };
 
 // Range of `values` over the stored values that occur in the image (for the automatic window).
-std::pair<double, double> PresentRange(const cv::Mat& stored, const TableIndex& to_index,
+std::pair<double, double> PresentRange(const std::vector<std::uint8_t>& present,
                                        const std::vector<double>& values) {
-  std::vector<std::uint8_t> present(values.size(), 0);
-  for (int row = 0; row < stored.rows; ++row) {
-    const std::int32_t* in = stored.ptr<std::int32_t>(row);
-    for (int column = 0; column < stored.cols; ++column) present[to_index(in[column])] = 1;
-  }
   double low = std::numeric_limits<double>::max(), high = std::numeric_limits<double>::lowest();
   for (std::size_t i = 0; i < present.size(); ++i) {
     if (!present[i]) continue;
@@ -98,6 +113,16 @@ std::pair<double, double> PresentRange(const cv::Mat& stored, const TableIndex& 
     high = std::max(high, values[i]);
   }
   return {low, high};
+}
+
+template <typename Pixel>
+void MapRow(const std::uint16_t* indices, int n, bool identity,
+            const std::vector<std::uint16_t>& pixel_table, Pixel* pixels) {
+  if (identity) {
+    for (int c = 0; c < n; ++c) pixels[c] = Pixel(indices[c]);  // vectorised copy
+  } else {
+    for (int c = 0; c < n; ++c) pixels[c] = Pixel(pixel_table[indices[c]]);
+  }
 }
 
 double ApplyVoi(const VoiTransform& voi, const Window& automatic_window, double modality_value) {
@@ -112,8 +137,8 @@ std::uint8_t ToDisplayByte(double value) {
 
 }  // namespace
 
-Status UnpackNativeSamples(const void* data, std::size_t size_bytes, int rows, int columns,
-                           const SampleLayout& layout, cv::Mat* stored) {
+Status NativeFrame(const void* data, std::size_t size_bytes, int rows, int columns,
+                   const SampleLayout& layout, StoredFrame* frame) {
   if (layout.bits_allocated != 8 && layout.bits_allocated != 16) {
     return Corrupt("Bits Allocated must be 8 or 16 for a greyscale image");
   }
@@ -125,12 +150,12 @@ Status UnpackNativeSamples(const void* data, std::size_t size_bytes, int rows, i
   if (data == nullptr || size_bytes < needed) {
     return Corrupt("Pixel Data is shorter than Rows x Columns");
   }
-  stored->create(rows, columns, CV_32SC1);
-  if (layout.bits_allocated == 8) {
-    UnpackRows(static_cast<const std::uint8_t*>(data), layout, stored);
-  } else {
-    UnpackRows(static_cast<const std::uint16_t*>(data), layout, stored);
-  }
+  frame->samples = layout.bits_allocated == 8 ? StoredFrame::Samples::kNative8
+                                              : StoredFrame::Samples::kNative16;
+  frame->data = data;
+  frame->size_bytes = needed;
+  frame->rows = rows;
+  frame->columns = columns;
   return Status::Ok();
 }
 
@@ -163,16 +188,20 @@ double ApplyWindow(const Window& window, double x) {
   return ((x - (c - 0.5)) / (w - 1) + 0.5) * 255.0;
 }
 
-Status ApplyGreyLevels(const cv::Mat& stored, const SampleLayout& layout,
+Status ApplyGreyLevels(const StoredFrame& frame, const SampleLayout& layout,
                        const ModalityTransform& modality, const VoiTransform& voi, bool monochrome1,
                        bool log_exposure, GreyLevels* out) {
-  if (stored.type() != CV_32SC1 || layout.bits_stored < 1 || layout.bits_stored > 16) {
+  const std::size_t sample_bytes = frame.samples == StoredFrame::Samples::kNative8    ? 1
+                                   : frame.samples == StoredFrame::Samples::kNative16 ? 2
+                                                                                      : 4;
+  if (frame.data == nullptr || frame.rows < 1 || frame.columns < 1 ||
+      frame.size_bytes < std::size_t(frame.rows) * std::size_t(frame.columns) * sample_bytes ||
+      layout.bits_stored < 1 || layout.bits_stored > 16) {
     return Status(ErrorCode::kInternal, "grey-level pipeline given an unexpected frame");
   }
   const int min_stored = MinStoredValue(layout);
   const int max_stored = MaxStoredValue(layout);
 
-  const TableIndex to_index{min_stored, max_stored};
   std::vector<double> modality_values(std::size_t(max_stored - min_stored) + 1);
   for (std::size_t i = 0; i < modality_values.size(); ++i) {
     modality_values[i] = modality.Apply(min_stored + int(i));
@@ -185,51 +214,63 @@ Status ApplyGreyLevels(const cv::Mat& stored, const SampleLayout& layout,
     for (double& value : detector_values) value = std::log1p(value - lowest);
   }
   const PixelScaling scaling = ChoosePixelScaling(detector_values, layout.bits_stored);
-  // Without a VOI in the file, the display spans what the detector sees.
-  const auto [present_low, present_high] = PresentRange(stored, to_index, detector_values);
-  const Window automatic_window{(present_low + present_high) / 2,
-                                std::max(present_high - present_low, 1e-9),
-                                VoiFunction::kLinearExact};
 
   std::vector<std::uint16_t> pixel_table(modality_values.size());
-  std::vector<std::uint8_t> display_table(modality_values.size());
+  bool identity = true;  // the pixels are the table indices themselves
   for (std::size_t i = 0; i < modality_values.size(); ++i) {
-    const double m = modality_values[i], d = detector_values[i];
-    long pixel = std::lround((d - scaling.offset) * scaling.scale);
+    long pixel = std::lround((detector_values[i] - scaling.offset) * scaling.scale);
     pixel = std::clamp(pixel, 0L, long(scaling.max_pixel));
-    // A window or VOI LUT from the file is defined on modality values; ours on detector values.
-    const bool file_voi = voi.window || voi.lut;
-    std::uint8_t shown = ToDisplayByte(file_voi ? ApplyVoi(voi, automatic_window, m)
-                                                : ApplyWindow(automatic_window, d));
-    if (monochrome1) {
-      pixel = scaling.max_pixel - pixel;
-      shown = std::uint8_t(255 - shown);
-    }
+    if (monochrome1) pixel = scaling.max_pixel - pixel;
     pixel_table[i] = std::uint16_t(pixel);
-    display_table[i] = shown;
+    identity = identity && pixel == long(i);
   }
 
   const bool fits_in_8_bits = scaling.max_pixel <= 255;
   out->bits_stored = BitWidth(scaling.max_pixel);
-  out->pixels.create(stored.rows, stored.cols, fits_in_8_bits ? CV_8UC1 : CV_16UC1);
-  out->display.create(stored.rows, stored.cols, CV_8UC1);
-  for (int row = 0; row < stored.rows; ++row) {
-    const std::int32_t* in = stored.ptr<std::int32_t>(row);
-    std::uint8_t* shown = out->display.ptr<std::uint8_t>(row);
+  out->pixels.create(frame.rows, frame.columns, fits_in_8_bits ? CV_8UC1 : CV_16UC1);
+  out->display.create(frame.rows, frame.columns, CV_8UC1);
+  const RowIndexer indexer(frame, layout);
+  std::vector<std::uint16_t> indices(std::size_t(frame.columns));
+  const auto map_pixels = [&](int row) {
     if (fits_in_8_bits) {
-      std::uint8_t* pixels = out->pixels.ptr<std::uint8_t>(row);
-      for (int column = 0; column < stored.cols; ++column) {
-        const std::size_t i = to_index(in[column]);
-        pixels[column] = std::uint8_t(pixel_table[i]);
-        shown[column] = display_table[i];
-      }
+      MapRow(indices.data(), frame.columns, identity, pixel_table,
+             out->pixels.ptr<std::uint8_t>(row));
     } else {
-      std::uint16_t* pixels = out->pixels.ptr<std::uint16_t>(row);
-      for (int column = 0; column < stored.cols; ++column) {
-        const std::size_t i = to_index(in[column]);
-        pixels[column] = pixel_table[i];
-        shown[column] = display_table[i];
-      }
+      MapRow(indices.data(), frame.columns, identity, pixel_table,
+             out->pixels.ptr<std::uint16_t>(row));
+    }
+  };
+
+  // A window or VOI LUT from the file is defined on modality values. Without one, the display
+  // spans what the detector sees, over the values present: a first pass finds them (and
+  // writes the pixels), a second writes the display.
+  const bool file_voi = voi.window || voi.lut;
+  Window automatic_window;
+  if (!file_voi) {
+    std::vector<std::uint8_t> present(modality_values.size(), 0);
+    for (int row = 0; row < frame.rows; ++row) {
+      indexer.Row(row, indices.data());
+      for (const std::uint16_t index : indices) present[index] = 1;
+      map_pixels(row);
+    }
+    const auto [present_low, present_high] = PresentRange(present, detector_values);
+    automatic_window = Window{(present_low + present_high) / 2,
+                              std::max(present_high - present_low, 1e-9),
+                              VoiFunction::kLinearExact};
+  }
+  std::vector<std::uint8_t> display_table(modality_values.size());
+  for (std::size_t i = 0; i < modality_values.size(); ++i) {
+    const std::uint8_t shown =
+        ToDisplayByte(file_voi ? ApplyVoi(voi, automatic_window, modality_values[i])
+                               : ApplyWindow(automatic_window, detector_values[i]));
+    display_table[i] = monochrome1 ? std::uint8_t(255 - shown) : shown;
+  }
+  for (int row = 0; row < frame.rows; ++row) {
+    indexer.Row(row, indices.data());
+    if (file_voi) map_pixels(row);
+    std::uint8_t* shown = out->display.ptr<std::uint8_t>(row);
+    for (int column = 0; column < frame.columns; ++column) {
+      shown[column] = display_table[indices[column]];
     }
   }
   return Status::Ok();

@@ -32,11 +32,24 @@ struct SampleLayout {
   bool is_signed = false;   // Pixel Representation 1
 };
 
-// Copies `rows` x `columns` samples from native Pixel Data into `stored` (CV_32SC1): the
-// bits_stored bits ending at high_bit, sign-extended when signed. kCorruptImage when the layout
-// is impossible or `data` is shorter than the image.
-Status UnpackNativeSamples(const void* data, std::size_t size_bytes, int rows, int columns,
-                           const SampleLayout& layout, cv::Mat* stored);
+// The stored values of one frame, viewed where they lie (not owned, not copied): native Pixel
+// Data as in the file (8 or 16 bits per sample, of which the bits_stored bits ending at
+// high_bit count, sign-extended when signed), or values a codec decoded (32 bits each, JPEG
+// 2000; clamped to the layout's range, since a codestream may carry more bits than Bits
+// Stored admits). Rows follow each other without padding.
+struct StoredFrame {
+  enum class Samples { kNative8, kNative16, kDecoded32 };
+  Samples samples = Samples::kNative16;
+  const void* data = nullptr;  // aligned for its sample type
+  std::size_t size_bytes = 0;
+  int rows = 0;
+  int columns = 0;
+};
+
+// The frame of native Pixel Data `data` (bits_allocated 8 or 16). kCorruptImage when the
+// layout is impossible or `data` is shorter than the image.
+Status NativeFrame(const void* data, std::size_t size_bytes, int rows, int columns,
+                   const SampleLayout& layout, StoredFrame* frame);
 
 // A DICOM lookup table (LUT Descriptor + LUT Data): input `first_mapped` maps to data[0];
 // inputs below/above the table clamp to its first/last entry.
@@ -81,9 +94,10 @@ struct GreyLevels {
   cv::Mat display;  // CV_8UC1
 };
 
-// Runs the whole pipeline over `stored` (CV_32SC1; values outside the range of `layout` are
-// clamped to it). Uses 2^bits_stored-entry tables, so it costs one pass over the image.
-Status ApplyGreyLevels(const cv::Mat& stored, const SampleLayout& layout,
+// Runs the whole pipeline over `frame`. Uses 2^bits_stored-entry tables, so it costs one pass
+// over the image, two when the file has no VOI (the automatic window needs the values
+// present); where the pixels are the stored values themselves the pass copies them.
+Status ApplyGreyLevels(const StoredFrame& frame, const SampleLayout& layout,
                        const ModalityTransform& modality, const VoiTransform& voi, bool monochrome1,
                        bool log_exposure, GreyLevels* out);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <thread>
 
 namespace mammocad::dicom_internal {
 namespace {
@@ -145,17 +146,10 @@ Status CheckHeader(const opj_image_t& image, int expected_rows, int expected_col
   return Status::Ok();
 }
 
-Status CopyDecodedComponent(const opj_image_t& image, cv::Mat* stored) {
-  const opj_image_comp_t& component = image.comps[0];
-  if (component.data == nullptr || static_cast<int>(component.w) != stored->cols ||
-      static_cast<int>(component.h) != stored->rows) {
-    return Corrupt("decoded component is incomplete");
-  }
-  for (int row = 0; row < stored->rows; ++row) {
-    std::memcpy(stored->ptr<std::int32_t>(row), component.data + std::size_t(row) * component.w,
-                sizeof(std::int32_t) * component.w);
-  }
-  return Status::Ok();
+// One decoding thread per core, at most 8 (a frame has enough code blocks for that).
+int DecodeThreads() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return int(std::clamp(cores, 1u, 8u));
 }
 
 int ResolutionLevelsFor(const cv::Mat& pixels) {
@@ -168,7 +162,7 @@ int ResolutionLevelsFor(const cv::Mat& pixels) {
 }  // namespace
 
 Status DecodeJpeg2000(std::string_view codestream, int expected_rows, int expected_columns,
-                      cv::Mat* stored) {
+                      DecodedJpeg2000* decoded) {
   if (codestream.empty()) return Corrupt("empty");
   InputBuffer buffer{reinterpret_cast<const unsigned char*>(codestream.data()), codestream.size()};
   StreamPtr stream = MakeInputStream(&buffer);
@@ -178,6 +172,8 @@ Status DecodeJpeg2000(std::string_view codestream, int expected_rows, int expect
   opj_dparameters_t parameters;
   opj_set_default_decoder_parameters(&parameters);
   if (!opj_setup_decoder(codec.get(), &parameters)) return Corrupt("decoder setup failed");
+  // Between setup and the header, as OpenJPEG requires; without threads it decodes on ours.
+  opj_codec_set_threads(codec.get(), DecodeThreads());
 
   opj_image_t* raw_image = nullptr;
   if (!opj_read_header(stream.get(), codec.get(), &raw_image)) {
@@ -192,8 +188,14 @@ Status DecodeJpeg2000(std::string_view codestream, int expected_rows, int expect
       !opj_end_decompress(codec.get(), stream.get())) {
     return Corrupt("truncated or damaged codestream");
   }
-  stored->create(expected_rows, expected_columns, CV_32SC1);
-  return CopyDecodedComponent(*image, stored);
+  const opj_image_comp_t& component = image->comps[0];
+  if (component.data == nullptr || static_cast<int>(component.w) != expected_columns ||
+      static_cast<int>(component.h) != expected_rows) {
+    return Corrupt("decoded component is incomplete");
+  }
+  decoded->samples = component.data;
+  decoded->owner = std::shared_ptr<opj_image_t>(image.release(), ImageDeleter());
+  return Status::Ok();
 }
 
 Status EncodeJpeg2000(const cv::Mat& pixels, int bits_stored, bool lossless,

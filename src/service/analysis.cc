@@ -33,6 +33,16 @@ std::string AnalysisLogSummary(const AnalysisResponse& response) {
   return summary;
 }
 
+Status Analyzer::AnalyzeOne(const UploadedFile& file, const DetectOptions& options,
+                            ImageAnalysis* analysis) const {
+  analysis->name = file.name;
+  auto decode_start = std::chrono::steady_clock::now();
+  Status status = DecodeImage(file.bytes, limits_, &analysis->image);
+  analysis->decode_ms = MillisecondsSince(decode_start);
+  if (status.ok()) status = task_.Run(analysis->image, options, &analysis->detection);
+  return status;
+}
+
 Status Analyzer::Analyze(const std::vector<UploadedFile>& files, const DetectOptions& options,
                          AnalysisResponse* response) const {
   auto start = std::chrono::steady_clock::now();
@@ -40,15 +50,10 @@ Status Analyzer::Analyze(const std::vector<UploadedFile>& files, const DetectOpt
   if (files.empty()) return NoImagesReceived();
   response->images.reserve(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {
-    const UploadedFile& file = files[i];
     ImageAnalysis analysis;
-    analysis.name = file.name;
-    auto decode_start = std::chrono::steady_clock::now();
-    Status status = DecodeImage(file.bytes, limits_, &analysis.image);
-    analysis.decode_ms = MillisecondsSince(decode_start);
-    if (status.ok()) status = task_.Run(analysis.image, options, &analysis.detection);
-    if (!status.ok()) {
-      std::string where = "image " + std::to_string(i + 1) + " ('" + file.name.substr(0, 100) + "')";
+    if (Status status = AnalyzeOne(files[i], options, &analysis); !status.ok()) {
+      std::string where =
+          "image " + std::to_string(i + 1) + " ('" + files[i].name.substr(0, 100) + "')";
       return Status(status.code(), where + ": " + status.message());
     }
     response->images.push_back(std::move(analysis));

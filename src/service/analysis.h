@@ -55,6 +55,11 @@ class Analyzer {
   Status Analyze(const std::vector<UploadedFile>& files, const DetectOptions& options,
                  AnalysisResponse* response) const;
 
+  // One file, as one image of Analyze() (`analysis` filled in, also its name), but errors
+  // keep the decoder's or the task's own message.
+  Status AnalyzeOne(const UploadedFile& file, const DetectOptions& options,
+                    ImageAnalysis* analysis) const;
+
   const DetectionTask& task() const { return task_; }
   const DecodeLimits& limits() const { return limits_; }
 

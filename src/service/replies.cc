@@ -108,6 +108,35 @@ std::string V2ErrorReply(const Status& status) {
   return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string BatchResultLine(const std::string& path, const ImageAnalysis& analysis) {
+  json row{{"path", path}, {"state", 0}};
+  json image = ImageJson(analysis);
+  image.erase("timings");
+  image.erase("name");  // the path says it
+  row.update(image);
+  if (!analysis.image.sop_instance_uid.empty()) {
+    row["sop_instance_uid"] = analysis.image.sop_instance_uid;
+  }
+  if (!analysis.image.study_instance_uid.empty()) {
+    row["study_instance_uid"] = analysis.image.study_instance_uid;
+  }
+  return row.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string BatchErrorLine(const std::string& path, const Status& status) {
+  json row{{"path", path},
+           {"state", StateNumber(status.code())},
+           {"error",
+            {{"code", StateNumber(status.code())},
+             {"name", ErrorName(status.code())},
+             {"message", status.message()}}}};
+  return row.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string LegacyFindingsText(const DetectionResult& detection) {
+  return LegacyFindings(detection).dump();
+}
+
 std::string HealthReply() { return json{{"status", "ok"}, {"version", MAMMOCAD_VERSION}}.dump(); }
 
 }  // namespace mammocad

@@ -25,6 +25,16 @@ std::string LegacyErrorReply(const Status& status);
 std::string V2Reply(const AnalysisResponse& response, bool pretty = false);
 std::string V2ErrorReply(const Status& status);
 
+// `mammocad batch`'s JSON Lines, one object per file on one line (with its '\n'): the path,
+// state 0 and the v2 image fields but timings (so that reruns and shards give equal rows),
+// plus "sop_instance_uid" and "study_instance_uid" when the file has them; for a file that
+// failed, the path, its state and the v2 error object.
+std::string BatchResultLine(const std::string& path, const ImageAnalysis& analysis);
+std::string BatchErrorLine(const std::string& path, const Status& status);
+
+// One image's findings as the legacy result text: [[score,x,y,w,h],...].
+std::string LegacyFindingsText(const DetectionResult& detection);
+
 // GET /healthz: {"status":"ok","version":"<MAMMOCAD_VERSION>"}.
 std::string HealthReply();
 

@@ -114,6 +114,44 @@ class KubernetesManifestsTest(unittest.TestCase):
         self.assertIn("prometheus-adapter", read("deploy", "k8s", "hpa.yaml"))
 
 
+@unittest.skipIf(yaml is None, "python3-yaml is absent: apt-get install python3-yaml")
+class BatchJobManifestTest(unittest.TestCase):
+    """deploy/k8s/batch-job.yaml: an Indexed Job whose index is the --shard of `batch`."""
+
+    @classmethod
+    def setUpClass(cls):
+        (cls.job,) = list(yaml.safe_load_all(read("deploy", "k8s", "batch-job.yaml")))
+        cls.pod = cls.job["spec"]["template"]["spec"]
+        cls.container = cls.pod["containers"][0]
+        cls.args = dict(a.lstrip("-").split("=", 1) for a in cls.container["args"] if "=" in a)
+
+    def test_an_indexed_job_running_batch(self):
+        self.assertEqual((self.job["apiVersion"], self.job["kind"]), ("batch/v1", "Job"))
+        self.assertEqual(self.job["spec"]["completionMode"], "Indexed")
+        self.assertEqual(self.container["args"][0], "batch")
+        self.assertLessEqual(self.job["spec"]["parallelism"], self.job["spec"]["completions"])
+
+    def test_the_completion_index_is_the_shard_of_as_many_shards_as_completions(self):
+        completions = self.job["spec"]["completions"]
+        self.assertEqual(self.args["shard"], f"$(JOB_COMPLETION_INDEX)/{completions}")
+        (env,) = [e for e in self.container["env"] if e["name"] == "JOB_COMPLETION_INDEX"]
+        self.assertEqual(env["valueFrom"]["fieldRef"]["fieldPath"],
+                         "metadata.annotations['batch.kubernetes.io/job-completion-index']")
+
+    def test_flags_the_binary_accepts_and_jobs_equal_to_the_cpu_limit(self):
+        help_text = subprocess.run([BIN, "batch", "--help"], capture_output=True, text=True,
+                                   timeout=30).stdout
+        flags = [a.lstrip("-").split("=", 1)[0] for a in self.container["args"]
+                 if a.startswith("--")]
+        for flag in flags:
+            self.assertRegex(help_text, rf"--{re.escape(flag)}(?![\w-])",
+                             f"batch has no --{flag}")
+        self.assertEqual(int(self.args["jobs"]), int(self.container["resources"]["limits"]["cpu"]))
+        mounts = {m["mountPath"]: m for m in self.container["volumeMounts"]}
+        self.assertTrue(mounts[self.container["args"][1]]["readOnly"])
+        self.assertIn(self.args["out"], mounts)
+
+
 class NginxConfigTest(unittest.TestCase):
     def setUp(self):
         # Without comments: only the directives count.
