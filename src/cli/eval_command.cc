@@ -283,6 +283,12 @@ Status RunSynthetic(const EvalFlags& flags, const Detector& detector, Evaluation
                 stage.visible_members_found, stage.visible_members,
                 stage.visible_members ? double(stage.visible_members_found) / stage.visible_members
                                       : 0.0);
+    std::printf("  visible calcifications missed, by morphology:");
+    for (int k = 0; k < 4; ++k) {
+      std::printf(" %s %d", std::string(CalcMorphologyName(static_cast<CalcMorphology>(k))).c_str(),
+                  stage.visible_missed_by_morphology[k]);
+    }
+    std::printf("\n");
     for (const LostCluster& lost : stage.lost) {
       std::printf("  lost: image %d at (%.0f, %.0f): %d of %d calcifications hit; median "
                   "%.2f mm, contrast %.3f, mostly %s; tissue %.2f\n",

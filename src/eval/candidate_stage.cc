@@ -137,6 +137,7 @@ Status MeasureCandidateStage(const Detector& detector, int images, const Synthet
         if (SpotVisibility(m.image, spot) >= kVisibleSpotSnr) {
           ++visible;
           visible_found += hit.back();
+          if (!hit.back()) ++r.visible_missed_by_morphology[static_cast<int>(spot.morphology) & 3];
         }
       }
       r.visible_members += visible;
@@ -167,6 +168,9 @@ Status MeasureCandidateStage(const Detector& detector, int images, const Synthet
     report->visible_clusters_kept += r.visible_clusters_kept;
     report->visible_members += r.visible_members;
     report->visible_members_found += r.visible_members_found;
+    for (int k = 0; k < 4; ++k) {
+      report->visible_missed_by_morphology[k] += r.visible_missed_by_morphology[k];
+    }
     report->lost.insert(report->lost.end(), r.lost.begin(), r.lost.end());
   }
   return Status::Ok();

@@ -53,6 +53,9 @@ TEST(CandidateStage, VisibleMembersAreCountedApartAndLostClustersDrawn) {
   EXPECT_GE(report.visible_members_found, report.visible_members * 9 / 10);
   EXPECT_GE(report.visible_clusters, 4);
   EXPECT_GE(report.visible_clusters_kept, report.visible_clusters - 1);
+  int missed = 0;
+  for (int count : report.visible_missed_by_morphology) missed += count;
+  EXPECT_EQ(missed, report.visible_members - report.visible_members_found);
   DetectorParams blind;
   blind.candidate_threshold_sigma = 50;
   ASSERT_TRUE(
