@@ -13,21 +13,10 @@
 
 #include "dicom/dicom_writer.h"
 #include "mammocad/dicom.h"
+#include "testing/free_port.h"
 
 namespace mammocad {
 namespace {
-
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 // A listener on a free port, run on its own thread, recording what it receives and reports.
 class Listening {

@@ -13,6 +13,7 @@
 #include "dicom/dicom_writer.h"
 #include "mammocad/dicom.h"
 #include "service/task_registry.h"
+#include "testing/free_port.h"
 
 namespace mammocad {
 namespace {
@@ -25,18 +26,6 @@ std::string Film(int size) {
   std::string bytes;
   EXPECT_TRUE(WriteDicom(cv::Mat(size, size, CV_16UC1, cv::Scalar(2000)), options, &bytes).ok());
   return bytes;
-}
-
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
 }
 
 template <typename Predicate>
