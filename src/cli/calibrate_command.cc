@@ -213,13 +213,8 @@ Subcommand AddCalibrateCommand(CLI::App& app) {
                         "also simulated clusters inserted into the NORM films of this MIAS "
                         "folder (with --features)")
       ->needs("--features");
-  calibrate->add_option("--fold", flags->fold,
-                        "leave out the NORM films at sorted folder index i with i % folds == fold "
-                        "(those the fold model is evaluated on)")
-      ->needs("--normals");
-  calibrate->add_option("--folds", flags->folds, "number of folds over the films")
-      ->check(CLI::Range(2, 100))->needs("--fold");
-  calibrate->get_option("--fold")->needs("--folds");
+  AddFoldOptions(calibrate, &flags->fold, &flags->folds);
+  calibrate->get_option("--fold")->needs("--normals");
   AddThreadsOption(calibrate, &flags->threads);
   return {calibrate, [flags] { return RunCalibrate(*flags); }};
 }

@@ -40,6 +40,11 @@ Subcommand AddParamsCommand(CLI::App& app);
 void AddThreadsOption(CLI::App* command, int* threads);
 int ThreadsToUse(int requested);
 
+// `--fold K --folds N` of the commands that learn from the NORM films of a MIAS folder
+// (patches, calibrate-clusters): leave out the films a fold model is evaluated on
+// (TrainingFoldNormals, eval/evaluation.h). Each needs the other.
+void AddFoldOptions(CLI::App* command, int* fold, int* folds);
+
 // Reliability of probabilities against 0/1 outcomes: per tenth of probability, the count, the
 // mean probability and the true fraction (a reliability plot as a table).
 void PrintReliability(const std::vector<double>& probabilities, const std::vector<int>& labels);

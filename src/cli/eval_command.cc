@@ -144,6 +144,16 @@ void AddThreadsOption(CLI::App* command, int* threads) {
       ->capture_default_str()->check(CLI::Range(0, 256));
 }
 
+void AddFoldOptions(CLI::App* command, int* fold, int* folds) {
+  command->add_option("--fold", *fold,
+                      "leave out the NORM films at sorted folder index i with i % folds == fold "
+                      "(those the fold model is evaluated on)");
+  command->add_option("--folds", *folds, "number of folds over the films")
+      ->check(CLI::Range(2, 100))
+      ->needs("--fold");
+  command->get_option("--fold")->needs("--folds");
+}
+
 int ThreadsToUse(int requested) {
   if (requested > 0) return requested;
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

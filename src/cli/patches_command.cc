@@ -64,11 +64,7 @@ Subcommand AddPatchesCommand(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(256, 8192));
   patches->add_option("--normals", flags->normals_dir,
                       "also insert simulated clusters into the NORM films of this MIAS folder");
-  patches->add_option("--fold", flags->fold, "leave out the NORM films at sorted folder index i with i % folds == fold")
-      ->check(CLI::Range(0, 99));
-  patches->add_option("--folds", flags->folds, "number of folds over the NORM films")
-      ->check(CLI::Range(2, 100))->needs("--fold");
-  patches->get_option("--fold")->needs("--folds");
+  AddFoldOptions(patches, &flags->fold, &flags->folds);
   patches->add_option("--jpeg-every", flags->options.jpeg_every,
                       "every N-th image through lossy JPEG (quality 60-95); 0: none")
       ->capture_default_str()->check(CLI::Range(0, 1000));
