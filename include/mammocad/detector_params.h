@@ -83,6 +83,9 @@ namespace mammocad {
     "cluster_link_distance_mm, where a cluster's faint members lie; 0 = no second look")       \
   X(double, second_look_seed_score, 0.5, 0.0, 1.0, kCandidates,                                \
     "the candidate score from which the second look searches around a candidate")             \
+  X(double, second_look_seed_sigma, 0.0, 0.0, 50.0, kCandidates,                               \
+    "and the contrast (noise-normalised peak) from which it does: with seed score 0, seeds "   \
+    "that do not depend on the scorer, so a network is trained on the candidates it will see") \
   X(double, second_look_min_score, 0.0, 0.0, 1.0, kCandidates,                                 \
     "the second look's candidates are kept only from this score (faint noise is not let "      \
     "join, or make, a cluster)")                                                               \

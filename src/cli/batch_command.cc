@@ -83,6 +83,11 @@ int RunBatchCommand(BatchFlags flags) {
   options.images_in_flight = flags.images_in_flight > 0
                                  ? flags.images_in_flight
                                  : int(std::max(1u, std::thread::hardware_concurrency()));
+  // With an image in flight per core, each image keeps to its own core (as the server does
+  // under load): strips borrowed from the other image's core only contend with it.
+  if (options.images_in_flight >= int(std::max(1u, std::thread::hardware_concurrency()))) {
+    options.detect.max_threads = 1;
+  }
   const DecodeLimits limits;
   if (!flags.sr_out.empty()) {
     std::error_code ec;

@@ -118,7 +118,16 @@ int RunDetect(const std::vector<std::string>& paths, const std::string& task_nam
 
 sigset_t BlockTerminationSignals();
 
+// For the servers: buffers over 4 MB (decoded images, uploads) go back to the system when
+// freed. glibc would otherwise raise this threshold to the largest freed block and keep such
+// blocks in each of its per-thread arenas (measured: 560 MB resident after 25 full-field
+// requests, 8 at a time, instead of under 300 MB). The detector's large images come from its
+// own pool. Not for batch, detect or eval: a fixed number of threads there, and faulting a
+// fresh decoded image in for every file cost batch 15% of its rate (bench/README.md, "Batch").
+void ReturnLargeBuffersToTheSystem() { mallopt(M_MMAP_THRESHOLD, 4 << 20); }
+
 int RunServe(ServerConfig config, const TaskFlags& task_flags) {
+  ReturnLargeBuffersToTheSystem();
   const sigset_t signals = BlockTerminationSignals();
 
   std::vector<std::unique_ptr<const DetectionTask>> tasks;
@@ -168,6 +177,7 @@ sigset_t BlockTerminationSignals() {
 // dicom-serve: the node, and with `http.port` > 0 the HTTP server beside it (the same tasks;
 // its /metrics and /healthz then show the node too, through the shared counters).
 int RunDicomServe(DicomNodeConfig config, ServerConfig http, const TaskFlags& task_flags) {
+  ReturnLargeBuffersToTheSystem();
   const sigset_t signals = BlockTerminationSignals();
   std::vector<std::unique_ptr<const DetectionTask>> tasks;
   if (Status s = MakeTasks(SettingsFromFlags(task_flags), &tasks); !s.ok()) {
@@ -224,11 +234,6 @@ int main(int argc, char** argv) {
   using namespace mammocad;
   // Our own parallelism (one request per core) is the model; OpenCV's pool would oversubscribe.
   cv::setNumThreads(1);
-  // Buffers over 4 MB (decoded images, uploads) go back to the system when freed. glibc would
-  // otherwise raise this threshold to the largest freed block and keep such blocks in each of
-  // its per-thread arenas (measured: 560 MB resident after 25 full-field requests, 8 at a time,
-  // instead of under 300 MB). The detector's large images come from its own pool.
-  mallopt(M_MMAP_THRESHOLD, 4 << 20);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
   CLI::App app{"mammocad: finds calcifications in mammograms"};

@@ -195,10 +195,13 @@ std::vector<Calcification> FindFaintNeighbours(const cv::Mat1f& response, const 
     return {};
   }
   cv::Mat1b near(mask.size(), uchar{0});
-  const int reach = std::max(1, static_cast<int>(std::lround(p.cluster_link_distance_mm / spacing_mm)));
+  const int reach =
+      std::max(1, static_cast<int>(std::lround(p.cluster_link_distance_mm / spacing_mm)));
   bool any_seed = false;
   for (const Calcification& k : scored) {
-    if (k.score < p.second_look_seed_score) continue;
+    if (k.score < p.second_look_seed_score || k.contrast < p.second_look_seed_sigma) {
+      continue;
+    }
     cv::circle(near, cv::Point(cvRound(k.centre.x), cvRound(k.centre.y)), reach, 255, cv::FILLED);
     any_seed = true;
   }

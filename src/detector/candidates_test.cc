@@ -204,6 +204,12 @@ TEST(Candidates, SecondLookFindsFaintSpotsOnlyNearStrongCandidates) {
   // The strong spot itself is not found twice, and a seed under the seed score looks nowhere.
   first[0].score = 0.4;
   EXPECT_TRUE(FindFaintNeighbours(response, mask, first, kSpacing, p).empty());
+  // Seeds by contrast alone (seed score 0): the 10 sigma spot is one at 8, not at 12.
+  p.second_look_seed_score = 0.0;
+  p.second_look_seed_sigma = 8.0;
+  EXPECT_EQ(FindFaintNeighbours(response, mask, first, kSpacing, p).size(), 1u);
+  p.second_look_seed_sigma = 12.0;
+  EXPECT_TRUE(FindFaintNeighbours(response, mask, first, kSpacing, p).empty());
 }
 
 }  // namespace

@@ -79,7 +79,8 @@ std::vector<Calcification> FindCandidates(const cv::Mat1f& response, const cv::M
 
 // The second look (second_look_threshold_sigma > 0): candidates between that threshold and
 // candidate_threshold_sigma, searched only within cluster_link_distance_mm of the `scored`
-// candidates whose score is >= second_look_seed_score, and none overlapping a candidate of
+// candidates whose score is >= second_look_seed_score and contrast >= second_look_seed_sigma,
+// and none overlapping a candidate of
 // `scored` (whose stronger peaks they would merely repeat). Empty when off or without seeds.
 // Same grid and rules (size, line test, max_candidates) as FindCandidates.
 std::vector<Calcification> FindFaintNeighbours(const cv::Mat1f& response, const cv::Mat1b& mask,
