@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "detector/param_overrides.h"
 #include "eval/evaluation.h"
 #include "eval/ground_truth.h"
 #include "eval/mias.h"
@@ -22,10 +23,17 @@ struct PatchFlags {
   std::string normals_dir;
   int fold = -1, folds = 0;
   int threads = 0;
+  std::vector<std::string> param_overrides;  // NAME=VALUE on the candidate stage
 };
 
 int RunPatches(PatchFlags flags) {
   flags.options.threads = ThreadsToUse(flags.threads);
+  for (const std::string& assignment : flags.param_overrides) {
+    if (Status s = ApplyParamOverride(assignment, &flags.options.params); !s.ok()) {
+      std::fprintf(stderr, "mammocad patches: %s\n", s.ToString().c_str());
+      return 2;
+    }
+  }
   if (!flags.normals_dir.empty()) {
     if (Status s = TrainingFoldNormals(flags.normals_dir, flags.fold, flags.folds,
                                        &flags.options.normal_films);
@@ -65,6 +73,9 @@ Subcommand AddPatchesCommand(CLI::App& app) {
   patches->add_option("--normals", flags->normals_dir,
                       "also insert simulated clusters into the NORM films of this MIAS folder");
   AddFoldOptions(patches, &flags->fold, &flags->folds);
+  patches->add_option("--param", flags->param_overrides,
+                      "a setting of the candidate stage the network will sit behind, NAME=VALUE "
+                      "(repeatable; recorded in the model's fitted settings)");
   patches->add_option("--jpeg-every", flags->options.jpeg_every,
                       "every N-th image through lossy JPEG (quality 60-95); 0: none")
       ->capture_default_str()->check(CLI::Range(0, 1000));
