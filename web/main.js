@@ -11,6 +11,8 @@ const state = {
   entries: [],        // {name, decoded, result, panel, order}, in hanging order
   active: null,       // the panel keys and toolbar act on
   threshold: 0,
+  points: null,       // the server's named operating points (v2 reply), once known
+  thresholdTouched: false,  // the reader moved the threshold: a new reply keeps it
   marksVisible: true,
   invert: false,
   loupe: false,
@@ -71,6 +73,7 @@ async function openFiles(fileList) {
       ...files.map((file) => decode(file, { token })),
     ]);
     state.totalMs.push(reply.total_ms);
+    learnOperatingPoints(reply);
     files.forEach((file, i) => {
       state.entries.push({ name: file.name, decoded: decoded[i], result: reply.images[i],
                            order: state.opened++ });
@@ -176,6 +179,37 @@ function showInfo() {
 
 function setThreshold(value) {
   state.threshold = Math.round(Math.min(1, Math.max(0, value)) * 100) / 100;
+  state.thresholdTouched = true;
+  const match = (state.points || []).find((p) => p.min_score === state.threshold);
+  $("operating-point").value = match ? match.name : state.threshold === 0 ? "all" : "custom";
+  refresh();
+}
+
+// The first reply that names operating points fills the menu; the threshold starts at the
+// server's default point (what the old clients get), unless the reader already moved it.
+function learnOperatingPoints(reply) {
+  if (state.points || !Array.isArray(reply.operating_points)) return;
+  state.points = reply.operating_points;
+  const menu = $("operating-point");
+  for (const p of state.points) {
+    const option = document.createElement("option");
+    option.value = p.name;
+    option.textContent = `${p.name.replace(/_/g, " ")} (≥ ${p.min_score.toFixed(2)})`;
+    option.title = `measured: sensitivity ${p.sensitivity.toFixed(2)}, ` +
+                   `${p.fp_per_image.toFixed(2)} false marks per image`;
+    menu.insertBefore(option, menu.querySelector('option[value="custom"]'));
+  }
+  if (!state.thresholdTouched && reply.default_operating_point) {
+    choosePoint(reply.default_operating_point);
+  }
+}
+
+function choosePoint(name) {
+  const point = (state.points || []).find((p) => p.name === name);
+  if (name === "all") state.threshold = 0;
+  else if (point) state.threshold = point.min_score;  // exact: 0.523 is not 0.52
+  else return;
+  $("operating-point").value = name;
   refresh();
 }
 
@@ -291,6 +325,10 @@ function start() {
     openFiles(e.dataTransfer.files);
   });
   $("threshold").addEventListener("input", (e) => setThreshold(Number(e.target.value)));
+  $("operating-point").addEventListener("change", (e) => {
+    state.thresholdTouched = true;
+    choosePoint(e.target.value);
+  });
   $("preset").addEventListener("change", (e) => state.active?.applyPreset(e.target.value));
   $("invert").addEventListener("click", toggleInvert);
   $("marks").addEventListener("click", ACTIONS.m);

@@ -59,6 +59,8 @@ Status Analyzer::Analyze(const std::vector<UploadedFile>& files, const DetectOpt
     response->images.push_back(std::move(analysis));
   }
   response->total_ms = MillisecondsSince(start);
+  response->operating_points = task_.OperatingPoints();
+  response->default_operating_point = task_.DefaultOperatingPoint();
   return Status::Ok();
 }
 

@@ -33,6 +33,9 @@ struct ImageAnalysis {
 struct AnalysisResponse {
   std::vector<ImageAnalysis> images;  // upload order
   double total_ms = 0;
+  // The task's named operating points and its default (DetectionTask::OperatingPoints).
+  std::vector<NamedOperatingPoint> operating_points;
+  std::string default_operating_point;
 };
 
 // kNoImages with the message that tells the client where images go; for every front end that

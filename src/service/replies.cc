@@ -95,6 +95,19 @@ std::string V2Reply(const AnalysisResponse& response, bool pretty) {
   json images = json::array();
   for (const ImageAnalysis& a : response.images) images.push_back(ImageJson(a));
   json reply{{"state", 0}, {"images", std::move(images)}, {"total_ms", response.total_ms}};
+  if (!response.operating_points.empty()) {
+    json points = json::array();
+    for (const NamedOperatingPoint& p : response.operating_points) {
+      points.push_back({{"name", p.name},
+                        {"min_score", p.min_score},
+                        {"sensitivity", p.sensitivity},
+                        {"fp_per_image", p.fp_per_image}});
+    }
+    reply["operating_points"] = std::move(points);
+    if (!response.default_operating_point.empty()) {
+      reply["default_operating_point"] = response.default_operating_point;
+    }
+  }
   // Replace invalid UTF-8 in client-supplied names instead of throwing.
   return reply.dump(pretty ? 2 : -1, ' ', false, json::error_handler_t::replace);
 }

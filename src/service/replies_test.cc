@@ -75,6 +75,23 @@ TEST(ReplyJsonTest, V2DescribesImagesAndClusters) {
   EXPECT_EQ(finding["calcifications"][0]["diameter_mm"], 0.3);
 }
 
+TEST(ReplyJsonTest, V2NamesTheOperatingPointsAndTheDefault) {
+  AnalysisResponse response;
+  response.images = {OneCluster("a.png")};
+  EXPECT_FALSE(json::parse(V2Reply(response)).contains("operating_points"));
+  response.operating_points = {{"high_specificity", 0.6, 0.5, 0.2, "dev"},
+                               {"balanced", 0.3, 0.75, 0.5, "dev"}};
+  response.default_operating_point = "balanced";
+  const json reply = json::parse(V2Reply(response));
+  ASSERT_EQ(reply["operating_points"].size(), 2u);
+  EXPECT_EQ(reply["operating_points"][1],
+            json::parse(R"({"name":"balanced","min_score":0.3,"sensitivity":0.75,)"
+                        R"("fp_per_image":0.5})"));
+  EXPECT_EQ(reply["default_operating_point"], "balanced");
+  // The legacy reply stays as it was.
+  EXPECT_EQ(LegacyReply(response), R"({"result":"[[0.9123,10,20,30,40]]","state":0})");
+}
+
 TEST(ReplyJsonTest, V2SaysWhenTheSpacingWasGuessed) {
   const std::vector<std::pair<SpacingSource, bool>> cases = {
       {SpacingSource::kRequest, false},       {SpacingSource::kImagerPixelSpacing, false},

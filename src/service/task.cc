@@ -14,4 +14,9 @@ Status ParseTaskOptions(const std::vector<TaskOption>& table, const OptionLookup
   return Status::Ok();
 }
 
+const std::vector<NamedOperatingPoint>& DetectionTask::OperatingPoints() const {
+  static const std::vector<NamedOperatingPoint> none;
+  return none;
+}
+
 }  // namespace mammocad

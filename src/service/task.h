@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "mammocad/candidate_scorer.h"
 #include "mammocad/detector.h"
 #include "mammocad/image.h"
 #include "mammocad/status.h"
@@ -76,6 +77,11 @@ class DetectionTask {
   // Finds this task's findings in one decoded image. Errors: as Detector::Detect.
   virtual Status Run(const Image& image, const DetectOptions& options,
                      DetectionResult* result) const = 0;
+
+  // The named operating points a request may choose (`operating_point`), and the one it gets
+  // when it names none (empty: none); for clients that offer the choice (the viewer).
+  virtual const std::vector<NamedOperatingPoint>& OperatingPoints() const;
+  virtual std::string DefaultOperatingPoint() const { return {}; }
 };
 
 }  // namespace mammocad

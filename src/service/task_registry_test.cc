@@ -201,6 +201,18 @@ TEST_F(BreastCalcifyOptionsTest, OperatingPointsAreNotAppliedToCalcifications) {
             ErrorCode::kBadParameter);
 }
 
+TEST(TaskOperatingPointsTest, TheTaskTellsItsPointsAndItsDefault) {
+  TaskSettings settings;
+  settings.operating_point = "high_sensitivity";
+  std::unique_ptr<const DetectionTask> task;
+  ASSERT_TRUE(MakeTask("BreastCalcify", settings, &task).ok());
+  EXPECT_EQ(task->DefaultOperatingPoint(), "high_sensitivity");
+  ASSERT_EQ(task->OperatingPoints().size(), HandmadeScorer()->OperatingPoints().size());
+  EXPECT_EQ(task->OperatingPoints()[0].name, HandmadeScorer()->OperatingPoints()[0].name);
+  ASSERT_TRUE(MakeTask("BreastCalcify", TaskSettings(), &task).ok());
+  EXPECT_EQ(task->DefaultOperatingPoint(), "");
+}
+
 TEST_F(BreastCalcifyOptionsTest, UnknownPointNamesTheScorersPoints) {
   DetectOptions options;
   const Status status = task_->ParseOptions(Form({{"operating_point", "strict"}}), &options);

@@ -164,12 +164,26 @@ describe("web viewer", () => {
     assert.equal(await panel("left_cc.dcm").locator(".tags").textContent(), "L CC");
     const cc = reply.images.find((i) => i.name === "left_cc.dcm");
     assert.ok(cc.findings.length >= 1, "the synthetic cluster is found");
+    // The view starts at the server's default operating point, offered with the others.
+    assert.ok(reply.operating_points.length >= 3, "the v2 reply names the operating points");
+    const start = reply.operating_points.find((p) => p.name === reply.default_operating_point);
+    assert.ok(start, `the default point ${reply.default_operating_point} is one of them`);
+    assert.equal(await page.locator("#operating-point").inputValue(), start.name);
+    assert.equal(await page.locator("#threshold-value").textContent(), start.min_score.toFixed(2));
+    assert.equal(await checkOutlines("left_cc.dcm", cc),
+                 cc.findings.filter((f) => f.score >= start.min_score).length);
+    await page.screenshot({ path: path.join(OUT, "viewer-dicom.png") });  // docs/viewer.png
+    // A stricter point hides what scores under it; "all findings" shows every one.
+    const strict = reply.operating_points.reduce((a, b) => (a.min_score > b.min_score ? a : b));
+    await page.locator("#operating-point").selectOption(strict.name);
+    assert.equal(await checkOutlines("left_cc.dcm", cc),
+                 cc.findings.filter((f) => f.score >= strict.min_score).length);
+    await page.locator("#operating-point").selectOption("all");
     assert.equal(await checkOutlines("left_cc.dcm", cc), cc.findings.length);
     // The DICOM's VOI window is the starting window (fixture: centre 1900, width 1400).
     const low = Number(await panel("left_cc.dcm").locator(".viewport").getAttribute("data-window-low"));
     assert.ok(Math.abs(low - 1200) <= 2, `window starts at the file's VOI: ${low}`);
     assert.match(await page.locator("#info").textContent(), /0\.100 mm \(imager_pixel_spacing\)/);
-    await page.screenshot({ path: path.join(OUT, "viewer-dicom.png") });
   });
 
   it("zooms, pans and windows the pixels, outlines following", async () => {

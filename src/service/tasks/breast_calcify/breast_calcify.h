@@ -45,6 +45,10 @@ class BreastCalcifyTask final : public DetectionTask {
   const std::string& name() const override { return name_; }
   const std::vector<TaskOption>& options() const override { return Options(); }
   Status ParseOptions(const OptionLookup& lookup, DetectOptions* options) const override;
+  const std::vector<NamedOperatingPoint>& OperatingPoints() const override {
+    return detector_->scorer().OperatingPoints();
+  }
+  std::string DefaultOperatingPoint() const override { return default_operating_point_; }
   Status Run(const Image& image, const DetectOptions& options,
              DetectionResult* result) const override;
 
