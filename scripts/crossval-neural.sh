@@ -4,7 +4,10 @@
 # are inserted into them), so here each of FOLDS models is trained without one fold of the
 # films (sorted folder index i % FOLDS == k) and evaluates exactly those, the CALC films
 # included (no model ever trains on them). Prints the pooled FROC. Expects ./build.
-# Usage: scripts/crossval-neural.sh [FOLDS] [SEED] [WORK_DIR]
+# Usage: scripts/crossval-neural.sh [FOLDS] [SEED] [WORK_DIR] [EVAL ARGS...]
+# PATCH_ARGS (environment): more `mammocad patches` flags, e.g. the candidate stage to train
+# behind: PATCH_ARGS="--param second_look_threshold_sigma=3 --param second_look_seed_score=0
+# --param second_look_seed_sigma=6" (docs/neural-scoring.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 folds=${1:-2} seed=${2:-1} work=${3:-build/crossval-neural}
@@ -12,7 +15,7 @@ mias=../shared/data/mini-mias-dev
 models=()
 for ((k = 0; k < folds; ++k)); do
   ./build/src/mammocad patches --seed "$seed" --images 400 --normals "$mias" \
-      --fold "$k" --folds "$folds" --out "$work/patches-$k" 2>/dev/null
+      --fold "$k" --folds "$folds" --out "$work/patches-$k" ${PATCH_ARGS:-} 2>/dev/null
   /usr/bin/python3 training/train_neural.py --patches "$work/patches-$k" \
       --out "$work/fold-$k.yml" --seed "$seed"
   ./build/src/mammocad calibrate-clusters --model "$work/fold-$k.yml" 2>/dev/null
