@@ -33,6 +33,7 @@ struct CalibrateFlags {
   std::uint64_t seed = 977;  // not a training seed: these images are held out
   int threads = 0;
   bool features = false;
+  double l2 = 1.0;
   std::string normals_dir;
   int fold = -1, folds = 0;
 };
@@ -82,7 +83,7 @@ Status RewriteClusterCalibration(const std::string& path, const PlattCalibration
 int WriteClusterModel(const CalibrateFlags& flags, const EvaluationReport& pooled,
                       const std::vector<std::vector<double>>& features,
                       const std::vector<int>& labels, int positives) {
-  const ClusterModel model = FitLogistic(features, labels);
+  const ClusterModel model = FitLogistic(features, labels, flags.l2);
   if (Status s = RewriteClusterModel(flags.model, model); !s.ok()) {
     std::fprintf(stderr, "mammocad calibrate-clusters: %s\n", s.ToString().c_str());
     return 1;
@@ -209,6 +210,10 @@ Subcommand AddCalibrateCommand(CLI::App& app) {
                       "fit the cluster model (a logistic regression over each cluster's member "
                       "score, count, spread, linearity, size variety, size and distance to the "
                       "skin) instead of the Platt calibration; replaces an existing one");
+  calibrate->add_option("--l2", flags->l2,
+                        "with --features: the weights' L2 penalty (larger: closer to the "
+                        "member score alone)")
+      ->capture_default_str()->check(CLI::Range(0.0, 1e6))->needs("--features");
   calibrate->add_option("--normals", flags->normals_dir,
                         "also simulated clusters inserted into the NORM films of this MIAS "
                         "folder (with --features)")
