@@ -81,6 +81,31 @@ cv::Mat1b ComputeBreastMask(const cv::Mat1f& image, double spacing_mm, const Det
   return full;
 }
 
+std::vector<double> DistancesToOutlineMm(const cv::Mat1b& mask, double spacing_mm,
+                                         const DetectorParams& p,
+                                         const std::vector<cv::Point2f>& points) {
+  std::vector<double> distances(points.size(), 0.0);
+  if (mask.empty() || points.empty()) return distances;
+  const double factor = std::max(1.0, p.mask_spacing_mm / spacing_mm);
+  const cv::Size size(std::max(1, static_cast<int>(std::lround(mask.cols / factor))),
+                      std::max(1, static_cast<int>(std::lround(mask.rows / factor))));
+  cv::Mat1b coarse;
+  cv::resize(mask, coarse, size, 0, 0, cv::INTER_NEAREST);
+  cv::Mat1f inside;
+  cv::distanceTransform(coarse, inside, cv::DIST_L2, 3);
+  const double sx = static_cast<double>(coarse.cols) / mask.cols;
+  const double sy = static_cast<double>(coarse.rows) / mask.rows;
+  for (size_t i = 0; i < points.size(); ++i) {
+    const int x = std::clamp(static_cast<int>(points[i].x), 0, mask.cols - 1);
+    const int y = std::clamp(static_cast<int>(points[i].y), 0, mask.rows - 1);
+    if (!mask(y, x)) continue;
+    const int cx = std::clamp(static_cast<int>(x * sx), 0, coarse.cols - 1);
+    const int cy = std::clamp(static_cast<int>(y * sy), 0, coarse.rows - 1);
+    distances[i] = inside(cy, cx) * spacing_mm / sx + p.mask_margin_mm;
+  }
+  return distances;
+}
+
 }  // namespace mammocad::detail
 
 namespace mammocad {

@@ -54,5 +54,21 @@ TEST(BreastMask, BlankImageGivesNoBreast) {
   EXPECT_EQ(cv::countNonZero(ComputeBreastMask(blank, kSpacing, DetectorParams())), 0);
 }
 
+TEST(BreastMask, DistancesToTheOutlineInMillimetres) {
+  // A mask inset 30 px (3 mm at 0.1 mm) on every side of a 400 x 300 grid, as the margin
+  // leaves it; the margin (3 mm by default) is added back: the distance to the border itself.
+  DetectorParams p;
+  cv::Mat1b mask(300, 400, uchar{0});
+  mask(cv::Rect(30, 30, 340, 240)).setTo(255);
+  const std::vector<double> d = DistancesToOutlineMm(
+      mask, 0.1, p, {{150.f, 150.f}, {40.f, 150.f}, {200.f, 60.f}, {10.f, 10.f}});
+  ASSERT_EQ(d.size(), 4u);
+  EXPECT_NEAR(d[0], 15.0, 1.0);  // 150 px from the left border, 15 mm
+  EXPECT_NEAR(d[1], 4.0, 1.0);   // 10 px inside the mask: 1 mm + the 3 mm margin
+  EXPECT_NEAR(d[2], 6.0, 1.0);
+  EXPECT_EQ(d[3], 0.0);          // outside the mask
+  EXPECT_TRUE(DistancesToOutlineMm(mask, 0.1, p, {}).empty());
+}
+
 }  // namespace
 }  // namespace mammocad::detail

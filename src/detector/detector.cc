@@ -93,19 +93,18 @@ std::vector<Finding> AsCalcificationFindings(const std::vector<Calcification>& c
   return findings;
 }
 
-// Each cluster's distance from its centre to the breast outline (the mask's edge plus the
-// margin the mask keeps from the skin line); 0 for a centre outside the mask.
+// Each cluster's distance from its centre to the breast outline (DistancesToOutlineMm).
 void MeasureSkinDistances(const cv::Mat1b& mask, const detail::AnalysisImage& analysis,
                           const DetectorParams& params, std::vector<Finding>* clusters) {
-  if (mask.empty()) return;
-  cv::Mat1f inside;
-  cv::distanceTransform(mask, inside, cv::DIST_L2, 3);
-  for (Finding& f : *clusters) {
-    const cv::Point2f centre(f.box.x + 0.5f * f.box.width, f.box.y + 0.5f * f.box.height);
-    const int x = std::clamp(static_cast<int>(centre.x / analysis.scale_x), 0, mask.cols - 1);
-    const int y = std::clamp(static_cast<int>(centre.y / analysis.scale_y), 0, mask.rows - 1);
-    f.evidence.skin_distance_mm =
-        mask(y, x) ? inside(y, x) * analysis.spacing_mm + params.mask_margin_mm : 0.0;
+  std::vector<cv::Point2f> centres;
+  for (const Finding& f : *clusters) {
+    centres.emplace_back((f.box.x + 0.5f * f.box.width) / analysis.scale_x,
+                         (f.box.y + 0.5f * f.box.height) / analysis.scale_y);
+  }
+  const std::vector<double> distances =
+      detail::DistancesToOutlineMm(mask, analysis.spacing_mm, params, centres);
+  for (size_t i = 0; i < clusters->size(); ++i) {
+    (*clusters)[i].evidence.skin_distance_mm = distances[i];
   }
 }
 

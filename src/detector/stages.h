@@ -37,6 +37,15 @@ cv::Rect ToInputGrid(const AnalysisImage& analysis, cv::Rect box, cv::Size input
 cv::Mat1b ComputeBreastMask(const cv::Mat1f& image, double spacing_mm,
                             const DetectorParams& params);
 
+// For each point (pixels of `mask`'s grid, spacing `spacing_mm`), its distance in mm to the
+// nearest pixel outside the mask, plus the mask's margin (so: to the skin line or the image
+// border); 0 for a point outside the mask. Measured on the ~mask_spacing_mm grid the mask was
+// made on (it holds no finer outline), so it costs a fraction of a millisecond, not the tens a
+// transform of the full grid takes.
+std::vector<double> DistancesToOutlineMm(const cv::Mat1b& mask, double spacing_mm,
+                                         const DetectorParams& params,
+                                         const std::vector<cv::Point2f>& points);
+
 // --- enhance.cc --------------------------------------------------------------------------
 // Spot (centre) Gaussian sigmas in pixels for the enhancement scales, ascending, deduplicated.
 std::vector<double> SpotSigmasPx(double spacing_mm, const DetectorParams& params);
