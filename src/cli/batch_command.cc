@@ -3,7 +3,6 @@
 // files, the loop), this file adds the flags, the progress line and the summary.
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -12,10 +11,10 @@
 #include "batch/csv_rows.h"
 #include "batch/result_files.h"
 #include "batch/shard.h"
+#include "cli/cad_report_file.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/task_flags.h"
-#include "service/cad_report.h"
 #include "service/task_registry.h"
 
 namespace mammocad {
@@ -34,30 +33,17 @@ struct BatchFlags {
 };
 
 // --sr-out: each DICOM image's Mammography CAD SR as DIR/<its SOP Instance UID>.sr.dcm (unique
-// over an archive, and the same file again on a rerun), written whole or not at all (a
-// temporary file renamed). Other formats get none: a report references its image by UIDs.
+// over an archive, and the same file again on a rerun), written whole or not at all
+// (WriteCadReportFile). Other formats get none: a report references its image by UIDs.
 ExtraImageOutput CadReportOutput(const DetectionTask& task, const DecodeLimits& limits,
                                  const std::filesystem::path& dir) {
   return [&task, limits, dir](const BatchInput& input, std::string_view bytes,
                               const ImageAnalysis& analysis) -> Status {
     if (analysis.image.format != "dicom") return Status::Ok();
-    std::string report;
-    if (Status s = MakeCadReport(analysis, bytes, task, limits, 1, &report); !s.ok()) return s;
     const std::string stem = analysis.image.sop_instance_uid.empty()
                                  ? std::filesystem::path(input.path).stem().string()
                                  : analysis.image.sop_instance_uid;
-    const std::filesystem::path out = dir / (stem + ".sr.dcm");
-    const std::filesystem::path partial = dir / (stem + ".sr.dcm.partial");
-    {
-      std::ofstream file(partial, std::ios::binary);
-      if (!file.write(report.data(), std::streamsize(report.size())) || !file.flush()) {
-        return Status(ErrorCode::kIoError, "cannot write '" + partial.string() + "'");
-      }
-    }
-    std::error_code ec;
-    std::filesystem::rename(partial, out, ec);
-    if (ec) return Status(ErrorCode::kIoError, "cannot write '" + out.string() + "': " + ec.message());
-    return Status::Ok();
+    return WriteCadReportFile(analysis, bytes, task, limits, 1, dir / (stem + ".sr.dcm"));
   };
 }
 

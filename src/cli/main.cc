@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <thread>
 
+#include "cli/cad_report_file.h"
 #include "cli/commands.h"
 #include "cli/scorer_flags.h"
 #include "cli/task_flags.h"
@@ -22,17 +23,11 @@
 #include "server/dicom_node.h"
 #include "server/http_server.h"
 #include "service/analysis.h"
-#include "service/cad_report.h"
 #include "service/replies.h"
 #include "service/task_registry.h"
 
 namespace mammocad {
 namespace {
-
-bool WriteBytes(const std::string& path, const std::string& bytes) {
-  std::ofstream file(path, std::ios::binary);
-  return !bytes.empty() && file.write(bytes.data(), std::streamsize(bytes.size())) && file.flush();
-}
 
 // detect --sr-out: the Mammography CAD SR of each DICOM image as <stem>.sr.dcm; other formats
 // are named on stderr and skipped (a report references its image by DICOM UIDs).
@@ -47,17 +42,11 @@ int WriteCadReports(const AnalysisResponse& response, const std::vector<Uploaded
                 << ", not DICOM: no CAD report\n";
       continue;
     }
-    std::string report;
-    if (Status s = MakeCadReport(a, files[i].bytes, task, DecodeLimits(), i + 1, &report);
+    const std::filesystem::path out =
+        std::filesystem::path(sr_out) / (std::filesystem::path(a.name).stem().string() + ".sr.dcm");
+    if (Status s = WriteCadReportFile(a, files[i].bytes, task, DecodeLimits(), i + 1, out);
         !s.ok()) {
       std::cerr << "mammocad: " << s.ToString() << "\n";
-      return 1;
-    }
-    const std::string out =
-        (std::filesystem::path(sr_out) / (std::filesystem::path(a.name).stem().string() + ".sr.dcm"))
-            .string();
-    if (!WriteBytes(out, report)) {
-      std::cerr << "mammocad: cannot write '" << out << "'\n";
       return 1;
     }
   }
