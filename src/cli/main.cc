@@ -105,25 +105,34 @@ int RunDetect(const std::vector<std::string>& paths, const std::string& task_nam
   return 0;
 }
 
-sigset_t BlockTerminationSignals();
-
-// For the servers: buffers over 4 MB (decoded images, uploads) go back to the system when
-// freed. glibc would otherwise raise this threshold to the largest freed block and keep such
-// blocks in each of its per-thread arenas (measured: 560 MB resident after 25 full-field
-// requests, 8 at a time, instead of under 300 MB). The detector's large images come from its
-// own pool. Not for batch, detect or eval: a fixed number of threads there, and faulting a
-// fresh decoded image in for every file cost batch 15% of its rate (bench/README.md, "Batch").
-void ReturnLargeBuffersToTheSystem() { mallopt(M_MMAP_THRESHOLD, 4 << 20); }
+// The start both servers share. Buffers over 4 MB (decoded images, uploads) go back to the
+// system when freed: glibc would otherwise raise this threshold to the largest freed block and
+// keep such blocks in each of its per-thread arenas (measured: 560 MB resident after 25
+// full-field requests, 8 at a time, instead of under 300 MB; the detector's large images come
+// from its own pool). Not for batch, detect or eval: a fixed number of threads there, and
+// faulting a fresh decoded image in for every file cost batch 15% of its rate (bench/README.md,
+// "Batch"). SIGINT and SIGTERM are blocked in every thread (before any starts) and returned,
+// for a watcher thread's sigwait, so shutdown never runs inside a signal handler. Then the
+// tasks; on failure logged, and false.
+bool StartServerProcess(const TaskFlags& task_flags, sigset_t* signals,
+                        std::vector<std::unique_ptr<const DetectionTask>>* tasks) {
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
+  sigemptyset(signals);
+  sigaddset(signals, SIGINT);
+  sigaddset(signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  if (Status s = MakeTasks(SettingsFromFlags(task_flags), tasks); !s.ok()) {
+    spdlog::critical("{}", s.ToString());
+    return false;
+  }
+  return true;
+}
 
 int RunServe(ServerConfig config, const TaskFlags& task_flags) {
-  ReturnLargeBuffersToTheSystem();
-  const sigset_t signals = BlockTerminationSignals();
-
+  sigset_t signals;
   std::vector<std::unique_ptr<const DetectionTask>> tasks;
-  if (Status s = MakeTasks(SettingsFromFlags(task_flags), &tasks); !s.ok()) {
-    spdlog::critical("{}", s.ToString());
-    return 1;
-  }
+  if (!StartServerProcess(task_flags, &signals, &tasks)) return 1;
   if (!task_flags.operating_point.empty()) {
     spdlog::info("default operating point: {}", task_flags.operating_point);
   }
@@ -151,28 +160,12 @@ int RunServe(ServerConfig config, const TaskFlags& task_flags) {
   return 0;
 }
 
-// Blocks SIGINT and SIGTERM in every thread (call before starting any); WaitForSignal's
-// watcher thread then takes them, so shutdown never runs inside a signal handler.
-sigset_t BlockTerminationSignals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-  return signals;
-}
-
 // dicom-serve: the node, and with `http.port` > 0 the HTTP server beside it (the same tasks;
 // its /metrics and /healthz then show the node too, through the shared counters).
 int RunDicomServe(DicomNodeConfig config, ServerConfig http, const TaskFlags& task_flags) {
-  ReturnLargeBuffersToTheSystem();
-  const sigset_t signals = BlockTerminationSignals();
+  sigset_t signals;
   std::vector<std::unique_ptr<const DetectionTask>> tasks;
-  if (Status s = MakeTasks(SettingsFromFlags(task_flags), &tasks); !s.ok()) {
-    spdlog::critical("{}", s.ToString());
-    return 1;
-  }
+  if (!StartServerProcess(task_flags, &signals, &tasks)) return 1;
   Metrics metrics;
   config.metrics = &metrics;
   http.shared_metrics = &metrics;
