@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dicom/dicom_writer.h"
+#include "testing/codec_test_dicom.h"
 #include "testing/codec_test_image.h"
 
 namespace {
@@ -54,14 +55,9 @@ bool WriteImages(const fs::path& dir) {
 bool WriteDicomSeeds(const fs::path& dir) {
   using namespace mammocad;
   for (DicomTransferSyntax syntax : ReadableTransferSyntaxes()) {
-    const int bits = std::min(12, MaxBitsStored(syntax));
-    DicomWriteOptions options;
-    options.transfer_syntax = syntax;
-    options.bits_stored = bits;
-    options.imager_pixel_spacing_mm = 0.07;
-    options.window = DicomWindow{1000, 800, "SIGMOID"};
+    const DicomWriteOptions options = testing::CodecTestDicomOptions(syntax);
     std::string bytes;
-    const cv::Mat picture = testing::MakeCodecTestImage(24, 32, bits);
+    const cv::Mat picture = testing::MakeCodecTestImage(24, 32, options.bits_stored);
     if (!WriteDicom(picture, options, &bytes).ok() ||
         !Save(dir / (std::string(TransferSyntaxLabel(syntax)) + ".dcm"), bytes)) {
       std::cerr << "cannot write DICOM " << TransferSyntaxLabel(syntax) << "\n";

@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 
+#include "testing/codec_test_dicom.h"
 #include "testing/codec_test_image.h"
 #include "mammocad/dicom.h"
 #include "dicom/dicom_writer.h"
@@ -21,18 +22,14 @@ constexpr int kRows = 40;
 constexpr int kColumns = 48;
 
 std::string ValidFile(DicomTransferSyntax syntax) {
-  const int bits = std::min(12, MaxBitsStored(syntax));
-  DicomWriteOptions options;
-  options.transfer_syntax = syntax;
-  options.bits_stored = bits;
-  options.imager_pixel_spacing_mm = 0.07;
-  options.window = DicomWindow{1000, 800, "SIGMOID"};
+  DicomWriteOptions options = testing::CodecTestDicomOptions(syntax);
   // Move-assigned strings: assigning a literal here trips a GCC 12 -Wrestrict false positive.
   options.laterality = std::string("R");
   options.view = std::string("CC");
   std::string bytes;
   const Status status =
-      WriteDicom(testing::MakeCodecTestImage(kRows, kColumns, bits), options, &bytes);
+      WriteDicom(testing::MakeCodecTestImage(kRows, kColumns, options.bits_stored), options,
+                 &bytes);
   EXPECT_TRUE(status.ok()) << status.ToString();
   return bytes;
 }
