@@ -38,6 +38,14 @@ struct CalibrateFlags {
   int fold = -1, folds = 0;
 };
 
+Status WriteManifest(const std::string& path, const std::string& manifest) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !out.write(manifest.data(), static_cast<std::streamsize>(manifest.size()))) {
+    return Status(ErrorCode::kIoError, "cannot write " + path);
+  }
+  return Status::Ok();
+}
+
 // The manifest with its cluster_model node (if any) replaced by `model`'s, at the end.
 Status RewriteClusterModel(const std::string& path, const ClusterModel& model) {
   std::string manifest;
@@ -54,11 +62,7 @@ Status RewriteClusterModel(const std::string& path, const ClusterModel& model) {
   }
   if (!manifest.empty() && manifest.back() != '\n') manifest += '\n';
   manifest += ClusterModelYaml(model);
-  std::ofstream out(path, std::ios::binary);
-  if (!out || !out.write(manifest.data(), static_cast<std::streamsize>(manifest.size()))) {
-    return Status(ErrorCode::kIoError, "cannot write " + path);
-  }
-  return Status::Ok();
+  return WriteManifest(path, manifest);
 }
 
 // The manifest with its cluster_platt_a/b lines replaced.
@@ -73,11 +77,7 @@ Status RewriteClusterCalibration(const std::string& path, const PlattCalibration
     return Status(ErrorCode::kBadParameter, path + " has no cluster calibration lines");
   }
   manifest = std::regex_replace(std::regex_replace(manifest, line_a, a), line_b, b);
-  std::ofstream out(path, std::ios::binary);
-  if (!out || !out.write(manifest.data(), static_cast<std::streamsize>(manifest.size()))) {
-    return Status(ErrorCode::kIoError, "cannot write " + path);
-  }
-  return Status::Ok();
+  return WriteManifest(path, manifest);
 }
 
 int WriteClusterModel(const CalibrateFlags& flags, const EvaluationReport& pooled,

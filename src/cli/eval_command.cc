@@ -294,7 +294,7 @@ Status RunSynthetic(const EvalFlags& flags, const Detector& detector, Evaluation
                 stage.visible_members ? double(stage.visible_members_found) / stage.visible_members
                                       : 0.0);
     std::printf("  visible calcifications missed, by morphology:");
-    for (int k = 0; k < 4; ++k) {
+    for (int k = 0; k < kCalcMorphologyCount; ++k) {
       std::printf(" %s %d", std::string(CalcMorphologyName(static_cast<CalcMorphology>(k))).c_str(),
                   stage.visible_missed_by_morphology[k]);
     }

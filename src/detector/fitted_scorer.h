@@ -61,11 +61,6 @@ class FittedScorer : public CandidateScorer {
   const FittedModel& model() const { return model_; }
   const PlattCalibration& calibration() const { return model_.calibration; }
   const PlattCalibration& cluster_calibration() const { return model_.cluster_calibration; }
-  // True when the model scores clusters beyond its members' scores (calibration or model).
-  bool HasClusterCalibration() const {
-    return !model_.cluster_model.empty() || model_.cluster_calibration.a != 1.0 ||
-           model_.cluster_calibration.b != 0.0;
-  }
   const ModelProvenance& provenance() const { return model_.provenance; }
   const DetectorParams& fitted_params() const { return model_.fitted; }
 

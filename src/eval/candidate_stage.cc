@@ -28,14 +28,14 @@ LostCluster DescribeLost(int image, const SyntheticMammogram& m, const Synthetic
   lost.spots = static_cast<int>(c.spots.size());
   lost.found = static_cast<int>(std::count(hit.begin(), hit.end(), true));
   std::vector<double> diameters, contrasts;
-  int per_kind[4] = {0, 0, 0, 0};
+  int per_kind[kCalcMorphologyCount] = {};
   for (const SyntheticSpot& spot : c.spots) {
     diameters.push_back(spot.diameter_mm);
     contrasts.push_back(spot.contrast);
-    ++per_kind[static_cast<int>(spot.morphology) & 3];
+    ++per_kind[static_cast<int>(spot.morphology)];
   }
   lost.morphology = CalcMorphologyName(
-      static_cast<CalcMorphology>(std::max_element(per_kind, per_kind + 4) - per_kind));
+      static_cast<CalcMorphology>(std::max_element(per_kind, per_kind + kCalcMorphologyCount) - per_kind));
   lost.median_diameter_mm = Median(diameters);
   lost.median_contrast = Median(contrasts);
   const int margin = static_cast<int>(c.radius_px) + 16;
@@ -137,7 +137,7 @@ Status MeasureCandidateStage(const Detector& detector, int images, const Synthet
         if (SpotVisibility(m.image, spot) >= kVisibleSpotSnr) {
           ++visible;
           visible_found += hit.back();
-          if (!hit.back()) ++r.visible_missed_by_morphology[static_cast<int>(spot.morphology) & 3];
+          if (!hit.back()) ++r.visible_missed_by_morphology[static_cast<int>(spot.morphology)];
         }
       }
       r.visible_members += visible;
@@ -168,7 +168,7 @@ Status MeasureCandidateStage(const Detector& detector, int images, const Synthet
     report->visible_clusters_kept += r.visible_clusters_kept;
     report->visible_members += r.visible_members;
     report->visible_members_found += r.visible_members_found;
-    for (int k = 0; k < 4; ++k) {
+    for (int k = 0; k < kCalcMorphologyCount; ++k) {
       report->visible_missed_by_morphology[k] += r.visible_missed_by_morphology[k];
     }
     report->lost.insert(report->lost.end(), r.lost.begin(), r.lost.end());

@@ -41,7 +41,7 @@ struct CandidateStageReport {
   // visible members alone.
   int visible_clusters = 0, visible_clusters_kept = 0;
   int visible_members = 0, visible_members_found = 0;
-  int visible_missed_by_morphology[4] = {0, 0, 0, 0};  // by CalcMorphology
+  int visible_missed_by_morphology[kCalcMorphologyCount] = {};  // by CalcMorphology
   long candidates = 0;
   std::vector<LostCluster> lost;        // in image order
 };

@@ -22,6 +22,7 @@
 namespace mammocad {
 
 enum class CalcMorphology { kPunctate, kAmorphous, kPleomorphic, kLinear };
+inline constexpr int kCalcMorphologyCount = 4;  // kPunctate .. kLinear, for tables by kind
 std::string_view CalcMorphologyName(CalcMorphology morphology);
 
 // The morphological calcification model (see the top of this file and docs/simulator.md).
