@@ -1,20 +1,20 @@
-// The DCMTK bridge for writing Mammography CAD SR (cad_sr.h): the source's header read under
-// the bounded scan, a TID 4000 tree built with dcmsr, the document written to bytes.
+// The DCMTK bridge for writing Mammography CAD SR (cad_sr.h): the source's header read as the
+// reader reads it (ReadDicomHeader), a TID 4000 tree built with dcmsr, the document written to
+// bytes.
 #include "dicom/cad_sr.h"
 
 #include <dcmtk/config/osconfig.h>  // must come first among DCMTK headers
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dcuid.h>
-#include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmdata/dcxfer.h>  // EXS_LittleEndianExplicit
 #include <dcmtk/dcmsr/dsrdoc.h>
 
 #include <cstdio>
 #include <new>
 #include <vector>
 
-#include "dicom/dataset_scan.h"
+#include "dicom/dicom_attributes.h"
 #include "dicom/dcmtk_setup.h"
 #include "dicom/part10.h"
 #include "dicom/transfer_syntax.h"
@@ -70,41 +70,6 @@ std::string GetString(DcmItem& item, const DcmTagKey& tag) {
   std::string text = value.c_str();
   while (!text.empty() && (text.back() == ' ' || text.back() == '\0')) text.pop_back();
   return text;
-}
-
-// The source's header, up to Pixel Data, after the bounded scan (dataset_scan.h) accepted it.
-Status ReadSourceHeader(std::string_view bytes, const DecodeLimits& limits, DcmFileFormat* file) {
-  if (bytes.empty()) return Status(ErrorCode::kEmptyFile, "DICOM: the file is empty");
-  dicom_internal::DicomLayout layout;
-  if (Status s = dicom_internal::FindDicomLayout(bytes, &layout); !s.ok()) return s;
-  std::string_view dataset = bytes.substr(layout.meta_end);
-  std::string inflated;
-  const bool deflated = layout.transfer_syntax_uid == dicom_internal::kDeflatedExplicitVrLittleEndianUid;
-  if (deflated) {
-    if (Status s = dicom_internal::InflateDicomDataset(dataset, MaxInflatedDicomBytes(limits),
-                                                       &inflated);
-        !s.ok()) {
-      return s;
-    }
-    dataset = inflated;
-  }
-  if (Status s = dicom_internal::ScanDicomDataset(dataset, layout.explicit_vr, limits); !s.ok()) {
-    return s;
-  }
-  E_TransferSyntax xfer = layout.explicit_vr ? EXS_LittleEndianExplicit : EXS_LittleEndianImplicit;
-  if (!layout.transfer_syntax_uid.empty() && !deflated) {
-    xfer = DcmXfer(layout.transfer_syntax_uid.c_str()).getXfer();
-  }
-  DcmInputBufferStream stream;
-  stream.setBuffer(dataset.data(), static_cast<offile_off_t>(dataset.size()));
-  stream.setEos();
-  DcmDataset* header = file->getDataset();
-  header->transferInit();
-  const OFCondition read =
-      header->readUntilTag(stream, xfer, EGL_noChange, DCM_MaxReadLength, DCM_PixelData);
-  header->transferEnd();
-  if (read.bad()) return Status(ErrorCode::kCorruptImage, "DICOM: the header cannot be read");
-  return Status::Ok();
 }
 
 // The source's identity: what the report copies and references.
@@ -356,7 +321,9 @@ Status WriteMammographyCadSr(std::string_view source_dicom, const std::vector<Fi
   try {
     dicom_internal::EnsureDcmtkDecoders();  // also silences DCMTK's logging
     DcmFileFormat source_file;
-    if (Status s = ReadSourceHeader(source_dicom, limits, &source_file); !s.ok()) return s;
+    if (Status s = dicom_internal::ReadDicomHeader(source_dicom, limits, &source_file); !s.ok()) {
+      return s;
+    }
     DcmDataset& source = *source_file.getDataset();
     SourceIdentity identity;
     if (Status s = ReadIdentity(source, &identity); !s.ok()) return s;

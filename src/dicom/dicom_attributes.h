@@ -8,16 +8,25 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "dicom/grey_levels.h"
 #include "mammocad/image.h"
 #include "mammocad/status.h"
 
 class DcmDataset;
+class DcmFileFormat;
 class DcmItem;
 class DcmTagKey;
 
 namespace mammocad::dicom_internal {
+
+// The file's meta header and dataset up to Pixel Data into `file`, read as DecodeDicom reads
+// them (dicom_reader.cc): after the bounded scan, a deflated dataset inflated under its cap, in
+// the syntax the scan followed. For writers that copy a source's attributes (cad_sr.cc).
+// Errors: kEmptyFile; the scan's and the transfer syntax's refusals; kCorruptImage when DCMTK
+// cannot read the header.
+Status ReadDicomHeader(std::string_view bytes, const DecodeLimits& limits, DcmFileFormat* file);
 
 // The value without its padding (spaces, NULs); "" when absent.
 std::string GetString(DcmItem& item, const DcmTagKey& tag);

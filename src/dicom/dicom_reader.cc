@@ -436,6 +436,18 @@ bool LooksLikeBareDataset(std::string_view bytes) {
 
 }  // namespace
 
+namespace dicom_internal {
+
+Status ReadDicomHeader(std::string_view bytes, const DecodeLimits& limits, DcmFileFormat* file) {
+  if (bytes.empty()) return Status(ErrorCode::kEmptyFile, "DICOM: the file is empty");
+  bool parsed = false;
+  if (Status s = ParseBounded(bytes, limits, file, &parsed, DCM_PixelData); !s.ok()) return s;
+  if (!parsed) return Corrupt("the header cannot be read");
+  return Status::Ok();
+}
+
+}  // namespace dicom_internal
+
 bool LooksLikeDicom(std::string_view bytes) {
   if (bytes.size() >= kPreambleSize + 4 && bytes.substr(kPreambleSize, 4) == "DICM") return true;
   return LooksLikeBareDataset(bytes);
