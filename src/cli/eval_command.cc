@@ -137,6 +137,26 @@ void PrintOperatingPoints(const EvaluationReport& report, const std::string& mea
   }
 }
 
+// Annotations whose centre lies off the breast are left out of the curves (issue 15's
+// convention for mini-MIAS mdb212 and mdb214): their own line says which, and whether any
+// finding hit them.
+void PrintOffBreastLesions(const EvaluationReport& report) {
+  std::string line;
+  int count = 0;
+  for (const ImageEvaluation& e : report.images) {
+    for (const OffBreastLesion& off : e.off_breast) {
+      char item[160];
+      std::snprintf(item, sizeof item, "%s%s (x %.0f, y %.0f from the top, radius %.0f): %s",
+                    count++ ? "; " : "", e.name.c_str(), off.lesion.centre.x, off.lesion.centre.y,
+                    off.lesion.radius, off.best_score < 0 ? "no finding" : "hit");
+      line += item;
+      if (off.best_score >= 0) line += " at " + std::to_string(off.best_score);
+    }
+  }
+  if (count == 0) return;
+  std::printf("%d annotated lesions off the breast, not counted above: %s\n", count, line.c_str());
+}
+
 }  // namespace
 
 void AddThreadsOption(CLI::App* command, int* threads) {
@@ -177,6 +197,7 @@ void PrintEvaluationReport(const EvaluationReport& report) {
   PrintCurveRow("cluster", report.cluster_curve);
   if (report.has_calcification_curve) PrintCurveRow("calcification", report.calcification_curve);
   std::printf("(sensitivity at <= N false-positive findings per image)\n");
+  PrintOffBreastLesions(report);
 }
 
 Status WriteEvaluationOutputs(const EvaluationReport& report, const std::string& scorer_name,

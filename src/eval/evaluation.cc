@@ -26,24 +26,25 @@ cv::Mat1b WholeBreast(const Image& image, double spacing_mm) {
   return BreastRegionOnInputGrid(image, spacing_mm, p);
 }
 
+bool OnBreast(cv::Point2f point, const cv::Mat1b& breast) {
+  const cv::Point p(std::clamp(static_cast<int>(point.x), 0, breast.cols - 1),
+                    std::clamp(static_cast<int>(point.y), 0, breast.rows - 1));
+  return breast(p) != 0;
+}
+
 int CountOutside(const std::vector<Finding>& findings, const cv::Mat1b& breast) {
   int outside = 0;
-  for (const Finding& f : findings) {
-    const cv::Point2f c = BoxCentre(f.box);
-    const cv::Point p(std::clamp(static_cast<int>(c.x), 0, breast.cols - 1),
-                      std::clamp(static_cast<int>(c.y), 0, breast.rows - 1));
-    outside += breast(p) == 0;
-  }
+  for (const Finding& f : findings) outside += !OnBreast(BoxCentre(f.box), breast);
   return outside;
 }
 
-// Scores the findings against this image's lesions, whose global indices start at `first`.
 std::vector<ClusterEvidence> EvidenceOf(const std::vector<Finding>& findings) {
   std::vector<ClusterEvidence> evidence;
   for (const Finding& f : findings) evidence.push_back(f.evidence);
   return evidence;
 }
 
+// Scores the findings against this image's lesions, whose global indices start at `first`.
 std::vector<ScoredFinding> Match(const std::vector<Finding>& findings,
                                  const std::vector<TruthLesion>& lesions, int first) {
   std::vector<ScoredFinding> scored;
@@ -114,36 +115,62 @@ Status EvaluateImages(const Detector& detector, const FolderEvaluationOptions& o
                       const ProgressCallback& progress, EvaluationReport* report) {
   *report = EvaluationReport();
   const int n = static_cast<int>(options.image_paths.size());
-  std::vector<const std::vector<TruthLesion>*> lesions_of(n);
-  std::vector<int> counts(n);
-  static const std::vector<TruthLesion> kNormal;
-  for (int i = 0; i < n; ++i) {
-    const auto it = options.truth.find(ImageKey(options.image_paths[i]));
-    lesions_of[i] = it == options.truth.end() ? &kNormal : &it->second;
-    counts[i] = static_cast<int>(lesions_of[i]->size());
-  }
-  int total = 0;
-  const std::vector<int> offsets = LesionOffsets(counts, &total);
   report->images.resize(n);
   DetectOptions detect;
   detect.spacing_override_mm = options.pixel_spacing_mm;
+  static const std::vector<TruthLesion> kNormal;
+  // Lesion indices are image-local here and made global below, once every image's lesions on
+  // the breast are known.
   const auto evaluate_one = [&](int i) -> Status {
     const std::string& path = options.image_paths[i];
+    const auto it = options.truth.find(ImageKey(path));
+    const std::vector<TruthLesion>& truth = it == options.truth.end() ? kNormal : it->second;
     Image image;
     DetectionResult result;
     Status s = LoadImageFile(path, &image);
     if (s.ok()) s = detector.Detect(image, detect, &result);
     if (!s.ok()) return Status(s.code(), path + ": " + s.message());
+    const cv::Mat1b breast = WholeBreast(image, result.spacing_mm);
     ImageEvaluation& e = report->images[i];
     e.name = ImageKey(path);
-    e.lesions = counts[i];
-    e.findings = Match(result.findings, *lesions_of[i], offsets[i]);
-    e.evidence = EvidenceOf(result.findings);
-    e.findings_outside_breast = CountOutside(result.findings, WholeBreast(image, result.spacing_mm));
+    std::vector<TruthLesion> on_breast;
+    std::vector<int> local_index(truth.size(), -1);  // into on_breast, or -1: off the breast
+    for (size_t j = 0; j < truth.size(); ++j) {
+      if (OnBreast(truth[j].centre, breast)) {
+        local_index[j] = static_cast<int>(on_breast.size());
+        on_breast.push_back(truth[j]);
+      } else {
+        e.off_breast.push_back({truth[j]});
+      }
+    }
+    e.lesions = static_cast<int>(on_breast.size());
+    std::vector<Finding> counted;
+    for (const Finding& f : result.findings) {
+      const int j = MatchLesion(f.box, truth);
+      if (j >= 0 && local_index[j] < 0) {  // hits an annotation off the breast: not counted
+        for (OffBreastLesion& off : e.off_breast) {
+          if (off.lesion.centre == truth[j].centre) off.best_score = std::max(off.best_score, f.score);
+        }
+        continue;
+      }
+      counted.push_back(f);
+    }
+    e.findings = Match(counted, on_breast, 0);
+    e.evidence = EvidenceOf(counted);
+    e.findings_outside_breast = CountOutside(result.findings, breast);
     e.detect_ms = result.timings.total_ms;
     return Status::Ok();
   };
   if (Status s = FanOut(n, options.threads, evaluate_one, progress); !s.ok()) return s;
+  std::vector<int> counts;
+  for (const ImageEvaluation& e : report->images) counts.push_back(e.lesions);
+  int total = 0;
+  const std::vector<int> offsets = LesionOffsets(counts, &total);
+  for (int i = 0; i < n; ++i) {
+    for (ScoredFinding& f : report->images[i].findings) {
+      if (f.lesion >= 0) f.lesion += offsets[i];
+    }
+  }
   SummariseEvaluation(report);
   return Status::Ok();
 }

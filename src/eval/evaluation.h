@@ -24,10 +24,19 @@
 
 namespace mammocad {
 
+// A truth lesion whose centre lies off the breast (the detector's mask without its margin): an
+// annotation error (mini-MIAS mdb212 and mdb214, issue 15). It is left out of the targets, with
+// the findings that hit it, and reported on its own line.
+struct OffBreastLesion {
+  TruthLesion lesion;
+  double best_score = -1;  // of the findings that hit it; -1: none did
+};
+
 // One evaluated image: its findings, their lesion indices global over the whole evaluation.
 struct ImageEvaluation {
   std::string name;
-  int lesions = 0;
+  int lesions = 0;                          // on the breast: the ones the curves count
+  std::vector<OffBreastLesion> off_breast;  // not counted, nor the findings that hit them
   std::vector<ScoredFinding> findings;
   std::vector<ClusterEvidence> evidence;  // of each finding, same order (cluster findings)
   int findings_outside_breast = 0;
@@ -54,7 +63,8 @@ struct FolderEvaluationOptions {
 // Image files (by extension: pgm pnm png jpg jpeg tif tiff bmp dcm) directly in `dir`, sorted.
 Status ListImages(const std::string& dir, std::vector<std::string>* paths);
 
-// Decodes and detects every image, matches cluster findings to the truth, builds the curve.
+// Decodes and detects every image, matches cluster findings to the truth (lesions off the
+// breast set apart, see OffBreastLesion), builds the curve.
 // Errors: the first image that cannot be read, decoded or analysed (named in the message).
 Status EvaluateImages(const Detector& detector, const FolderEvaluationOptions& options,
                       const ProgressCallback& progress, EvaluationReport* report);

@@ -119,6 +119,46 @@ TEST(Evaluation, SyntheticSetFindsMostInsertedClusters) {
   }
 }
 
+// An annotated circle whose centre lies in the air beside the breast (as mini-MIAS mdb212's
+// and mdb214's do) is set apart and not counted; the lesions on the breast are.
+TEST(Evaluation, LesionsOffTheBreastAreSetApart) {
+  SyntheticOptions o;
+  o.width = o.height = 512;
+  o.seed = 3;
+  const SyntheticMammogram m = MakeSyntheticMammogram(o);
+  ASSERT_FALSE(m.clusters.empty());
+  const cv::Point air(o.width - 8, 8);
+  ASSERT_EQ(m.breast(air), 0) << "the test needs air at the top right corner";
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "off_breast";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  cv::Mat1b grey;
+  m.image.pixels.convertTo(grey, CV_8U, 255.0 / ((1 << m.image.bits_stored) - 1));
+  {
+    std::ofstream pgm(dir / "film.pgm", std::ios::binary);
+    pgm << "P5\n" << grey.cols << " " << grey.rows << "\n255\n";
+    for (int y = 0; y < grey.rows; ++y) pgm.write(reinterpret_cast<const char*>(grey.ptr(y)), grey.cols);
+  }
+  FolderEvaluationOptions options;
+  options.image_paths = {(dir / "film.pgm").string()};
+  options.pixel_spacing_mm = o.spacing_mm;
+  std::vector<TruthLesion>& lesions = options.truth["film"];
+  for (const SyntheticCluster& c : m.clusters) lesions.push_back({c.centre, static_cast<float>(c.radius_px)});
+  lesions.push_back({cv::Point2f(air), 3.0f});
+  EvaluationReport report;
+  ASSERT_TRUE(EvaluateImages(Detector(), options, nullptr, &report).ok());
+  ASSERT_EQ(report.images.size(), 1u);
+  const ImageEvaluation& e = report.images[0];
+  EXPECT_EQ(e.lesions, static_cast<int>(m.clusters.size()));
+  EXPECT_EQ(report.cluster_curve.lesions, static_cast<int>(m.clusters.size()));
+  ASSERT_EQ(e.off_breast.size(), 1u);
+  EXPECT_EQ(e.off_breast[0].lesion.centre, cv::Point2f(air));
+  EXPECT_EQ(e.off_breast[0].best_score, -1);
+  for (const ScoredFinding& f : e.findings) EXPECT_LT(f.lesion, e.lesions);
+  EXPECT_GT(report.cluster_curve.points.back().sensitivity, 0);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Evaluation, ListImagesKeepsImageExtensionsOnly) {
   const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "formats_list";
   std::filesystem::remove_all(dir);

@@ -74,13 +74,31 @@ TEST(MiasDev, ClusterSensitivityAndFalsePositives) {
   std::printf("  FP/image <= 0.5: sensitivity %.3f at score >= %.3f (%.2f FP/image)\n",
               at05.sensitivity, at05.threshold, at05.fp_per_image);
   EXPECT_EQ(images, 162);
-  EXPECT_EQ(n, 16);
+  EXPECT_EQ(n, 14);
   EXPECT_EQ(report.findings_outside_breast, 0);
-  // Loose floors under the measured figures (docs/detector.md): 8/16 found at 0.38 FP/image
+  // Loose floors under the measured figures (docs/detector.md): 8/14 found at 0.38 FP/image
   // when these were set. A few lesions flip with small changes, hence the margin.
-  EXPECT_GE(all.sensitivity, 6.0 / 16);
+  EXPECT_GE(all.sensitivity, 6.0 / 14);
   EXPECT_LE(all.fp_per_image, 1.0);
-  EXPECT_GE(at05.sensitivity, 5.0 / 16);
+  EXPECT_GE(at05.sensitivity, 5.0 / 14);
+}
+
+// Issue 15's convention: the two annotated circles of this split that lie off the breast
+// (mdb212's in the air beyond the skin line, mdb214's beyond the top of the outline) are found
+// by the mask, set apart and not counted; every other circle is on the breast.
+TEST(MiasDev, TheCirclesOffTheBreastAreMdb212AndMdb214) {
+  if (!std::filesystem::exists(MiasDir() / "annotations.txt")) {
+    GTEST_SKIP() << "mini-MIAS data not found at " << MiasDir() << ": skipping";
+  }
+  const EvaluationReport report = EvaluateMias(Detector());
+  std::vector<std::string> off;
+  int on = 0;
+  for (const ImageEvaluation& e : report.images) {
+    on += e.lesions;
+    for (size_t i = 0; i < e.off_breast.size(); ++i) off.push_back(e.name);
+  }
+  EXPECT_EQ(off, (std::vector<std::string>{"mdb212", "mdb214"}));
+  EXPECT_EQ(on, 14);
 }
 
 TEST(ShippedModel, MiasDevAtLeastAsGoodAsTheHandMadeScore) {
@@ -94,7 +112,7 @@ TEST(ShippedModel, MiasDevAtLeastAsGoodAsTheHandMadeScore) {
   const EvaluationReport learned = EvaluateMias(detector);
   const EvaluationReport handmade = EvaluateMias(Detector());
   ASSERT_EQ(learned.cluster_curve.images, 162);
-  ASSERT_EQ(learned.cluster_curve.lesions, 16);
+  ASSERT_EQ(learned.cluster_curve.lesions, 14);
   for (double rate : {0.5, 1.0}) {
     const double l = PointAtFpRate(learned.cluster_curve, rate).sensitivity;
     const double h = PointAtFpRate(handmade.cluster_curve, rate).sensitivity;
@@ -102,8 +120,8 @@ TEST(ShippedModel, MiasDevAtLeastAsGoodAsTheHandMadeScore) {
     EXPECT_GE(l, h) << rate;
   }
   EXPECT_EQ(learned.findings_outside_breast, 0);
-  // Floor under the measured 9/16 at 0.5 FP/image, a lesion of margin.
-  EXPECT_GE(PointAtFpRate(learned.cluster_curve, 0.5).sensitivity, 8.0 / 16);
+  // Floor under the measured 9/14 at 0.5 FP/image, a lesion of margin.
+  EXPECT_GE(PointAtFpRate(learned.cluster_curve, 0.5).sensitivity, 8.0 / 14);
 }
 
 // The points the shipped scorers state (the hand-made table in src/detector/scorers.cc, the
