@@ -110,7 +110,11 @@ namespace mammocad {
     "specks, e.g. JPEG's, would move a cluster's outline off its calcifications)")             \
   X(int, cluster_score_members, 4, 1, 100, kClusters,                                          \
     "cluster score = P(at least cluster_min_members of the strongest this many members are "   \
-    "true), member scores taken as independent probabilities")
+    "true), member scores taken as independent probabilities")                                \
+  X(double, cluster_rank_decay, 1.0, 0.05, 1.0, kClusters,                                     \
+    "an image's k-th cluster (k = 0 for its best, by score) has its score multiplied by this " \
+    "to the power k: an image rarely holds several clusters, and a film that makes many is "   \
+    "speckled (grain, scattered benign specks); the order within an image is kept; 1 = off")
 
 struct DetectorParams {
 #define MAMMOCAD_PARAM_FIELD(type, name, value, min, max, stage, doc) type name = value;

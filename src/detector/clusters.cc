@@ -113,6 +113,19 @@ ClusterEvidence DescribeCluster(const std::vector<Calcification>& members, doubl
   return e;
 }
 
+void DiscountByRankInImage(double decay, std::vector<Finding>* findings) {
+  if (decay >= 1.0) return;
+  std::vector<Finding*> by_score;
+  for (Finding& f : *findings) by_score.push_back(&f);
+  std::stable_sort(by_score.begin(), by_score.end(),
+                   [](const Finding* a, const Finding* b) { return a->score > b->score; });
+  double factor = 1.0;
+  for (Finding* f : by_score) {
+    f->score *= factor;
+    factor *= decay;
+  }
+}
+
 double ClusterScore(std::vector<double> scores, const DetectorParams& p) {
   std::sort(scores.begin(), scores.end(), std::greater<>());
   scores.resize(std::min<size_t>(scores.size(), std::max(p.cluster_score_members,

@@ -18,6 +18,21 @@ Calcification At(float x_mm, float y_mm, double score = 0.8) {
   return c;
 }
 
+TEST(Clusters, RankDecayDiscountsAnImagesLesserClustersAndKeepsTheirOrder) {
+  std::vector<Finding> findings(3);
+  findings[0].score = 0.5;
+  findings[1].score = 0.9;
+  findings[2].score = 0.8;
+  DiscountByRankInImage(1.0, &findings);
+  EXPECT_DOUBLE_EQ(findings[0].score, 0.5);
+  EXPECT_DOUBLE_EQ(findings[1].score, 0.9);
+  DiscountByRankInImage(0.5, &findings);
+  EXPECT_DOUBLE_EQ(findings[1].score, 0.9);         // the best: unchanged
+  EXPECT_DOUBLE_EQ(findings[2].score, 0.8 * 0.5);   // the second
+  EXPECT_DOUBLE_EQ(findings[0].score, 0.5 * 0.25);  // the third
+  EXPECT_GT(findings[2].score, findings[0].score);  // the order by score holds
+}
+
 TEST(Clusters, ThreeCloseCalcificationsMakeOneCluster) {
   const auto clusters = GroupIntoClusters({At(50, 50, 0.6), At(52, 51, 0.9), At(51, 53, 0.7)},
                                           kSpacing, kImage, DetectorParams());

@@ -174,6 +174,7 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
   if (options.level == FindingLevel::kCluster && !findings.empty()) {
     MeasureSkinDistances(mask, analysis, params, &findings);
     for (Finding& f : findings) f.score = scorer.ClusterScore(f.evidence);
+    detail::DiscountByRankInImage(params.cluster_rank_decay, &findings);
   }
   std::erase_if(findings, [&](const Finding& f) { return f.score < options.min_score; });
   std::stable_sort(findings.begin(), findings.end(),

@@ -109,6 +109,11 @@ std::vector<Finding> GroupIntoClusters(const std::vector<Calcification>& calcifi
 // scores as independent probabilities. `scores` sorted descending or not.
 double ClusterScore(std::vector<double> scores, const DetectorParams& params);
 
+// The k-th best of an image's findings (by score, ties in their order) has its score
+// multiplied by decay^k (cluster_rank_decay); the order of `findings` is kept as given, and
+// so is the order by score. decay 1 changes nothing.
+void DiscountByRankInImage(double decay, std::vector<Finding>* findings);
+
 // The shape of a cluster from its members (all but member_based_score and skin_distance_mm,
 // which the caller knows). Input-grid members, `spacing_mm` of that grid.
 ClusterEvidence DescribeCluster(const std::vector<Calcification>& members, double spacing_mm);
