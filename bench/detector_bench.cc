@@ -7,21 +7,26 @@
 // (a full-field detector), as 8-bit JPEG (quality 92) and 16-bit PNG and TIFF.
 //
 //   BM_Decode/<w>/<h>/<format>            decoding only
-//   BM_DecodeAndDetect/<w>/<h>/<format>/<threads>
+//   BM_DecodeAndDetect/<w>/<h>/<format>/<threads>/<scorer>
 //        decode + detect as a request does (spacing from the 240 mm field-of-view default, as
 //        a request without pixel_spacing), counters: decode_ms, detect_ms, and the ratios
 //        detect_per_decode and request_per_decode (= (decode + detect) / decode)
 //   BM_Detect/<w>/<h>/<threads>           detector on a 16-bit image at 0.1 / 0.07 mm, stage
 //                                         times (DetectionResult::timings) as counters
 //   BM_Stage<stage>/<w>/<h>               each stage alone (single thread)
-//   BM_RequestThroughput/<w>/<h>/threads:2  two requests at once (decode + detect), one thread
+//   BM_RequestThroughput/<w>/<h>/<scorer>/threads:2  two requests at once (decode + detect), one thread
 //                                         each: what the server can reach on 2 cores
 //                                         (items_per_second; MAMMOCAD_BENCH_IMAGE=FILE to use
 //                                         the load test's image)
 // <format>: 0 = 8-bit JPEG, 1 = 16-bit PNG, 2 = 16-bit TIFF. <threads>: DetectOptions::max_threads.
+// <scorer>: 0 = hand-made, 1 = neural (models/calc-nn-v2.yml with its fitted settings: what
+// `serve` runs by default).
+// Only the decode and the detector are timed: the operating point (a threshold on scores) costs
+// nothing.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -34,6 +39,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "detector/neural_scorer.h"
 #include "detector/stages.h"
 #include "mammocad/decode.h"
 #include "mammocad/detector.h"
@@ -69,6 +75,22 @@ const Image& SyntheticImage(int width, int height, int bits) {
   return it->second;
 }
 
+// 0: the hand-made detector; 1: the neural scorer of the source tree's models/, as served.
+const Detector& BenchDetector(int scorer) {
+  static const Detector handmade;
+  static const Detector neural = [] {
+    std::shared_ptr<const NeuralScorer> network;
+    Detector detector;
+    const Status s = NeuralScorer::Load(MAMMOCAD_SOURCE_DIR "/models/calc-nn-v2.yml", &network);
+    if (!s.ok() || !Detector::Create(network->FittedParams(DetectorParams()), network, &detector).ok()) {
+      std::fprintf(stderr, "detector_bench: the neural model does not load: %s\n", s.ToString().c_str());
+      std::exit(1);
+    }
+    return detector;
+  }();
+  return scorer == 1 ? neural : handmade;
+}
+
 const std::string& EncodedImage(int width, int height, Format format) {
   static std::mutex mutex;
   static std::map<std::tuple<int, int, int>, std::string> cache;
@@ -101,7 +123,7 @@ void BM_DecodeAndDetect(benchmark::State& state) {
   const std::string& bytes = EncodedImage(static_cast<int>(state.range(0)),
                                           static_cast<int>(state.range(1)),
                                           static_cast<Format>(state.range(2)));
-  const Detector detector;
+  const Detector& detector = BenchDetector(static_cast<int>(state.range(4)));
   DetectOptions options;
   options.max_threads = static_cast<int>(state.range(3));
   Image image;
@@ -159,7 +181,7 @@ void BM_RequestThroughput(benchmark::State& state) {
     return EncodedImage(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
                         kJpeg8);
   }();
-  const Detector detector;
+  const Detector& detector = BenchDetector(static_cast<int>(state.range(2)));
   DetectOptions options;
   options.max_threads = 1;  // one image per core, as the server under load
   Image image;
@@ -250,8 +272,8 @@ BENCHMARK(BM_Decode)
     ->ArgsProduct({{3328}, {4096}, {kJpeg8, kPng16, kTiff16}})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DecodeAndDetect)
-    ->ArgsProduct({{1024}, {1024}, {kJpeg8, kPng16, kTiff16}, {1, 2}})
-    ->ArgsProduct({{3328}, {4096}, {kJpeg8, kPng16, kTiff16}, {1, 2}})
+    ->ArgsProduct({{1024}, {1024}, {kJpeg8, kPng16, kTiff16}, {1, 2}, {0, 1}})
+    ->ArgsProduct({{3328}, {4096}, {kJpeg8, kPng16, kTiff16}, {1, 2}, {0, 1}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_Detect)
@@ -259,7 +281,7 @@ BENCHMARK(BM_Detect)
     ->ArgsProduct({{3328}, {4096}, {1, 2}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK(BM_RequestThroughput)->Args({3328, 4096})->Threads(2)->UseRealTime()
+BENCHMARK(BM_RequestThroughput)->Args({3328, 4096, 0})->Args({3328, 4096, 1})->Threads(2)->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StageNormalise)->Apply(Sizes);
 BENCHMARK(BM_StageMask)->Apply(Sizes);
