@@ -216,6 +216,7 @@ def main(argv):
         'patch_size_px: %d' % size,
         'patch_spacing_mm: %s' % meta['patch_spacing_mm'],
         'patch_channels: %d' % channels,
+        'patch_noise: "%s"' % meta.get('patch_noise', 'pixel'),
         'fitted_params:'] + fitted + [
         'platt_a: %.17g' % a,
         'platt_b: %.17g' % b,

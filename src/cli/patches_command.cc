@@ -24,10 +24,12 @@ struct PatchFlags {
   int fold = -1, folds = 0;
   int threads = 0;
   std::vector<std::string> param_overrides;  // NAME=VALUE on the candidate stage
+  std::string patch_noise = "pixel";
 };
 
 int RunPatches(PatchFlags flags) {
   flags.options.threads = ThreadsToUse(flags.threads);
+  ParsePatchNoise(flags.patch_noise, &flags.options.geometry.noise);  // checked by CLI11
   for (const std::string& assignment : flags.param_overrides) {
     if (Status s = ApplyParamOverride(assignment, &flags.options.params); !s.ok()) {
       std::fprintf(stderr, "mammocad patches: %s\n", s.ToString().c_str());
@@ -86,6 +88,10 @@ Subcommand AddPatchesCommand(CLI::App& app) {
   patches->add_option("--negatives-per-image", flags->options.negatives_per_image,
                       "false candidates kept per image (weighted back)")
       ->capture_default_str()->check(CLI::Range(1, 100000));
+  patches->add_option("--patch-noise", flags->patch_noise,
+                      "what the image channel is divided by: pixel (the 3x3 grain, as "
+                      "calc-nn-v2) or band (the noise at 0.15-0.4 mm, which JPEG keeps)")
+      ->capture_default_str()->check(CLI::IsMember({"pixel", "band"}));
   AddThreadsOption(patches, &flags->threads);
   return {patches, [flags] { return RunPatches(*flags); }};
 }

@@ -56,6 +56,12 @@ Status NeuralScorer::Load(const std::string& path, std::shared_ptr<const NeuralS
     geometry.size_px = static_cast<int>(fs["patch_size_px"]);
     geometry.spacing_mm = static_cast<double>(fs["patch_spacing_mm"]);
     geometry.channels = static_cast<int>(fs["patch_channels"]);
+    if (!fs["patch_noise"].empty() &&
+        !ParsePatchNoise(static_cast<std::string>(fs["patch_noise"]), &geometry.noise)) {
+      return Status(ErrorCode::kBadParameter, path + ": unknown patch_noise '" +
+                                                  static_cast<std::string>(fs["patch_noise"]) +
+                                                  "' (pixel or band)");
+    }
     if (geometry.size_px < 8 || geometry.size_px > 256 || !(geometry.spacing_mm > 0) ||
         geometry.channels < 1 || geometry.channels > 2) {
       return Status(ErrorCode::kBadParameter, path + " has no usable patch geometry");

@@ -35,7 +35,27 @@ float PixelNoise(const cv::Mat1f& patch) {
   return std::max(Median(cv::abs(patch - smooth)), kNoiseFloor);
 }
 
+float BandNoise(const cv::Mat1f& patch) {
+  cv::Mat1f fine, coarse;
+  cv::GaussianBlur(patch, fine, cv::Size(), 1.5, 1.5, cv::BORDER_REFLECT);
+  cv::GaussianBlur(patch, coarse, cv::Size(), 4.0, 4.0, cv::BORDER_REFLECT);
+  const cv::Mat1f band = fine - coarse;
+  const float centre = Median(band.clone());
+  return std::max(1.4826f * Median(cv::abs(band - centre)), kNoiseFloor);
+}
+
 }  // namespace
+
+bool ParsePatchNoise(const std::string& name, PatchNoise* noise) {
+  if (name == "pixel") *noise = PatchNoise::kPixel;
+  else if (name == "band") *noise = PatchNoise::kBand;
+  else return false;
+  return true;
+}
+
+const char* PatchNoiseName(PatchNoise noise) {
+  return noise == PatchNoise::kBand ? "band" : "pixel";
+}
 
 cv::Mat ExtractPatches(const CandidateContext& context, const std::vector<Calcification>& candidates,
                        const PatchGeometry& geometry) {
@@ -49,7 +69,8 @@ cv::Mat ExtractPatches(const CandidateContext& context, const std::vector<Calcif
     cv::Mat1f image(s, s, blob.ptr<float>(i, 0));
     cv::Mat1f raw = Resample(context.image, centre, step, s);
     const float median = Median(raw.clone());
-    const float noise = PixelNoise(raw);
+    const float noise =
+        geometry.noise == PatchNoise::kBand ? BandNoise(raw) : PixelNoise(raw);
     raw.convertTo(image, CV_32F, 1.0 / noise, -median / noise);
     if (geometry.channels > 1) {
       cv::Mat1f response(s, s, blob.ptr<float>(i, 1));

@@ -4,25 +4,42 @@
 // scorer's input, so training and inference cannot drift apart.
 //
 // Channels (NCHW float32, as cv::dnn and PyTorch take them):
-//   0  the image, minus the patch's median, divided by the patch's pixel noise (median
-//      absolute difference to the 3x3 mean, floored): the grey scale of the scanner and any
-//      8-bit windowing drop out, the local contrast in noise units stays
+//   0  the image, minus the patch's median, divided by the patch's noise (PatchNoise,
+//      floored): the grey scale of the scanner and any 8-bit windowing drop out, the local
+//      contrast in noise units stays
 //   1  the detector's enhanced response (noise sigmas), divided by 10 and clipped to [-1, 4]
 // Thread-safety: pure functions.
 #ifndef MAMMOCAD_DETECTOR_PATCHES_H_
 #define MAMMOCAD_DETECTOR_PATCHES_H_
 
 #include <opencv2/core.hpp>
+#include <string>
 #include <vector>
 
 #include "mammocad/candidate_scorer.h"
 
 namespace mammocad {
 
+// What channel 0 is divided by.
+enum class PatchNoise {
+  // Median |sample - its 3x3 mean| (calc-nn-v2). Lossy compression removes the finest grain:
+  // on 200 um films saved as JPEG quality 75 it halves, and the patch doubles in contrast.
+  kPixel,
+  // The robust spread (1.4826 x median absolute deviation) of the patch's difference of
+  // Gaussians at 1.5 and 4 samples (0.15 and 0.4 mm): noise at a calcification's own scale,
+  // which JPEG keeps (within 1% on the dev films at quality 75).
+  kBand,
+};
+
+// The names manifests use ("pixel", "band"); false for an unknown name.
+bool ParsePatchNoise(const std::string& name, PatchNoise* noise);
+const char* PatchNoiseName(PatchNoise noise);
+
 struct PatchGeometry {
   int size_px = 32;          // a square of size_px x size_px samples
   double spacing_mm = 0.1;   // per sample: a 3.2 mm field of view
   int channels = 2;
+  PatchNoise noise = PatchNoise::kPixel;  // models without `patch_noise` were trained so
 };
 
 // One row per candidate (candidates on the context's grid): a blob of

@@ -248,6 +248,7 @@ Status WritePatchSet(const PatchSet& set, const PatchExportOptions& options,
     fs << "patch_size_px" << options.geometry.size_px;
     fs << "patch_spacing_mm" << options.geometry.spacing_mm;
     fs << "patch_channels" << options.geometry.channels;
+    fs << "patch_noise" << PatchNoiseName(options.geometry.noise);
     WriteFittedSettings(options.params, fs);
   } catch (const cv::Exception& e) {
     return Status(ErrorCode::kIoError, "cannot write '" + meta + "': " + e.what());

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 namespace mammocad {
 namespace {
@@ -17,6 +21,51 @@ PatchExportOptions Small() {
   o.negatives_per_image = 20;
   o.threads = 2;
   return o;
+}
+
+// The spot's height in the image channel, on an 8-bit 200 um film-like image (grain and a
+// small calcification), as it is or through JPEG quality 75 as clients save films.
+float SpotHeight(bool through_jpeg, PatchNoise noise) {
+  cv::Mat1f film(256, 256, 120.0f);
+  cv::RNG rng(11);
+  cv::Mat1f grain(film.size());
+  rng.fill(grain, cv::RNG::NORMAL, 0.0, 1.5);
+  film += grain;
+  cv::Mat1f spot(film.size(), 0.0f);
+  cv::circle(spot, {128, 128}, 1, cv::Scalar(14), -1);
+  cv::GaussianBlur(spot, spot, cv::Size(), 0.6);
+  film += spot;
+  cv::Mat1b eight;
+  film.convertTo(eight, CV_8U);
+  if (through_jpeg) {
+    std::vector<uchar> bytes;
+    cv::imencode(".jpg", eight, bytes, {cv::IMWRITE_JPEG_QUALITY, 75});
+    eight = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
+  }
+  cv::Mat1f image;
+  eight.convertTo(image, CV_32F, 1.0 / 255);
+  const DetectorParams params;
+  const CandidateContext context{image, image, cv::Mat1b(), 0.2, params};
+  Calcification c;
+  c.centre = {128, 128};
+  PatchGeometry geometry;
+  geometry.noise = noise;
+  const cv::Mat blob = ExtractPatches(context, {c}, geometry);
+  const cv::Mat1f channel(geometry.size_px, geometry.size_px, const_cast<float*>(blob.ptr<float>(0, 0)));
+  double peak = 0;
+  cv::minMaxLoc(channel(cv::Rect(12, 12, 8, 8)), nullptr, &peak);
+  return static_cast<float>(peak);
+}
+
+// Why band noise (calc-nn-v3): JPEG removes the finest grain, so a patch divided by the pixel
+// noise shows the same calcification at a very different height; the band noise keeps it.
+TEST(PatchNoise, BandNoiseKeepsASpotsHeightThroughJpeg) {
+  const float pixel = SpotHeight(true, PatchNoise::kPixel) / SpotHeight(false, PatchNoise::kPixel);
+  const float band = SpotHeight(true, PatchNoise::kBand) / SpotHeight(false, PatchNoise::kBand);
+  std::printf("spot height through JPEG q75 / as it is: pixel noise %.2f, band noise %.2f\n",
+              pixel, band);
+  EXPECT_LT(std::abs(std::log(band)), std::abs(std::log(pixel)) - 0.2);
+  EXPECT_NEAR(band, 1.0, 0.25);
 }
 
 TEST(PatchExport, LabelledWeightedAndDeterministic) {
