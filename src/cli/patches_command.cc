@@ -88,6 +88,10 @@ Subcommand AddPatchesCommand(CLI::App& app) {
   patches->add_option("--negatives-per-image", flags->options.negatives_per_image,
                       "false candidates kept per image (weighted back)")
       ->capture_default_str()->check(CLI::Range(1, 100000));
+  patches->add_option("--spacing-jitter", flags->options.spacing_jitter,
+                      "analyse each image as if its spacing were off by a factor up to 1 + J "
+                      "either way (scale augmentation); 0: the true spacing")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   patches->add_option("--patch-noise", flags->patch_noise,
                       "what the image channel is divided by: pixel (the 3x3 grain, as "
                       "calc-nn-v2) or band (the noise at 0.15-0.4 mm, which JPEG keeps)")

@@ -1,6 +1,7 @@
 #include "eval/patch_export.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -59,6 +60,14 @@ void AddBenignToFilm(std::uint64_t seed, SyntheticMammogram* m) {
   *m = std::move(with);
 }
 
+// The factor on the spacing the detector is told for the image of `seed` (spacing_jitter).
+double SpacingFactor(double jitter, std::uint64_t seed) {
+  if (jitter <= 0) return 1.0;
+  std::mt19937_64 rng(seed ^ 0x5CA1Eull);
+  const double limit = std::log1p(jitter);
+  return std::exp(std::uniform_real_distribution<double>(-limit, limit)(rng));
+}
+
 Status PatchesOf(const Detector& detector, const SyntheticMammogram& m,
                  const PatchExportOptions& options, std::uint64_t seed, ImagePatches* out) {
   const double spacing = m.image.file_spacing_mm;
@@ -69,7 +78,7 @@ Status PatchesOf(const Detector& detector, const SyntheticMammogram& m,
     }
   }
   DetectOptions detect;
-  detect.spacing_override_mm = spacing;
+  detect.spacing_override_mm = spacing * SpacingFactor(options.spacing_jitter, seed);
   detect.level = FindingLevel::kCalcification;
   detect.max_threads = 1;  // the same patches whatever the machine's load
   DetectionResult result;
@@ -244,6 +253,7 @@ Status WritePatchSet(const PatchSet& set, const PatchExportOptions& options,
     fs << "seed" << std::to_string(options.seed);
     fs << "jpeg_every" << options.jpeg_every;
     fs << "jpeg_copies" << static_cast<int>(options.jpeg_copies);
+    fs << "spacing_jitter" << options.spacing_jitter;
     fs << "benign_and_artefacts" << static_cast<int>(options.benign_and_artefacts);
     fs << "patch_size_px" << options.geometry.size_px;
     fs << "patch_spacing_mm" << options.geometry.spacing_mm;

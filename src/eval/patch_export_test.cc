@@ -111,5 +111,20 @@ TEST(PatchExport, JpegCopiesAddEachImageAgainThroughJpeg) {
             std::vector<std::uint8_t>(plain.labels.begin(), plain.labels.begin() + image0_plain));
 }
 
+// Scale augmentation: the images are analysed at spacings off the true one, so the candidate
+// stage finds other candidates (and the patches differ); deterministic for the seed.
+TEST(PatchExport, SpacingJitterAnalysesAtOtherSpacings) {
+  PatchSet plain, jittered, again;
+  ASSERT_TRUE(ExportPatches(Small(), nullptr, &plain).ok());
+  PatchExportOptions o = Small();
+  o.spacing_jitter = 0.25;
+  ASSERT_TRUE(ExportPatches(o, nullptr, &jittered).ok());
+  ASSERT_TRUE(ExportPatches(o, nullptr, &again).ok());
+  EXPECT_NE(jittered.labels.size(), plain.labels.size());
+  ASSERT_EQ(jittered.labels, again.labels);
+  EXPECT_EQ(cv::norm(jittered.patches.reshape(1, 1), again.patches.reshape(1, 1), cv::NORM_INF), 0.0);
+  EXPECT_GT(std::count(jittered.labels.begin(), jittered.labels.end(), 1), 0);
+}
+
 }  // namespace
 }  // namespace mammocad
