@@ -89,6 +89,9 @@ namespace mammocad {
   X(double, second_look_min_score, 0.0, 0.0, 1.0, kCandidates,                                 \
     "the second look's candidates are kept only from this score (faint noise is not let "      \
     "join, or make, a cluster)")                                                               \
+  X(double, second_look_max_spacing_mm, 1.0, 0.02, 1.0, kCandidates,                           \
+    "the second look runs only on images analysed at this spacing or finer: on coarser film "  \
+    "scans (200 um) the faint specks near a candidate are mostly film grain")                 \
   /* --- Hand-made score --- */                                                                \
   X(double, score_midpoint_sigma, 6.0, 0.0, 100.0, kHandmadeScore,                             \
     "hand-made candidate score = logistic((contrast - midpoint) / slope): the midpoint")       \

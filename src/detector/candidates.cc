@@ -191,7 +191,8 @@ std::vector<Calcification> FindFaintNeighbours(const cv::Mat1f& response, const 
                                                double spacing_mm, const DetectorParams& p,
                                                int threads) {
   if (p.second_look_threshold_sigma <= 0 ||
-      p.second_look_threshold_sigma >= p.candidate_threshold_sigma) {
+      p.second_look_threshold_sigma >= p.candidate_threshold_sigma ||
+      spacing_mm > p.second_look_max_spacing_mm) {
     return {};
   }
   cv::Mat1b near(mask.size(), uchar{0});

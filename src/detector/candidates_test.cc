@@ -210,6 +210,12 @@ TEST(Candidates, SecondLookFindsFaintSpotsOnlyNearStrongCandidates) {
   EXPECT_EQ(FindFaintNeighbours(response, mask, first, kSpacing, p).size(), 1u);
   p.second_look_seed_sigma = 12.0;
   EXPECT_TRUE(FindFaintNeighbours(response, mask, first, kSpacing, p).empty());
+  // Only on images analysed at second_look_max_spacing_mm or finer.
+  p.second_look_seed_sigma = 8.0;
+  p.second_look_max_spacing_mm = kSpacing;
+  EXPECT_EQ(FindFaintNeighbours(response, mask, first, kSpacing, p).size(), 1u);
+  p.second_look_max_spacing_mm = kSpacing * 0.9;
+  EXPECT_TRUE(FindFaintNeighbours(response, mask, first, kSpacing, p).empty());
 }
 
 }  // namespace
