@@ -19,7 +19,7 @@
 //                                         (items_per_second; MAMMOCAD_BENCH_IMAGE=FILE to use
 //                                         the load test's image)
 // <format>: 0 = 8-bit JPEG, 1 = 16-bit PNG, 2 = 16-bit TIFF. <threads>: DetectOptions::max_threads.
-// <scorer>: 0 = hand-made, 1 = neural (models/calc-nn-v2.yml with its fitted settings: what
+// <scorer>: 0 = hand-made, 1 = neural (models/calc-nn-v3.yml with its fitted settings: what
 // `serve` runs by default).
 // Only the decode and the detector are timed: the operating point (a threshold on scores) costs
 // nothing.
@@ -81,7 +81,7 @@ const Detector& BenchDetector(int scorer) {
   static const Detector neural = [] {
     std::shared_ptr<const NeuralScorer> network;
     Detector detector;
-    const Status s = NeuralScorer::Load(MAMMOCAD_SOURCE_DIR "/models/calc-nn-v2.yml", &network);
+    const Status s = NeuralScorer::Load(MAMMOCAD_SOURCE_DIR "/models/calc-nn-v3.yml", &network);
     if (!s.ok() || !Detector::Create(network->FittedParams(DetectorParams()), network, &detector).ok()) {
       std::fprintf(stderr, "detector_bench: the neural model does not load: %s\n", s.ToString().c_str());
       std::exit(1);

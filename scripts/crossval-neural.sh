@@ -5,6 +5,7 @@
 # films (sorted folder index i % FOLDS == k) and evaluates exactly those, the CALC films
 # included (no model ever trains on them). Prints the pooled FROC. Expects ./build.
 # Usage: scripts/crossval-neural.sh [FOLDS] [SEED] [WORK_DIR] [EVAL ARGS...]
+# The recipe is the shipped model's (scripts/neural-recipe.sh).
 # PATCH_ARGS (environment): more `mammocad patches` flags, e.g. the candidate stage to train
 # behind: PATCH_ARGS="--param second_look_threshold_sigma=3 --param second_look_seed_score=0
 # --param second_look_seed_sigma=6" (docs/neural-scoring.md).
@@ -12,9 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 folds=${1:-2} seed=${2:-1} work=${3:-build/crossval-neural}
 mias=../shared/data/mini-mias-dev
+source scripts/neural-recipe.sh
 models=()
 for ((k = 0; k < folds; ++k)); do
-  ./build/src/mammocad patches --seed "$seed" --images 400 --normals "$mias" \
+  ./build/src/mammocad patches --seed "$seed" "${NEURAL_PATCH_FLAGS[@]}" --normals "$mias" \
       --fold "$k" --folds "$folds" --out "$work/patches-$k" ${PATCH_ARGS:-} 2>/dev/null
   /usr/bin/python3 training/train_neural.py --patches "$work/patches-$k" \
       --out "$work/fold-$k.yml" --seed "$seed"

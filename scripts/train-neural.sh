@@ -6,10 +6,12 @@
 # Usage: scripts/train-neural.sh [OUT.yml] [SEED]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-models/calc-nn-v2.yml} seed=${2:-1}
+out=${1:-models/calc-nn-v3.yml} seed=${2:-1}
 mias=../shared/data/mini-mias-dev
 patches=build/patches-seed$seed
-./build/src/mammocad patches --seed "$seed" --images 400 --normals "$mias" --out "$patches"
+source scripts/neural-recipe.sh
+./build/src/mammocad patches --seed "$seed" "${NEURAL_PATCH_FLAGS[@]}" --normals "$mias" \
+    --out "$patches"
 /usr/bin/python3 training/train_neural.py --patches "$patches" --out "$out" --seed "$seed"
 ./build/src/mammocad calibrate-clusters --model "$out"
 # The operating points are measured on the dev split with the finished model; paste the YAML

@@ -8,13 +8,15 @@ build=$1 source=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Behind the second look (seeds by contrast), so that its path through training, the model's
-# fitted settings and the detector is run too.
+# fitted settings and the detector is run too; with the shipped recipe's scale augmentation.
 "$build/src/mammocad" patches --images 12 --max-side 768 --out "$work/patches" \
     --param second_look_threshold_sigma=3 --param second_look_seed_score=0 \
-    --param second_look_seed_sigma=6 >/dev/null
+    --param second_look_seed_sigma=6 --spacing-jitter 0.25 >/dev/null
 /usr/bin/python3 "$source/training/train_neural.py" --patches "$work/patches" \
     --out "$work/model/smoke.yml" --epochs 1 --threads 1 >"$work/train.log"
 grep -q 'network_sha256: "' "$work/model/smoke.yml"
+grep -q 'off its true spacing' "$work/model/smoke.yml" ||
+  { echo "the model's description does not say it was trained with scale augmentation" >&2; exit 1; }
 grep -q 'second_look_threshold_sigma: 3' "$work/model/smoke.yml" ||
   { echo "the model does not record the candidate stage it was trained behind" >&2; exit 1; }
 # The cluster model fitted twice over: the second replaces the first, and the model loads.

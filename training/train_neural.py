@@ -189,13 +189,17 @@ def main(argv):
     with open(onnx_path, 'rb') as f:
         checksum = hashlib.sha256(f.read()).hexdigest()
     version = args.version or stem
+    jpeg = ('every image also through JPEG' if meta.get('jpeg_copies') == '1'
+            else 'every %s-th through JPEG' % meta['jpeg_every'])
+    jitter = float(meta.get('spacing_jitter', 0))
+    if jitter > 0:
+        jpeg += '; each analysed at up to %d%% off its true spacing' % round(jitter * 100)
     description = args.description or (
         'CNN on %d patches of %s images (%s synthetic, %s normal films with simulated '
         'clusters%s; %s); Platt-calibrated on held-out images'
         % (len(y), meta['images'], meta['synthetic_images'], meta['normal_films'],
            ', benign calcifications and artefacts' if meta.get('benign_and_artefacts') == '1'
-           else '', 'every image also through JPEG' if meta.get('jpeg_copies') == '1'
-           else 'every %s-th through JPEG' % meta['jpeg_every']))
+           else '', jpeg))
     lines = [
         '%YAML:1.0', '---',
         'kind: mammocad-neural-scorer',
