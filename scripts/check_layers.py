@@ -19,7 +19,7 @@ Rules, for every .cc/.h under src/ and bench/:
   3. Every header in include/mammocad/ is owned by exactly one module; every `owns` and
      `interface` entry exists.
   4. Third-party bridges: DCMTK/OpenJPEG/zlib only in src/dicom/,
-     libjpeg only in src/decode/jpeg_check.cc, libmicrohttpd only in
+     libjpeg only in src/decode/jpeg_decode.cc, libmicrohttpd only in
      src/server/http_server.cc and src/server/tls_bridge.cc (its TLS half), GnuTLS only in
      src/server/tls_bridge.cc, nlohmann/json only in src/service/replies.cc, src/cli/ and
      tests, opencv2/ml.hpp only in src/detector/random_forest.cc, CLI11 only in src/cli/.
@@ -389,7 +389,7 @@ class Checker:
         elif path == 'zlib.h':
             only(posix.startswith('src/dicom/'), 'in src/dicom/ (deflated DICOM)')
         elif path == 'jpeglib.h':
-            only(posix == 'src/decode/jpeg_check.cc', 'in src/decode/jpeg_check.cc')
+            only(posix == 'src/decode/jpeg_decode.cc', 'in src/decode/jpeg_decode.cc')
         elif path == 'microhttpd.h':
             only(posix in ('src/server/http_server.cc', 'src/server/tls_bridge.cc'),
                  'in src/server/http_server.cc and src/server/tls_bridge.cc')

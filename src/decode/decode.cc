@@ -59,13 +59,17 @@ Status DecodeImage(std::string_view bytes, const DecodeLimits& limits, Image* ou
     if (Status s = format->check_data(bytes); !s.ok()) return s;
   }
   cv::Mat pixels;
-  try {
-    // Ask for grayscale directly: decoding JPEG to colour first costs twice the time.
-    // imdecode only reads the buffer; wrapping it avoids copying a 30 MB upload.
-    cv::Mat encoded(1, int(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
-    pixels = cv::imdecode(encoded, cv::IMREAD_GRAYSCALE | cv::IMREAD_ANYDEPTH);
-  } catch (const cv::Exception&) {
-    pixels.release();
+  if (format->decode_pixels != nullptr) {
+    if (Status s = format->decode_pixels(bytes, &pixels); !s.ok()) return s;
+  } else {
+    try {
+      // Ask for grayscale directly: decoding to colour first costs twice the time.
+      // imdecode only reads the buffer; wrapping it avoids copying a 30 MB upload.
+      cv::Mat encoded(1, int(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
+      pixels = cv::imdecode(encoded, cv::IMREAD_GRAYSCALE | cv::IMREAD_ANYDEPTH);
+    } catch (const cv::Exception&) {
+      pixels.release();
+    }
   }
   if (pixels.empty()) {
     return Status(ErrorCode::kCorruptImage,

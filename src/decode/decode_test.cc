@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,26 @@ TEST(DecodeTest, ColourJpegBecomesGray) {
   ASSERT_TRUE(DecodeImage(Encode(colour, ".jpg"), DecodeLimits(), &image).ok());
   EXPECT_EQ(image.pixels.type(), CV_8UC1);
   EXPECT_EQ(image.bits_stored, 8);
+}
+
+// The one-pass libjpeg decoder gives exactly what OpenCV's imdecode(IMREAD_GRAYSCALE) gives,
+// for grey and colour (YCbCr) files, baseline and progressive.
+TEST(DecodeTest, JpegPixelsAreImdecodesGreyPixels) {
+  cv::Mat grey(301, 517, CV_8UC1), colour(64, 80, CV_8UC3);
+  cv::RNG rng(3);
+  rng.fill(grey, cv::RNG::UNIFORM, 0, 256);
+  cv::GaussianBlur(grey, grey, cv::Size(), 2.0);
+  rng.fill(colour, cv::RNG::UNIFORM, 0, 256);
+  for (const std::string& bytes :
+       {Encode(grey, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 75}), Encode(colour, ".jpg"),
+        Encode(grey, ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1})}) {
+    Image image;
+    ASSERT_TRUE(DecodeImage(bytes, DecodeLimits(), &image).ok());
+    const cv::Mat expected = cv::imdecode(std::vector<uchar>(bytes.begin(), bytes.end()),
+                                          cv::IMREAD_GRAYSCALE);
+    ASSERT_EQ(image.pixels.size(), expected.size());
+    EXPECT_EQ(cv::norm(image.pixels, expected, cv::NORM_INF), 0.0);
+  }
 }
 
 TEST(DecodeTest, ReadsMiniMiasStylePgmWithComment) {

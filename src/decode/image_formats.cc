@@ -6,7 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "decode/jpeg_check.h"
+#include "decode/jpeg_decode.h"
 #include "mammocad/dicom.h"
 
 namespace mammocad {
@@ -67,8 +67,9 @@ Status PeekJpeg(std::string_view bytes, int* width, int* height) {
 }
 
 // libjpeg "decodes" a truncated or damaged file by filling the missing blocks with grey,
-// which would silently analyse half a mammogram; so the data are checked up front: first
-// cheaply for an end marker after the first scan, then by libjpeg itself (jpeg_check.h).
+// which would silently analyse half a mammogram; so a file without an end marker after its
+// first scan is refused before decoding, and the decoder (jpeg_decode.h) fails on libjpeg's
+// corrupt-data warnings.
 Status CheckJpeg(std::string_view bytes) {
   // Entropy-coded data escape 0xFF as FF 00, so an FF D9 after the first scan is the EOI.
   std::size_t scan = bytes.find("\xFF\xDA");
@@ -76,7 +77,7 @@ Status CheckJpeg(std::string_view bytes) {
   if (scan == std::string_view::npos || end == std::string_view::npos || end < scan) {
     return Status(ErrorCode::kCorruptImage, "the jpeg data are truncated (the file ends early)");
   }
-  return CheckJpegData(bytes);
+  return Status::Ok();
 }
 
 // ---- PNG -----------------------------------------------------------------------------------
@@ -249,16 +250,18 @@ Status PeekDicom(std::string_view bytes, int* width, int* height) {
 const std::vector<ImageFormatInfo>& ImageFormats() {
   constexpr bool kLossy = true, kLossless = false;
   static const std::vector<ImageFormatInfo> kFormats = {
-      {ImageFormat::kJpeg, "jpeg", "JPEG", kLossy, SniffJpeg, PeekJpeg, CheckJpeg, nullptr,
-       {".jpg", ".jpeg"}},
-      {ImageFormat::kPng, "png", "PNG", kLossless, SniffPng, PeekPng, nullptr, nullptr, {".png"}},
+      {ImageFormat::kJpeg, "jpeg", "JPEG", kLossy, SniffJpeg, PeekJpeg, CheckJpeg,
+       DecodeJpegGrey, nullptr, {".jpg", ".jpeg"}},
+      {ImageFormat::kPng, "png", "PNG", kLossless, SniffPng, PeekPng, nullptr, nullptr, nullptr,
+       {".png"}},
       {ImageFormat::kTiff, "tiff", "TIFF", kLossless, SniffTiff, PeekTiff, nullptr, nullptr,
-       {".tif", ".tiff"}},
-      {ImageFormat::kPnm, "pnm", "PGM", kLossless, SniffPnm, PeekPnm, CheckPnm, nullptr,
+       nullptr, {".tif", ".tiff"}},
+      {ImageFormat::kPnm, "pnm", "PGM", kLossless, SniffPnm, PeekPnm, CheckPnm, nullptr, nullptr,
        {".pgm", ".pnm"}},
-      {ImageFormat::kBmp, "bmp", "BMP", kLossless, SniffBmp, PeekBmp, nullptr, nullptr, {".bmp"}},
+      {ImageFormat::kBmp, "bmp", "BMP", kLossless, SniffBmp, PeekBmp, nullptr, nullptr, nullptr,
+       {".bmp"}},
       {ImageFormat::kDicom, "dicom", "DICOM", kLossless, LooksLikeDicom, PeekDicom,
-       nullptr, DecodeDicom, {".dcm"}, /*sniff_first=*/true},
+       nullptr, nullptr, DecodeDicom, {".dcm"}, /*sniff_first=*/true},
   };
   return kFormats;
 }

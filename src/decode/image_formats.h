@@ -35,8 +35,12 @@ struct ImageFormatInfo {
   // on such data by itself. Needed because some decoders fill missing or garbled rows with
   // grey instead of failing (libjpeg warns and goes on; OpenCV's PGM reader pads).
   Status (*check_data)(std::string_view bytes);
+  // The format's own pixel decoder, after the peek and the pixel limit (JPEG: one libjpeg pass
+  // that fails on corrupt data, jpeg_decode.h). Null: OpenCV's imdecode.
+  Status (*decode_pixels)(std::string_view bytes, cv::Mat* pixels);
   // A decoder that reads the header and checks DecodeLimits itself (DICOM: DCMTK). Null: the
-  // shared path of DecodeImage (peek, pixel limit, check_data, then OpenCV's imdecode).
+  // shared path of DecodeImage (peek, pixel limit, check_data, then decode_pixels or OpenCV's
+  // imdecode).
   Status (*decode)(std::string_view bytes, const DecodeLimits& limits, Image* out);
   std::vector<std::string_view> extensions;  // lower case, with the dot: ".jpg"
   // Tried before every other row: DICOM's 128-byte preamble is free-form and may itself hold

@@ -1,4 +1,4 @@
-#include "decode/jpeg_check.h"
+#include "decode/jpeg_decode.h"
 
 #include <csetjmp>
 #include <cstdio>  // jpeglib.h needs FILE
@@ -47,8 +47,9 @@ void OnMessage(j_common_ptr decoder, int level) {
 
 }  // namespace
 
-Status CheckJpegData(std::string_view bytes) {
-  // Nothing with a destructor may live between setjmp and longjmp: libjpeg owns the buffers.
+Status DecodeJpegGrey(std::string_view bytes, cv::Mat* pixels) {
+  // Nothing with a destructor may live between setjmp and longjmp: libjpeg owns its buffers,
+  // and `pixels` is allocated before the first call that can fail.
   jpeg_decompress_struct decoder{};
   ErrorManager errors{};
   decoder.err = jpeg_std_error(&errors.library);
@@ -56,6 +57,7 @@ Status CheckJpegData(std::string_view bytes) {
   errors.library.emit_message = OnMessage;
   if (setjmp(errors.jump) != 0) {
     jpeg_destroy_decompress(&decoder);
+    pixels->release();
     return Status(ErrorCode::kCorruptImage,
                   std::string(errors.damaged_pixels ? "the jpeg data are damaged"
                                                     : "the jpeg data cannot be decoded") +
@@ -65,15 +67,16 @@ Status CheckJpegData(std::string_view bytes) {
   jpeg_mem_src(&decoder, reinterpret_cast<const unsigned char*>(bytes.data()),
                static_cast<unsigned long>(bytes.size()));
   jpeg_read_header(&decoder, TRUE);
-  decoder.scale_num = 1;
-  decoder.scale_denom = 8;
-  decoder.dct_method = JDCT_IFAST;
-  decoder.do_fancy_upsampling = FALSE;
+  // As OpenCV's imdecode(IMREAD_GRAYSCALE) asks: the luminance only, accurate integer DCT.
+  decoder.out_color_space = JCS_GRAYSCALE;
+  jpeg_calc_output_dimensions(&decoder);
+  pixels->create(static_cast<int>(decoder.output_height), static_cast<int>(decoder.output_width),
+                 CV_8UC1);
   jpeg_start_decompress(&decoder);
-  JSAMPARRAY row = (*decoder.mem->alloc_sarray)(
-      reinterpret_cast<j_common_ptr>(&decoder), JPOOL_IMAGE,
-      decoder.output_width * decoder.output_components, 1);
-  while (decoder.output_scanline < decoder.output_height) jpeg_read_scanlines(&decoder, row, 1);
+  while (decoder.output_scanline < decoder.output_height) {
+    JSAMPROW row = pixels->ptr<JSAMPLE>(static_cast<int>(decoder.output_scanline));
+    jpeg_read_scanlines(&decoder, &row, 1);
+  }
   jpeg_finish_decompress(&decoder);
   jpeg_destroy_decompress(&decoder);
   return Status::Ok();
