@@ -60,6 +60,11 @@ class CandidateScorer {
   virtual void Score(const CandidateContext& context,
                      std::vector<Calcification>* candidates) const = 0;
 
+  // True when a candidate's score depends on it and the image alone, not on the other
+  // candidates (the learned forest's neighbour features do): the detector may then leave
+  // unscored the candidates no cluster can hold, when only clusters are asked for.
+  virtual bool ScoresEachCandidateAlone() const { return false; }
+
   // A cluster's score from what the cluster stage measured of it (mammocad/findings.h), at
   // least its member-based P(at least cluster_min_members true). Default: that probability.
   virtual double ClusterScore(const ClusterEvidence& evidence) const {

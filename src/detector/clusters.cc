@@ -126,6 +126,21 @@ void DiscountByRankInImage(double decay, std::vector<Finding>* findings) {
   }
 }
 
+std::vector<bool> CouldJoinACluster(const std::vector<Calcification>& calcs, double spacing_mm,
+                                    const DetectorParams& p) {
+  // A little farther than the cluster stage links: the centres move by rounding when they are
+  // mapped to the input grid, and a candidate wrongly left out would change a cluster.
+  const double link_px = p.cluster_link_distance_mm / spacing_mm * 1.02 + 1.0;
+  DisjointSets sets = LinkNeighbours(calcs, link_px);
+  std::unordered_map<size_t, int> size;
+  for (size_t i = 0; i < calcs.size(); ++i) ++size[sets.Find(i)];
+  std::vector<bool> could(calcs.size());
+  for (size_t i = 0; i < calcs.size(); ++i) {
+    could[i] = size[sets.Find(i)] >= std::max(1, p.cluster_min_members);
+  }
+  return could;
+}
+
 double ClusterScore(std::vector<double> scores, const DetectorParams& p) {
   std::sort(scores.begin(), scores.end(), std::greater<>());
   scores.resize(std::min<size_t>(scores.size(), std::max(p.cluster_score_members,

@@ -110,6 +110,27 @@ void MeasureSkinDistances(const cv::Mat1b& mask, const detail::AnalysisImage& an
 
 // The stages in order; may throw cv::Exception (caught by Detect). With `trace`, every
 // candidate and its features are kept too (training and evaluation).
+// Scores every candidate, or with `clusters_only` those that could be a cluster's member
+// (detail::CouldJoinACluster); the others keep score 0.
+void ScoreCandidates(const CandidateScorer& scorer, const CandidateContext& context,
+                     bool clusters_only, std::vector<Calcification>* calcs) {
+  if (!clusters_only) {
+    scorer.Score(context, calcs);
+    return;
+  }
+  const std::vector<bool> could =
+      detail::CouldJoinACluster(*calcs, context.spacing_mm, context.params);
+  std::vector<Calcification> linked;
+  for (size_t i = 0; i < calcs->size(); ++i) {
+    if (could[i]) linked.push_back((*calcs)[i]);
+  }
+  if (!linked.empty()) scorer.Score(context, &linked);
+  size_t next = 0;
+  for (size_t i = 0; i < calcs->size(); ++i) {
+    (*calcs)[i].score = could[i] ? linked[next++].score : 0.0;
+  }
+}
+
 void RunStages(const Image& image, double spacing, const DetectOptions& options,
                const DetectorParams& params, const CandidateScorer& scorer,
                DetectionResult* result, CandidateTrace* trace) {
@@ -142,7 +163,12 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
     const cv::Mat1f image_roi = analysis.pixels(roi);
     const cv::Mat1b breast_roi = mask(roi);
     const CandidateContext context{image_roi, response, breast_roi, analysis.spacing_mm, params};
-    scorer.Score(context, &calcs);
+    // Clusters only, and no second look (which seeds from any candidate's score): candidates
+    // that no cluster can hold are left unscored (0), which changes no cluster.
+    const bool clusters_only = options.level == FindingLevel::kCluster && trace == nullptr &&
+                               params.second_look_threshold_sigma <= 0 &&
+                               scorer.ScoresEachCandidateAlone();
+    ScoreCandidates(scorer, context, clusters_only, &calcs);
     // The second look: a cluster's faint members lie near its strong ones.
     std::vector<Calcification> faint = detail::FindFaintNeighbours(
         response, breast_roi, calcs, analysis.spacing_mm, params,

@@ -38,6 +38,7 @@ class NeuralScorer final : public FittedScorer {
   static Status Load(const std::string& path, std::shared_ptr<const NeuralScorer>* scorer);
 
   std::string_view name() const override { return "neural"; }
+  bool ScoresEachCandidateAlone() const override { return true; }  // one patch each
   void Score(const CandidateContext& context,
              std::vector<Calcification>* candidates) const override;
   // Operating points: from the manifest's optional operating_points node (model_nodes.h),

@@ -3,10 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "detector/candidate_trace.h"
+#include "detector/stages.h"
 #include "mammocad/detector.h"
 #include "synth/synthetic.h"
 
@@ -35,6 +39,33 @@ TEST(NeuralScorer, TheShippedModelLoadsWithItsProvenance) {
   EXPECT_EQ(Detector::Create(DetectorParams(), scorer, &detector).code(),
             ErrorCode::kBadParameter);
   EXPECT_TRUE(Detector::Create(scorer->FittedParams(DetectorParams()), scorer, &detector).ok());
+}
+
+// Cluster findings do not change when the candidates no cluster can hold go unscored (the
+// network's work saved when only clusters are asked for): a run with a trace scores them all.
+TEST(NeuralScorer, UnscoredLoneCandidatesChangeNoCluster) {
+  const auto scorer = Shipped();
+  ASSERT_TRUE(scorer);
+  Detector detector;
+  ASSERT_TRUE(Detector::Create(scorer->FittedParams(DetectorParams()), scorer, &detector).ok());
+  SyntheticOptions o = WithBenignAndArtefacts(RealisticSyntheticOptions(0.07, 4, 2048), 4);
+  const SyntheticMammogram m = MakeSyntheticMammogram(o);
+  DetectionResult fast, full;
+  CandidateTrace trace;
+  ASSERT_TRUE(detector.Detect(m.image, DetectOptions(), &fast).ok());
+  ASSERT_TRUE(DetectWithTrace(detector, m.image, DetectOptions(), &full, &trace).ok());
+  const std::vector<bool> could =
+      detail::CouldJoinACluster(trace.candidates, full.spacing_mm, detector.params());
+  const auto alone = std::count(could.begin(), could.end(), false);
+  std::printf("%zu candidates, %ld that no cluster can hold\n", could.size(), long(alone));
+  ASSERT_GT(alone, 0) << "the test needs lone candidates";
+  ASSERT_GT(full.findings.size(), 0u);
+  ASSERT_EQ(fast.findings.size(), full.findings.size());
+  for (size_t i = 0; i < full.findings.size(); ++i) {
+    EXPECT_EQ(fast.findings[i].box, full.findings[i].box) << i;
+    EXPECT_NEAR(fast.findings[i].score, full.findings[i].score, 1e-6) << i;
+    EXPECT_EQ(fast.findings[i].members.size(), full.findings[i].members.size()) << i;
+  }
 }
 
 TEST(NeuralScorer, FindsSyntheticClustersAndConcurrentCallsAgree) {

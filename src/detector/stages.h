@@ -105,6 +105,13 @@ std::vector<Finding> GroupIntoClusters(const std::vector<Calcification>& calcifi
                                        double spacing_mm, cv::Size image_size,
                                        const DetectorParams& params);
 
+// For each candidate (on a grid of `spacing_mm`): whether it lies in a group of at least
+// cluster_min_members candidates linked within a little more than cluster_link_distance_mm,
+// i.e. whether GroupIntoClusters could make it a member of a cluster whatever the scores.
+// The others need no score when only clusters are asked for (a network's most costly work).
+std::vector<bool> CouldJoinACluster(const std::vector<Calcification>& calcs, double spacing_mm,
+                                    const DetectorParams& params);
+
 // P(at least cluster_min_members of the strongest cluster_score_members are true), member
 // scores as independent probabilities. `scores` sorted descending or not.
 double ClusterScore(std::vector<double> scores, const DetectorParams& params);
