@@ -4,8 +4,8 @@ served default itself (the neural scorer at `balanced`; `all` keeps every findin
 
 The thresholds are read from the server itself: an unknown name is refused with a message
 listing the scorer's points as `name (min_score X)`. With the mini-MIAS films present the
-requests carry mdb082 and mdb209 (neural, mdb082: 6 clusters at or above high_specificity, 10 at or
-above balanced = high_sensitivity, 15 in all); without them, the synthetic image.
+requests carry mdb082 and mdb209 (neural, mdb082: 5 clusters at or above high_specificity, 7 at or
+above balanced, 18 at or above high_sensitivity, 24 in all); without them, the synthetic image.
 """
 import os
 import re
@@ -124,7 +124,7 @@ class ServedDefaultPointTest(PointsCase):
         for spec, kept, all_ in zip(specific, default, everything):
             self.assertTrue(set(spec) <= set(kept) <= set(all_))
             self.assertEqual(kept, [f for f in all_ if f[0] >= balanced])
-        if self.with_films:  # mdb082: balanced keeps 10 of 15
+        if self.with_films:  # mdb082: balanced keeps 7 of 24
             self.assertLess(len(default[0]), len(everything[0]))
 
     def test_the_default_scorer_is_the_network(self):
@@ -170,7 +170,7 @@ class StartupTest(unittest.TestCase):
         self.assertEqual(default, balanced)  # detect's default is the server's
         code, everything = detect("--operating-point", "all")
         self.assertEqual(code, 0, everything)
-        self.assertGreater(len(everything), len(balanced))  # 15 clusters against 10
+        self.assertGreater(len(everything), len(balanced))  # 24 clusters against 7
         code, refused = detect("--operating-point", "bogus")
         self.assertNotEqual(code, 0)
         for part in ("bad_parameter", "'bogus'") + POINTS:  # refused as the server refuses it
