@@ -22,12 +22,13 @@ namespace mammocad {
 
 // What channel 0 is divided by.
 enum class PatchNoise {
-  // Median |sample - its 3x3 mean| (calc-nn-v2). Lossy compression removes the finest grain:
-  // on 200 um films saved as JPEG quality 75 it halves, and the patch doubles in contrast.
+  // Median |sample - its 3x3 mean| (calc-nn-v2, calc-nn-v3). Lossy compression removes the
+  // finest grain, so a calcification's height in the patch grows (2.52x through JPEG quality
+  // 75 on a film-like 200 um image: PatchNoise.BandNoiseKeepsASpotsHeightThroughJpeg).
   kPixel,
   // The robust spread (1.4826 x median absolute deviation) of the patch's difference of
   // Gaussians at 1.5 and 4 samples (0.15 and 0.4 mm): noise at a calcification's own scale,
-  // which JPEG keeps (within 1% on the dev films at quality 75).
+  // which JPEG keeps (the same test: 0.97x). Tried, not shipped (docs/neural-scoring.md).
   kBand,
 };
 
