@@ -93,8 +93,8 @@ Subcommand AddPatchesCommand(CLI::App& app) {
                       "either way (scale augmentation); 0: the true spacing")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   patches->add_option("--patch-noise", flags->patch_noise,
-                      "what the image channel is divided by: pixel (the 3x3 grain, as "
-                      "calc-nn-v2) or band (the noise at 0.15-0.4 mm, which JPEG keeps)")
+                      "what the image channel is divided by: pixel (the 3x3 grain, as the "
+                      "shipped models) or band (the noise at 0.15-0.4 mm, which JPEG keeps)")
       ->capture_default_str()->check(CLI::IsMember({"pixel", "band"}));
   AddThreadsOption(patches, &flags->threads);
   return {patches, [flags] { return RunPatches(*flags); }};
