@@ -61,7 +61,8 @@ Status DecodeImage(std::string_view bytes, const DecodeLimits& limits, Image* ou
   cv::Mat pixels;
   if (format->decode_pixels != nullptr) {
     if (Status s = format->decode_pixels(bytes, &pixels); !s.ok()) return s;
-  } else {
+  }
+  if (pixels.empty()) {  // no decoder of its own, or one that leaves this file to OpenCV
     try {
       // Ask for grayscale directly: decoding to colour first costs twice the time.
       // imdecode only reads the buffer; wrapping it avoids copying a 30 MB upload.

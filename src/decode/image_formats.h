@@ -36,7 +36,7 @@ struct ImageFormatInfo {
   // grey instead of failing (libjpeg warns and goes on; OpenCV's PGM reader pads).
   Status (*check_data)(std::string_view bytes);
   // The format's own pixel decoder, after the peek and the pixel limit (JPEG: one libjpeg pass
-  // that fails on corrupt data, jpeg_decode.h). Null: OpenCV's imdecode.
+  // that fails on corrupt data, jpeg_decode.h). Null, or Ok with no pixels: OpenCV's imdecode.
   Status (*decode_pixels)(std::string_view bytes, cv::Mat* pixels);
   // A decoder that reads the header and checks DecodeLimits itself (DICOM: DCMTK). Null: the
   // shared path of DecodeImage (peek, pixel limit, check_data, then decode_pixels or OpenCV's

@@ -67,11 +67,14 @@ Status DecodeJpegGrey(std::string_view bytes, cv::Mat* pixels) {
   jpeg_mem_src(&decoder, reinterpret_cast<const unsigned char*>(bytes.data()),
                static_cast<unsigned long>(bytes.size()));
   jpeg_read_header(&decoder, TRUE);
-  // As OpenCV's imdecode(IMREAD_GRAYSCALE) asks: the luminance only, accurate integer DCT.
-  decoder.out_color_space = JCS_GRAYSCALE;
+  // libjpeg gives no grey from CMYK (Adobe's print JPEGs): those are read as CMYK here only to
+  // check them, and left to imdecode, which converts them (`pixels` stays empty).
+  const bool cmyk = decoder.jpeg_color_space == JCS_CMYK || decoder.jpeg_color_space == JCS_YCCK;
+  // Otherwise as OpenCV's imdecode(IMREAD_GRAYSCALE) asks: the luminance, accurate integer DCT.
+  decoder.out_color_space = cmyk ? JCS_CMYK : JCS_GRAYSCALE;
   jpeg_calc_output_dimensions(&decoder);
   pixels->create(static_cast<int>(decoder.output_height), static_cast<int>(decoder.output_width),
-                 CV_8UC1);
+                 cmyk ? CV_8UC4 : CV_8UC1);
   jpeg_start_decompress(&decoder);
   while (decoder.output_scanline < decoder.output_height) {
     JSAMPROW row = pixels->ptr<JSAMPLE>(static_cast<int>(decoder.output_scanline));
@@ -79,6 +82,7 @@ Status DecodeJpegGrey(std::string_view bytes, cv::Mat* pixels) {
   }
   jpeg_finish_decompress(&decoder);
   jpeg_destroy_decompress(&decoder);
+  if (cmyk) pixels->release();
   return Status::Ok();
 }
 

@@ -19,6 +19,8 @@ namespace mammocad {
 // The image's luminance as 8-bit grey (the pixels imdecode(IMREAD_GRAYSCALE) gives).
 // kCorruptImage naming libjpeg's complaint when the entropy-coded data are damaged or end
 // early, or libjpeg cannot read the file at all (e.g. 12-bit precision); `pixels` is then empty.
+// A CMYK or YCCK file is checked the same way but Ok with `pixels` empty: libjpeg has no grey
+// for it, so the caller decodes it with imdecode (a second pass, for these rare files only).
 // The caller has checked the size against its limits (the table's peek).
 Status DecodeJpegGrey(std::string_view bytes, cv::Mat* pixels);
 

@@ -96,9 +96,12 @@ class ContractTest(ServerTestCase):
         self.assertGreaterEqual(len(near), 5, findings)
 
     def test_formats_agree(self):
-        """JPEG, 16-bit PNG, TIFF and PGM of the same picture give the same top finding."""
+        """JPEG (grey and CMYK), 16-bit PNG, TIFF and PGM of the same picture give the same top
+        finding. (CMYK: libjpeg has no grey for it, the decoder leaves it to OpenCV.)"""
         reference = self.detect(self.with_cluster)[0]
         for fmt, data in [("JPEG", encode(synthetic_mammogram(), "JPEG", quality=95)),
+                          ("JPEG CMYK", encode(synthetic_mammogram().convert("CMYK"), "JPEG",
+                                               quality=95)),
                           ("PNG16", encode(synthetic_mammogram(bits=16), "PNG")),
                           ("TIFF", encode(synthetic_mammogram(), "TIFF")),
                           ("PGM", encode(synthetic_mammogram(), "PPM"))]:
