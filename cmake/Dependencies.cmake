@@ -24,6 +24,7 @@ pkg_check_modules(OPENJPEG REQUIRED IMPORTED_TARGET libopenjp2)
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
 # zlib: the DICOM bridge inflates deflated datasets itself, under a cap (src/dicom/dataset_scan.cc).
 find_package(ZLIB REQUIRED)
-# libjpeg (libjpeg-turbo): the decode module checks a JPEG's entropy-coded data with it, since
-# OpenCV only warns on corrupt data and returns grey rows (src/decode/jpeg_check.cc).
+# libjpeg (libjpeg-turbo): the decode module decodes JPEG with it directly (one pass that fails
+# on corrupt data), since OpenCV only warns on corrupt data and returns grey rows
+# (src/decode/jpeg_decode.cc).
 find_package(JPEG REQUIRED)
