@@ -36,6 +36,9 @@ struct CandidateContext {
   const cv::Mat1b& breast;    // non-zero inside the breast (empty: the whole image)
   double spacing_mm;          // of that grid
   const DetectorParams& params;
+  // Threads the scorer may use, as DetectOptions::max_threads (0: no limit; the idle cores
+  // decide, detector/parallel.h); 1: the calling thread only.
+  int max_threads = 1;
 };
 
 // A cluster-score threshold a department can choose by name (README, "Operating points"),

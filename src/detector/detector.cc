@@ -162,7 +162,8 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
                                    detail::AvailableThreads(options.max_threads));
     const cv::Mat1f image_roi = analysis.pixels(roi);
     const cv::Mat1b breast_roi = mask(roi);
-    const CandidateContext context{image_roi, response, breast_roi, analysis.spacing_mm, params};
+    const CandidateContext context{image_roi,           response, breast_roi,
+                                   analysis.spacing_mm, params,   options.max_threads};
     // Clusters only, and no second look (which seeds from any candidate's score): candidates
     // that no cluster can hold are left unscored (0), which changes no cluster.
     const bool clusters_only = options.level == FindingLevel::kCluster && trace == nullptr &&

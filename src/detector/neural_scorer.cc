@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "detector/model_nodes.h"
+#include "detector/parallel.h"
 #include "detector/sha256.h"
 
 namespace mammocad {
@@ -16,6 +17,8 @@ namespace {
 
 const char* const kManifestKind = "mammocad-neural-scorer";
 constexpr int kBatch = 256;  // patches per forward pass: bounded memory, few passes
+// Fewer patches than this per thread are not worth a thread (a pass has a fixed cost).
+constexpr int kMinPatchesPerPart = 32;
 
 Status ReadWhole(const std::string& path, std::string* bytes) {
   std::ifstream in(path, std::ios::binary);
@@ -28,9 +31,32 @@ Status ReadWhole(const std::string& path, std::string* bytes) {
 
 }  // namespace
 
+// A cv::dnn::Net runs one forward pass at a time, so each caller (a request, a thread of one)
+// leases its own copy: made from the checked ONNX bytes the first time it is needed, kept for
+// the next caller. The pool holds at most as many copies as were ever in use at once.
 struct NeuralScorer::Network {
-  cv::dnn::Net net;
-  mutable std::mutex forward_lock;
+  std::string onnx;
+  std::mutex lock;
+  std::vector<std::unique_ptr<cv::dnn::Net>> idle;
+
+  std::unique_ptr<cv::dnn::Net> Lease() {
+    {
+      std::lock_guard<std::mutex> guard(lock);
+      if (!idle.empty()) {
+        std::unique_ptr<cv::dnn::Net> net = std::move(idle.back());
+        idle.pop_back();
+        return net;
+      }
+    }
+    auto net = std::make_unique<cv::dnn::Net>(cv::dnn::readNetFromONNX(onnx.data(), onnx.size()));
+    net->setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    net->setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    return net;
+  }
+  void Return(std::unique_ptr<cv::dnn::Net> net) {
+    std::lock_guard<std::mutex> guard(lock);
+    idle.push_back(std::move(net));
+  }
 };
 
 NeuralScorer::NeuralScorer(FittedModel model, PatchGeometry geometry,
@@ -94,9 +120,8 @@ Status NeuralScorer::Load(const std::string& path, std::shared_ptr<const NeuralS
                     network_path + " does not match the checksum in " + path);
     }
     auto network = std::make_unique<Network>();
-    network->net = cv::dnn::readNetFromONNX(onnx.data(), onnx.size());
-    network->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-    network->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    network->onnx = std::move(onnx);
+    network->Return(network->Lease());  // parsed now: an unreadable network fails the load
     std::shared_ptr<NeuralScorer> scorer_made(
         new NeuralScorer(std::move(model), geometry, std::move(network)));
     // One trial patch: the network must answer one logit per patch.
@@ -111,33 +136,44 @@ Status NeuralScorer::Load(const std::string& path, std::shared_ptr<const NeuralS
   }
 }
 
-std::vector<float> NeuralScorer::Logits(const cv::Mat& patches) const {
-  std::vector<float> logits;
-  if (patches.empty()) return logits;
+std::vector<float> NeuralScorer::Logits(const cv::Mat& patches, int threads) const {
+  if (patches.empty()) return {};
   const int n = patches.size[0];
-  logits.reserve(n);
-  for (int first = 0; first < n; first += kBatch) {
-    const int count = std::min(kBatch, n - first);
-    std::vector<cv::Range> rows(patches.dims, cv::Range::all());
-    rows[0] = cv::Range(first, first + count);
-    const cv::Mat batch = patches(rows.data());
-    cv::Mat out;
-    {
-      std::lock_guard<std::mutex> guard(network_->forward_lock);
-      network_->net.setInput(batch);
-      out = network_->net.forward().clone();
+  // Contiguous parts, one per thread, each run in batches of at most kBatch on a leased copy.
+  const int parts = std::clamp((n + kMinPatchesPerPart - 1) / kMinPatchesPerPart, 1,
+                               std::max(1, threads));
+  std::vector<float> logits(n, 0.0f);
+  std::vector<int> produced(parts, 0);
+  detail::ParallelFor(parts, parts, [&](int part) {
+    const int begin = static_cast<int>(static_cast<long>(n) * part / parts);
+    const int end = static_cast<int>(static_cast<long>(n) * (part + 1) / parts);
+    std::unique_ptr<cv::dnn::Net> net = network_->Lease();
+    for (int first = begin; first < end; first += kBatch) {
+      const int count = std::min(kBatch, end - first);
+      std::vector<cv::Range> rows(patches.dims, cv::Range::all());
+      rows[0] = cv::Range(first, first + count);
+      net->setInput(patches(rows.data()));
+      const cv::Mat out = net->forward();
+      const int got = std::min(count, static_cast<int>(out.total()));
+      std::copy(out.ptr<float>(), out.ptr<float>() + got, logits.begin() + first);
+      produced[part] += got;
+      if (static_cast<int>(out.total()) != count) break;  // not one logit per patch
     }
-    const int produced = static_cast<int>(out.total());
-    for (int i = 0; i < count && i < produced; ++i) logits.push_back(out.ptr<float>()[i]);
-    if (produced != count) break;  // not one logit per patch: the caller sees the short list
-  }
+    network_->Return(std::move(net));
+  });
+  // Not one logit per patch somewhere: the caller sees a short list.
+  int total = 0;
+  for (int p : produced) total += p;
+  if (total != n) logits.resize(total);
   return logits;
 }
 
 void NeuralScorer::Score(const CandidateContext& context,
                          std::vector<Calcification>* candidates) const {
   if (candidates->empty()) return;
-  const std::vector<float> logits = Logits(ExtractPatches(context, *candidates, geometry_));
+  const std::vector<float> logits =
+      Logits(ExtractPatches(context, *candidates, geometry_),
+             detail::AvailableThreads(context.max_threads));
   if (logits.size() != candidates->size()) {
     throw cv::Exception(cv::Error::StsError, "the network gave too few logits", __func__,
                         __FILE__, __LINE__);

@@ -44,13 +44,15 @@ class NeuralScorer final : public FittedScorer {
   // Operating points: from the manifest's optional operating_points node (model_nodes.h),
   // measured with `mammocad eval --scorer neural --operating-points` and pasted in.
 
-  // The network's logits for a blob of patches (ExtractPatches), in batches.
-  std::vector<float> Logits(const cv::Mat& patches) const;
+  // The network's logits for a blob of patches (ExtractPatches), in batches, on up to
+  // `threads` threads (each with its own copy of the network; 1: the calling thread only).
+  // Thread-safe: concurrent calls each take a copy from a pool, none waits for another.
+  std::vector<float> Logits(const cv::Mat& patches, int threads = 1) const;
 
   const PatchGeometry& geometry() const { return geometry_; }
 
  private:
-  struct Network;  // cv::dnn::Net and the lock around its forward pass (neural_scorer.cc)
+  struct Network;  // the ONNX bytes and a pool of cv::dnn::Net copies (neural_scorer.cc)
   NeuralScorer(FittedModel model, PatchGeometry geometry, std::unique_ptr<Network> network);
   std::unique_ptr<Network> network_;
   PatchGeometry geometry_;

@@ -68,6 +68,23 @@ TEST(NeuralScorer, UnscoredLoneCandidatesChangeNoCluster) {
   }
 }
 
+// Split over threads (each with its own copy of the network), the logits are the same.
+TEST(NeuralScorer, LogitsOnSeveralThreadsAreTheOnesOnOne) {
+  const auto scorer = Shipped();
+  ASSERT_TRUE(scorer);
+  const int dims[] = {300, scorer->geometry().channels, scorer->geometry().size_px,
+                      scorer->geometry().size_px};
+  cv::Mat patches(4, dims, CV_32F);
+  cv::randn(patches, 0.0, 2.0);
+  const std::vector<float> one = scorer->Logits(patches, 1);
+  ASSERT_EQ(one.size(), 300u);
+  for (int threads : {2, 3}) {
+    const std::vector<float> many = scorer->Logits(patches, threads);
+    ASSERT_EQ(many.size(), one.size()) << threads;
+    for (size_t i = 0; i < one.size(); ++i) EXPECT_NEAR(many[i], one[i], 1e-5) << i;
+  }
+}
+
 TEST(NeuralScorer, FindsSyntheticClustersAndConcurrentCallsAgree) {
   const auto scorer = Shipped();
   ASSERT_TRUE(scorer);
