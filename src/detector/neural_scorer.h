@@ -9,8 +9,9 @@
 // SHA-256 (checked at load), the patch geometry, the detector settings it was fitted under
 // (model_nodes.h), and the calibrations.
 //
-// Thread-safety: immutable; Score may run on many threads at once (cv::dnn::Net::forward is
-// not re-entrant, so forward passes are serialised inside; patches are made in parallel).
+// Thread-safety: Score and Logits may run on many threads at once. cv::dnn::Net::forward is
+// not re-entrant, so every caller leases its own copy of the network from a pool inside (made
+// from the checked ONNX bytes when none is idle); nothing else changes after Load.
 #ifndef MAMMOCAD_DETECTOR_NEURAL_SCORER_H_
 #define MAMMOCAD_DETECTOR_NEURAL_SCORER_H_
 
