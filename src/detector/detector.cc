@@ -108,8 +108,6 @@ void MeasureSkinDistances(const cv::Mat1b& mask, const detail::AnalysisImage& an
   }
 }
 
-// The stages in order; may throw cv::Exception (caught by Detect). With `trace`, every
-// candidate and its features are kept too (training and evaluation).
 // Scores every candidate, or with `clusters_only` those that could be a cluster's member
 // (detail::CouldJoinACluster); the others keep score 0.
 void ScoreCandidates(const CandidateScorer& scorer, const CandidateContext& context,
@@ -131,6 +129,8 @@ void ScoreCandidates(const CandidateScorer& scorer, const CandidateContext& cont
   }
 }
 
+// The stages in order; may throw cv::Exception (caught by Detect). With `trace`, every
+// candidate and its features are kept too (training and evaluation).
 void RunStages(const Image& image, double spacing, const DetectOptions& options,
                const DetectorParams& params, const CandidateScorer& scorer,
                DetectionResult* result, CandidateTrace* trace) {
