@@ -32,7 +32,7 @@ for i in $(seq -w 1 "$count"); do cp "$image" "$work/in/image$i.$extension"; don
 
 detector_rate() {
   MAMMOCAD_BENCH_IMAGE="$image" "$build_dir/bench/detector_bench" \
-    --benchmark_filter='BM_RequestThroughput/3328/4096' --benchmark_min_time=5 \
+    --benchmark_filter='BM_RequestThroughput/3328/4096/0/' --benchmark_min_time=5 \
     --benchmark_format=json 2>/dev/null |
     /usr/bin/python3 -c 'import json,sys; print("%.2f" % json.load(sys.stdin)["benchmarks"][0]["items_per_second"])'
 }
