@@ -44,26 +44,38 @@ std::vector<ClusterEvidence> EvidenceOf(const std::vector<Finding>& findings) {
   return evidence;
 }
 
-// Scores the findings against this image's lesions, whose global indices start at `first`.
+// Scores the findings against this image's lesions (indices within the image).
 std::vector<ScoredFinding> Match(const std::vector<Finding>& findings,
-                                 const std::vector<TruthLesion>& lesions, int first) {
+                                 const std::vector<TruthLesion>& lesions) {
   std::vector<ScoredFinding> scored;
-  for (const Finding& f : findings) {
-    const int local = MatchLesion(f.box, lesions);
-    scored.push_back({f.score, local >= 0 ? first + local : -1});
-  }
+  for (const Finding& f : findings) scored.push_back({f.score, MatchLesion(f.box, lesions)});
   return scored;
 }
 
-// Global lesion numbering: image i's lesions start at the returned offsets[i].
-std::vector<int> LesionOffsets(const std::vector<int>& lesions_per_image, int* total) {
-  std::vector<int> offsets;
-  *total = 0;
-  for (int n : lesions_per_image) {
-    offsets.push_back(*total);
-    *total += n;
+// Image i's findings carry lesion indices that count within the image (it has counts[i]
+// lesions); renumbers them to count over all images, image i's after those of images before
+// it. Returns the number of lesions in all.
+int MakeLesionIndicesGlobal(const std::vector<int>& counts,
+                            const std::vector<std::vector<ScoredFinding>*>& findings) {
+  int total = 0;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    for (ScoredFinding& f : *findings[i]) {
+      if (f.lesion >= 0) f.lesion += total;
+    }
+    total += counts[i];
   }
-  return offsets;
+  return total;
+}
+
+// The same for the cluster findings of every image of `report`.
+void MakeClusterIndicesGlobal(EvaluationReport* report) {
+  std::vector<int> counts;
+  std::vector<std::vector<ScoredFinding>*> findings;
+  for (ImageEvaluation& e : report->images) {
+    counts.push_back(e.lesions);
+    findings.push_back(&e.findings);
+  }
+  MakeLesionIndicesGlobal(counts, findings);
 }
 
 std::vector<ScoredFinding> AllFindings(const std::vector<ImageEvaluation>& images) {
@@ -133,44 +145,32 @@ Status EvaluateImages(const Detector& detector, const FolderEvaluationOptions& o
     const cv::Mat1b breast = WholeBreast(image, result.spacing_mm);
     ImageEvaluation& e = report->images[i];
     e.name = ImageKey(path);
-    std::vector<TruthLesion> on_breast;
-    std::vector<int> local_index(truth.size(), -1);  // into on_breast, or -1: off the breast
+    // Each truth lesion's index among those on the breast (counted), or among those off it.
+    std::vector<int> on_index(truth.size(), -1), off_index(truth.size(), -1);
     for (size_t j = 0; j < truth.size(); ++j) {
       if (OnBreast(truth[j].centre, breast)) {
-        local_index[j] = static_cast<int>(on_breast.size());
-        on_breast.push_back(truth[j]);
+        on_index[j] = e.lesions++;
       } else {
+        off_index[j] = static_cast<int>(e.off_breast.size());
         e.off_breast.push_back({truth[j]});
       }
     }
-    e.lesions = static_cast<int>(on_breast.size());
-    std::vector<Finding> counted;
     for (const Finding& f : result.findings) {
       const int j = MatchLesion(f.box, truth);
-      if (j >= 0 && local_index[j] < 0) {  // hits an annotation off the breast: not counted
-        for (OffBreastLesion& off : e.off_breast) {
-          if (off.lesion.centre == truth[j].centre) off.best_score = std::max(off.best_score, f.score);
-        }
+      if (j >= 0 && off_index[j] >= 0) {  // hits an annotation off the breast: not counted
+        double& best = e.off_breast[off_index[j]].best_score;
+        best = std::max(best, f.score);
         continue;
       }
-      counted.push_back(f);
+      e.findings.push_back({f.score, j >= 0 ? on_index[j] : -1});
+      e.evidence.push_back(f.evidence);
     }
-    e.findings = Match(counted, on_breast, 0);
-    e.evidence = EvidenceOf(counted);
     e.findings_outside_breast = CountOutside(result.findings, breast);
     e.detect_ms = result.timings.total_ms;
     return Status::Ok();
   };
   if (Status s = FanOut(n, options.threads, evaluate_one, progress); !s.ok()) return s;
-  std::vector<int> counts;
-  for (const ImageEvaluation& e : report->images) counts.push_back(e.lesions);
-  int total = 0;
-  const std::vector<int> offsets = LesionOffsets(counts, &total);
-  for (int i = 0; i < n; ++i) {
-    for (ScoredFinding& f : report->images[i].findings) {
-      if (f.lesion >= 0) f.lesion += offsets[i];
-    }
-  }
+  MakeClusterIndicesGlobal(report);
   SummariseEvaluation(report);
   return Status::Ok();
 }
@@ -300,30 +300,23 @@ Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSo
     ImageEvaluation& e = report->images[i];
     e.name = "synthetic-" + std::to_string(i);
     e.lesions = static_cast<int>(clusters.size());
-    e.findings = Match(cluster_result.findings, clusters, 0);
+    e.findings = Match(cluster_result.findings, clusters);
     e.evidence = EvidenceOf(cluster_result.findings);
     e.findings_outside_breast = CountOutside(cluster_result.findings, m.breast);
     e.detect_ms = cluster_result.timings.total_ms;
-    spot_findings[i] = Match(spot_result.findings, spots, 0);
+    spot_findings[i] = Match(spot_result.findings, spots);
     spot_counts[i] = static_cast<int>(spots.size());
     return Status::Ok();
   };
   if (Status s = FanOut(n, options.threads, evaluate_one, progress); !s.ok()) return s;
   // Local lesion indices become global ones, image by image.
-  std::vector<int> cluster_counts;
-  for (const ImageEvaluation& e : report->images) cluster_counts.push_back(e.lesions);
-  int total_clusters = 0, total_spots = 0;
-  const std::vector<int> cluster_offsets = LesionOffsets(cluster_counts, &total_clusters);
-  const std::vector<int> spot_offsets = LesionOffsets(spot_counts, &total_spots);
+  MakeClusterIndicesGlobal(report);
+  std::vector<std::vector<ScoredFinding>*> spots_of;
+  for (std::vector<ScoredFinding>& spots : spot_findings) spots_of.push_back(&spots);
+  const int total_spots = MakeLesionIndicesGlobal(spot_counts, spots_of);
   std::vector<ScoredFinding> all_spots;
-  for (int i = 0; i < n; ++i) {
-    for (ScoredFinding& f : report->images[i].findings) {
-      if (f.lesion >= 0) f.lesion += cluster_offsets[i];
-    }
-    for (ScoredFinding f : spot_findings[i]) {
-      if (f.lesion >= 0) f.lesion += spot_offsets[i];
-      all_spots.push_back(f);
-    }
+  for (const std::vector<ScoredFinding>& spots : spot_findings) {
+    all_spots.insert(all_spots.end(), spots.begin(), spots.end());
   }
   SummariseEvaluation(report);
   report->calcification_curve = ComputeFroc(all_spots, total_spots, n);
