@@ -186,15 +186,17 @@ std::vector<Calcification> FindCandidates(const cv::Mat1f& response, const cv::M
   return found;
 }
 
+bool SecondLookRuns(const DetectorParams& p, double spacing_mm) {
+  return p.second_look_threshold_sigma > 0 &&
+         p.second_look_threshold_sigma < p.candidate_threshold_sigma &&
+         spacing_mm <= p.second_look_max_spacing_mm;
+}
+
 std::vector<Calcification> FindFaintNeighbours(const cv::Mat1f& response, const cv::Mat1b& mask,
                                                const std::vector<Calcification>& scored,
                                                double spacing_mm, const DetectorParams& p,
                                                int threads) {
-  if (p.second_look_threshold_sigma <= 0 ||
-      p.second_look_threshold_sigma >= p.candidate_threshold_sigma ||
-      spacing_mm > p.second_look_max_spacing_mm) {
-    return {};
-  }
+  if (!SecondLookRuns(p, spacing_mm)) return {};
   cv::Mat1b near(mask.size(), uchar{0});
   const int reach =
       std::max(1, static_cast<int>(std::lround(p.cluster_link_distance_mm / spacing_mm)));

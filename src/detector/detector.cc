@@ -167,7 +167,7 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
     // Clusters only, and no second look (which seeds from any candidate's score): candidates
     // that no cluster can hold are left unscored (0), which changes no cluster.
     const bool clusters_only = options.level == FindingLevel::kCluster && trace == nullptr &&
-                               params.second_look_threshold_sigma <= 0 &&
+                               !detail::SecondLookRuns(params, analysis.spacing_mm) &&
                                scorer.ScoresEachCandidateAlone();
     ScoreCandidates(scorer, context, clusters_only, &calcs);
     // The second look: a cluster's faint members lie near its strong ones.

@@ -86,7 +86,11 @@ std::vector<Calcification> FindCandidates(const cv::Mat1f& response, const cv::M
                                           double spacing_mm, const DetectorParams& params,
                                           int threads = 1);
 
-// The second look (second_look_threshold_sigma > 0): candidates between that threshold and
+// Whether the second look runs on an image analysed at `spacing_mm`: a threshold set under
+// candidate_threshold_sigma, and the image at second_look_max_spacing_mm or finer.
+bool SecondLookRuns(const DetectorParams& params, double spacing_mm);
+
+// The second look (SecondLookRuns): candidates between second_look_threshold_sigma and
 // candidate_threshold_sigma, searched only within cluster_link_distance_mm of the `scored`
 // candidates whose score is >= second_look_seed_score and contrast >= second_look_seed_sigma,
 // and none overlapping a candidate of
