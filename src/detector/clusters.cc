@@ -132,11 +132,11 @@ std::vector<bool> CouldJoinACluster(const std::vector<Calcification>& calcs, dou
   // mapped to the input grid, and a candidate wrongly left out would change a cluster.
   const double link_px = p.cluster_link_distance_mm / spacing_mm * 1.02 + 1.0;
   DisjointSets sets = LinkNeighbours(calcs, link_px);
-  std::unordered_map<size_t, int> size;
-  for (size_t i = 0; i < calcs.size(); ++i) ++size[sets.Find(i)];
+  std::vector<int> group_size(calcs.size(), 0);  // by the group's root
+  for (size_t i = 0; i < calcs.size(); ++i) ++group_size[sets.Find(i)];
   std::vector<bool> could(calcs.size());
   for (size_t i = 0; i < calcs.size(); ++i) {
-    could[i] = size[sets.Find(i)] >= std::max(1, p.cluster_min_members);
+    could[i] = group_size[sets.Find(i)] >= std::max(1, p.cluster_min_members);
   }
   return could;
 }
