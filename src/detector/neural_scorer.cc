@@ -1,6 +1,7 @@
 #include "detector/neural_scorer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -143,7 +144,7 @@ std::vector<float> NeuralScorer::Logits(const cv::Mat& patches, int threads) con
   const int parts = std::clamp((n + kMinPatchesPerPart - 1) / kMinPatchesPerPart, 1,
                                std::max(1, threads));
   std::vector<float> logits(n, 0.0f);
-  std::vector<int> produced(parts, 0);
+  std::atomic<bool> one_per_patch{true};
   detail::ParallelFor(parts, parts, [&](int part) {
     const int begin = static_cast<int>(static_cast<long>(n) * part / parts);
     const int end = static_cast<int>(static_cast<long>(n) * (part + 1) / parts);
@@ -154,17 +155,15 @@ std::vector<float> NeuralScorer::Logits(const cv::Mat& patches, int threads) con
       rows[0] = cv::Range(first, first + count);
       net->setInput(patches(rows.data()));
       const cv::Mat out = net->forward();
-      const int got = std::min(count, static_cast<int>(out.total()));
-      std::copy(out.ptr<float>(), out.ptr<float>() + got, logits.begin() + first);
-      produced[part] += got;
-      if (static_cast<int>(out.total()) != count) break;  // not one logit per patch
+      if (static_cast<int>(out.total()) != count) {
+        one_per_patch = false;
+        break;
+      }
+      std::copy(out.ptr<float>(), out.ptr<float>() + count, logits.begin() + first);
     }
     network_->Return(std::move(net));
   });
-  // Not one logit per patch somewhere: the caller sees a short list.
-  int total = 0;
-  for (int p : produced) total += p;
-  if (total != n) logits.resize(total);
+  if (!one_per_patch) logits.clear();  // the caller sees too few logits
   return logits;
 }
 

@@ -47,6 +47,7 @@ class NeuralScorer final : public FittedScorer {
 
   // The network's logits for a blob of patches (ExtractPatches), in batches, on up to
   // `threads` threads (each with its own copy of the network; 1: the calling thread only).
+  // Empty when the network does not give one logit per patch.
   // Thread-safe: concurrent calls each take a copy from a pool, none waits for another.
   std::vector<float> Logits(const cv::Mat& patches, int threads = 1) const;
 
