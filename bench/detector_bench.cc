@@ -40,7 +40,6 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "detector/neural_scorer.h"
 #include "detector/stages.h"
 #include "mammocad/decode.h"
 #include "mammocad/detector.h"
@@ -79,17 +78,18 @@ const Image& SyntheticImage(int width, int height, int bits) {
 // 0: the hand-made detector; 1: the neural scorer of the source tree's models/, as served.
 const Detector& BenchDetector(int scorer) {
   static const Detector handmade;
-  static const Detector neural = [] {
-    std::shared_ptr<const NeuralScorer> network;
-    Detector detector;
-    const Status s = NeuralScorer::Load(MAMMOCAD_SOURCE_DIR "/models/calc-nn-v3.yml", &network);
-    if (!s.ok() || !Detector::Create(network->FittedParams(DetectorParams()), network, &detector).ok()) {
-      std::fprintf(stderr, "detector_bench: the neural model does not load: %s\n", s.ToString().c_str());
+  static const std::unique_ptr<Detector> neural = [] {
+    ScorerChoice choice;
+    choice.scorer = "neural";
+    choice.model_path = MAMMOCAD_SOURCE_DIR "/models/calc-nn-v3.yml";
+    std::unique_ptr<Detector> detector;
+    if (const Status s = MakeDetector(choice, &detector); !s.ok()) {
+      std::fprintf(stderr, "detector_bench: %s\n", s.ToString().c_str());
       std::exit(1);
     }
     return detector;
   }();
-  return scorer == 1 ? neural : handmade;
+  return scorer == 1 ? *neural : handmade;
 }
 
 // The file MAMMOCAD_BENCH_IMAGE names (the load test's image), or empty when unset.
