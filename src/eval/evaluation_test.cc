@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <opencv2/imgcodecs.hpp>
+
 namespace mammocad {
 namespace {
 
@@ -134,11 +136,7 @@ TEST(Evaluation, LesionsOffTheBreastAreSetApart) {
   std::filesystem::create_directories(dir);
   cv::Mat1b grey;
   m.image.pixels.convertTo(grey, CV_8U, 255.0 / ((1 << m.image.bits_stored) - 1));
-  {
-    std::ofstream pgm(dir / "film.pgm", std::ios::binary);
-    pgm << "P5\n" << grey.cols << " " << grey.rows << "\n255\n";
-    for (int y = 0; y < grey.rows; ++y) pgm.write(reinterpret_cast<const char*>(grey.ptr(y)), grey.cols);
-  }
+  ASSERT_TRUE(cv::imwrite((dir / "film.pgm").string(), grey));
   FolderEvaluationOptions options;
   options.image_paths = {(dir / "film.pgm").string()};
   options.pixel_spacing_mm = o.spacing_mm;
