@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Smoke test of the neural scorer's training path, end to end and small: patches from a few
 # synthetic images, one epoch of PyTorch training, ONNX export, and the C++ detector running
-# the exported model (it has no operating points: `all`), with a cluster model fitted on it. (The full training is scripts/train-neural.sh.)
+# the exported model (it has no operating points: `all`), with a cluster model fitted on it;
+# an ensemble of two networks, so that the ensemble's one ONNX graph is what OpenCV's dnn
+# loads. (The full training is scripts/train-neural.sh.)
 # Usage: tests/neural_training_smoke.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1 source=$2
@@ -13,8 +15,10 @@ trap 'rm -rf "$work"' EXIT
     --param second_look_threshold_sigma=3 --param second_look_seed_score=0 \
     --param second_look_seed_sigma=6 --spacing-jitter 0.25 >/dev/null
 /usr/bin/python3 "$source/training/train_neural.py" --patches "$work/patches" \
-    --out "$work/model/smoke.yml" --epochs 1 --threads 1 >"$work/train.log"
+    --out "$work/model/smoke.yml" --epochs 1 --threads 1 --ensemble 2 >"$work/train.log"
 grep -q 'network_sha256: "' "$work/model/smoke.yml"
+grep -q 'ensemble_members: 2' "$work/model/smoke.yml" ||
+  { echo "the model does not record its two ensemble members" >&2; exit 1; }
 grep -q 'off its true spacing' "$work/model/smoke.yml" ||
   { echo "the model's description does not say it was trained with scale augmentation" >&2; exit 1; }
 grep -q 'second_look_threshold_sigma: 3' "$work/model/smoke.yml" ||

@@ -43,6 +43,21 @@ class CandidateNet(nn.Module):
         return self.head(self.features(x))
 
 
+class EnsembleNet(nn.Module):
+    """The mean logit of several CandidateNets trained from different seeds: one ONNX graph,
+    so the C++ side runs it as it runs one network (one forward pass per batch)."""
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x):
+        total = self.members[0](x)
+        for member in self.members[1:]:
+            total = total + member(x)
+        return total * (1.0 / len(self.members))
+
+
 def read_meta(path):
     """The scalar keys of meta.yml and its fitted_params block as text (copied verbatim)."""
     meta, fitted, in_fitted = {}, [], False
@@ -122,6 +137,28 @@ def fit_platt(logits, labels, weights):
     return float(params[0]), float(params[1])
 
 
+def train_member(x, y, channels, size, positive_weight, seed, args):
+    """One CandidateNet, trained from the current torch seed, the batch order from `seed`."""
+    net = CandidateNet(channels, size)
+    optimiser = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
+    # The classes are balanced in the loss; calibration restores the true rates after.
+    loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(positive_weight))
+    generator = torch.Generator().manual_seed(seed)
+    for epoch in range(args.epochs):
+        net.train()
+        order = torch.randperm(len(y), generator=generator)
+        total = 0.0
+        for first in range(0, len(order), args.batch):
+            idx = order[first:first + args.batch]
+            optimiser.zero_grad()
+            loss = loss_fn(net(augment(x[idx])).squeeze(1), y[idx])
+            loss.backward()
+            optimiser.step()
+            total += float(loss) * len(idx)
+        print('epoch %d: loss %.4f' % (epoch + 1, total / len(y)), flush=True)
+    return net
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--patches', required=True, help='folder written by mammocad patches')
@@ -130,6 +167,8 @@ def main(argv):
     parser.add_argument('--epochs', type=int, default=12)
     parser.add_argument('--batch', type=int, default=256)
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--ensemble', type=int, default=1,
+                        help='networks trained from seeds SEED, SEED+1000, ...; their mean logit')
     parser.add_argument('--version', default=None, help='model version (default: the file stem)')
     parser.add_argument('--description', default='')
     args = parser.parse_args(argv)
@@ -149,24 +188,17 @@ def main(argv):
     negatives = float(len(y) - positives)
     if positives == 0 or negatives == 0 or held_out.sum() == 0:
         sys.exit('train_neural.py: need true and false patches and held-out images')
-    net = CandidateNet(channels, size)
-    optimiser = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
-    # The classes are balanced in the loss; calibration restores the true rates after.
-    loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(negatives / positives))
-    generator = torch.Generator().manual_seed(args.seed)
-    for epoch in range(args.epochs):
-        net.train()
-        order = torch.randperm(len(y), generator=generator)
-        total = 0.0
-        for first in range(0, len(order), args.batch):
-            idx = order[first:first + args.batch]
-            optimiser.zero_grad()
-            loss = loss_fn(net(augment(x[idx])).squeeze(1), y[idx])
-            loss.backward()
-            optimiser.step()
-            total += float(loss) * len(idx)
-        print('epoch %d: loss %.4f' % (epoch + 1, total / len(y)), flush=True)
-
+    members = []
+    for member in range(args.ensemble):
+        # Member 0 is the single network of --ensemble 1 (the same seed, the same bytes).
+        member_seed = args.seed + 1000 * member
+        torch.manual_seed(member_seed)
+        if args.ensemble > 1:
+            print('member %d of %d (seed %d)' % (member + 1, args.ensemble, member_seed),
+                  flush=True)
+        members.append(train_member(x, y, channels, size, negatives / positives, member_seed,
+                                    args))
+    net = members[0] if len(members) == 1 else EnsembleNet(members)
     net.eval()
     with torch.no_grad():
         held_logits = torch.cat([net(torch.from_numpy(patches[held_out][i:i + 1024])).squeeze(1)
@@ -200,6 +232,9 @@ def main(argv):
         % (len(y), meta['images'], meta['synthetic_images'], meta['normal_films'],
            ', benign calcifications and artefacts' if meta.get('benign_and_artefacts') == '1'
            else '', jpeg))
+    if args.ensemble > 1:
+        description += '; the mean logit of %d networks (seeds %d + 1000 k)' % (
+            args.ensemble, args.seed)
     lines = [
         '%YAML:1.0', '---',
         'kind: mammocad-neural-scorer',
@@ -213,6 +248,7 @@ def main(argv):
         'held_out_auc: %.6f' % net_auc,
         'held_out_contrast_auc: %.6f' % contrast_auc,
         'epochs: %d' % args.epochs,
+        'ensemble_members: %d' % args.ensemble,
         'torch: %s' % json.dumps(torch.__version__),
         'training_seconds: %d' % int(time.time() - started),
         'network: %s' % json.dumps(onnx_name),
