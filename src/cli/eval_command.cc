@@ -16,6 +16,7 @@
 #include "detector/model_file.h"
 #include "eval/candidate_stage.h"
 #include "eval/evaluation.h"
+#include "eval/false_sources.h"
 #include "eval/mias.h"
 #include "eval/operating_points.h"
 #include "eval/reliability.h"
@@ -155,6 +156,14 @@ void PrintOffBreastLesions(const EvaluationReport& report) {
   }
   if (count == 0) return;
   std::printf("%d annotated lesions off the breast, not counted above: %s\n", count, line.c_str());
+}
+
+// Synthetic sets with benign calcifications and artefacts: what the false clusters lie on.
+void PrintFalseSources(const EvaluationReport& report) {
+  std::printf("false clusters per image, by what they lie on:\n  all kept: %s\n"
+              "  scoring >= 0.5: %s\n",
+              FalseSourcesPerImage(report, 0.0).c_str(),
+              FalseSourcesPerImage(report, 0.5).c_str());
 }
 
 }  // namespace
@@ -386,6 +395,7 @@ int RunEval(const EvalFlags& flags) {
   std::printf("%s score:\n", scorer_name.c_str());
   Status s = run(*made, &report, &what);
   if (s.ok()) PrintEvaluationReport(report);
+  if (s.ok() && synthetic && (flags.benign || flags.benign_only)) PrintFalseSources(report);
   std::vector<ReliabilityBin> reliability;  // plotted with the other outputs, below
   if (s.ok() && flags.reliability) {
     std::vector<double> scores;

@@ -14,6 +14,7 @@
 
 #include "decode/image_formats.h"
 #include "detector/breast_region.h"
+#include "eval/false_sources.h"
 #include "mammocad/decode.h"
 
 namespace mammocad {
@@ -302,6 +303,12 @@ Status EvaluateGenerated(const Detector& detector, int images, const SyntheticSo
     e.lesions = static_cast<int>(clusters.size());
     e.findings = Match(cluster_result.findings, clusters);
     e.evidence = EvidenceOf(cluster_result.findings);
+    for (size_t j = 0; j < e.findings.size(); ++j) {
+      e.false_sources.push_back(
+          e.findings[j].lesion >= 0
+              ? std::nullopt
+              : BenignUnder(cluster_result.findings[j].box, m.benign, spacing));
+    }
     e.findings_outside_breast = CountOutside(cluster_result.findings, m.breast);
     e.detect_ms = cluster_result.timings.total_ms;
     spot_findings[i] = Match(spot_result.findings, spots);

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "eval/froc.h"
 #include "eval/ground_truth.h"
 #include "mammocad/status.h"
+#include "synth/benign.h"
 #include "synth/synthetic.h"
 
 namespace mammocad {
@@ -39,6 +41,10 @@ struct ImageEvaluation {
   std::vector<OffBreastLesion> off_breast;  // not counted, nor the findings that hit them
   std::vector<ScoredFinding> findings;
   std::vector<ClusterEvidence> evidence;  // of each finding, same order (cluster findings)
+  // Synthetic runs: of each finding, same order, the simulated benign calcification or
+  // artefact a false finding lies on (eval/false_sources.h); none for true findings, tissue
+  // and noise. Empty for real images.
+  std::vector<std::optional<BenignKind>> false_sources;
   int findings_outside_breast = 0;
   double detect_ms = 0;
 };
