@@ -29,6 +29,9 @@ struct ClusterEvidence {
   double size_variety = 0.0;       // coefficient of variation of the members' diameters
   double mean_diameter_mm = 0.0;
   double skin_distance_mm = -1.0;  // the centre's distance to the breast outline; < 0 unknown
+  // Of the whole image: candidates per cm2 of breast. A film strewn with specks (dust, grain,
+  // diffusely scattered benign calcifications) makes clusters by chance anywhere; < 0 unknown.
+  double image_candidates_per_cm2 = -1.0;
 };
 
 struct Finding {

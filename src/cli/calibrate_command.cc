@@ -34,6 +34,7 @@ struct CalibrateFlags {
   int threads = 0;
   bool features = false;
   double l2 = 1.0;
+  std::vector<std::string> use;  // --features: fit only these (the others get weight 0)
   std::string normals_dir;
   int fold = -1, folds = 0;
 };
@@ -83,7 +84,16 @@ Status RewriteClusterCalibration(const std::string& path, const PlattCalibration
 int WriteClusterModel(const CalibrateFlags& flags, const EvaluationReport& pooled,
                       const std::vector<std::vector<double>>& features,
                       const std::vector<int>& labels, int positives) {
-  const ClusterModel model = FitLogistic(features, labels, flags.l2);
+  // Features left out are fitted as constants: FitLogistic gives them weight 0.
+  std::vector<std::vector<double>> used = features;
+  for (size_t j = 0; j < ClusterFeatureNames().size(); ++j) {
+    const std::string name(ClusterFeatureNames()[j]);
+    if (flags.use.empty() || std::find(flags.use.begin(), flags.use.end(), name) != flags.use.end()) {
+      continue;
+    }
+    for (std::vector<double>& row : used) row[j] = 0.0;
+  }
+  const ClusterModel model = FitLogistic(used, labels, flags.l2);
   if (Status s = RewriteClusterModel(flags.model, model); !s.ok()) {
     std::fprintf(stderr, "mammocad calibrate-clusters: %s\n", s.ToString().c_str());
     return 1;
@@ -208,12 +218,18 @@ Subcommand AddCalibrateCommand(CLI::App& app) {
   calibrate->add_option("--seed", flags->seed, "seed of those images")->capture_default_str();
   calibrate->add_flag("--features", flags->features,
                       "fit the cluster model (a logistic regression over each cluster's member "
-                      "score, count, spread, linearity, size variety, size and distance to the "
-                      "skin) instead of the Platt calibration; replaces an existing one");
+                      "score, count, spread, linearity, size variety, size, distance to the "
+                      "skin and the image's candidates per cm2) instead of the Platt "
+                      "calibration; replaces an existing one");
   calibrate->add_option("--l2", flags->l2,
                         "with --features: the weights' L2 penalty (larger: closer to the "
                         "member score alone)")
       ->capture_default_str()->check(CLI::Range(0.0, 1e6))->needs("--features");
+  std::vector<std::string> names;
+  for (std::string_view name : ClusterFeatureNames()) names.emplace_back(name);
+  calibrate->add_option("--use", flags->use,
+                        "with --features: fit only these features (the others get weight 0)")
+      ->delimiter(',')->check(CLI::IsMember(names))->needs("--features");
   calibrate->add_option("--normals", flags->normals_dir,
                         "also simulated clusters inserted into the NORM films of this MIAS "
                         "folder (with --features)")

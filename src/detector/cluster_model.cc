@@ -15,7 +15,7 @@ constexpr double kFarFromSkinMm = 20.0;
 const std::vector<std::string_view>& ClusterFeatureNames() {
   static const std::vector<std::string_view> names = {
       "member_logit", "log_members", "spread_mm", "linearity",
-      "size_variety", "mean_diameter_mm", "skin_distance_mm"};
+      "size_variety", "mean_diameter_mm", "skin_distance_mm", "log_image_candidates_per_cm2"};
   return names;
 }
 
@@ -23,8 +23,10 @@ std::vector<double> ClusterFeatureValues(const ClusterEvidence& e) {
   const double p = std::clamp(e.member_based_score, 1e-6, 1 - 1e-6);
   const double skin = e.skin_distance_mm < 0 ? kFarFromSkinMm
                                              : std::min(e.skin_distance_mm, kFarFromSkinMm);
+  // Unknown (no breast): as an image without candidates.
+  const double density = std::log1p(std::max(0.0, e.image_candidates_per_cm2));
   return {std::log(p / (1 - p)), std::log(std::max(1, e.members)), e.spread_mm, e.linearity,
-          e.size_variety, e.mean_diameter_mm, skin};
+          e.size_variety, e.mean_diameter_mm, skin, density};
 }
 
 double ClusterModel::Apply(const ClusterEvidence& evidence) const {

@@ -52,6 +52,13 @@ TEST(ClusterModelTest, AppliesStandardisedWeightsAndRoundTripsThroughYaml) {
   const double near_skin = model.Apply(e);
   e.skin_distance_mm = 15.0;
   EXPECT_LT(near_skin, model.Apply(e));
+  // A film strewn with candidates: lower, with a negative weight on their density.
+  model.weights[7] = -1.0;
+  model.mean[7] = std::log1p(2.0);
+  e.image_candidates_per_cm2 = 2.0;
+  const double usual = model.Apply(e);
+  e.image_candidates_per_cm2 = 20.0;
+  EXPECT_LT(model.Apply(e), usual);
   model.bias = -0.25;
 
   const std::string yaml = "%YAML:1.0\n" + ClusterModelYaml(model);
@@ -76,9 +83,9 @@ TEST(ClusterModelTest, RefusesOtherFeaturesAndBadScales) {
   };
   const std::string ok_features =
       "  features: [member_logit, log_members, spread_mm, linearity, size_variety, "
-      "mean_diameter_mm, skin_distance_mm]\n";
-  const std::string numbers = "[0, 0, 0, 0, 0, 0, 0]";
-  const std::string ones = "[1, 1, 1, 1, 1, 1, 1]";
+      "mean_diameter_mm, skin_distance_mm, log_image_candidates_per_cm2]\n";
+  const std::string numbers = "[0, 0, 0, 0, 0, 0, 0, 0]";
+  const std::string ones = "[1, 1, 1, 1, 1, 1, 1, 1]";
   EXPECT_TRUE(read(ok_features + "  mean: " + numbers + "\n  scale: " + ones + "\n  weights: " +
                    numbers + "\n  bias: 0\n").ok());
   const Status other = read("  features: [member_logit]\n  mean: [0]\n  scale: [1]\n"

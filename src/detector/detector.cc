@@ -108,6 +108,12 @@ void MeasureSkinDistances(const cv::Mat1b& mask, const detail::AnalysisImage& an
   }
 }
 
+// The image's candidates per cm2 of its breast mask (the analysis grid's); -1 without a breast.
+double CandidatesPerCm2(size_t candidates, const cv::Mat1b& mask, double spacing_mm) {
+  const double area_cm2 = cv::countNonZero(mask) * spacing_mm * spacing_mm / 100.0;
+  return area_cm2 > 0 ? candidates / area_cm2 : -1.0;
+}
+
 // Scores every candidate, or with `clusters_only` those that could be a cluster's member
 // (detail::CouldJoinACluster); the others keep score 0.
 void ScoreCandidates(const CandidateScorer& scorer, const CandidateContext& context,
@@ -200,6 +206,8 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
           : AsCalcificationFindings(calcs);
   if (options.level == FindingLevel::kCluster && !findings.empty()) {
     MeasureSkinDistances(mask, analysis, params, &findings);
+    const double density = CandidatesPerCm2(calcs.size(), mask, analysis.spacing_mm);
+    for (Finding& f : findings) f.evidence.image_candidates_per_cm2 = density;
     for (Finding& f : findings) f.score = scorer.ClusterScore(f.evidence);
     detail::DiscountByRankInImage(params.cluster_rank_decay, &findings);
   }

@@ -117,6 +117,28 @@ TEST(Detector, CalcificationLevelMinScoreOrderAndTimings) {
   for (const Finding& f : strict.findings) EXPECT_GE(f.score, median);
 }
 
+// Every cluster carries its image's candidates per cm2 of breast (the cluster model's measure
+// of a film strewn with specks): the candidates over the detector's mask, which lies within
+// the breast (so at least candidates over the whole breast, and not far above it).
+TEST(Detector, ClustersCarryTheImagesCandidateDensity) {
+  const SyntheticMammogram m = MakeSyntheticMammogram(SyntheticOptions());
+  const Detector detector;
+  DetectOptions options;
+  DetectionResult clusters, candidates;
+  ASSERT_TRUE(detector.Detect(m.image, options, &clusters).ok());
+  options.level = FindingLevel::kCalcification;
+  ASSERT_TRUE(detector.Detect(m.image, options, &candidates).ok());
+  ASSERT_FALSE(clusters.findings.empty());
+  const double breast_cm2 = cv::countNonZero(m.breast) * 0.1 * 0.1 / 100.0;
+  const double over_breast = candidates.findings.size() / breast_cm2;
+  for (const Finding& f : clusters.findings) {
+    EXPECT_DOUBLE_EQ(f.evidence.image_candidates_per_cm2,
+                     clusters.findings[0].evidence.image_candidates_per_cm2);
+    EXPECT_GE(f.evidence.image_candidates_per_cm2, over_breast);
+    EXPECT_LE(f.evidence.image_candidates_per_cm2, 1.5 * over_breast);
+  }
+}
+
 TEST(Detector, FineImagesAreAnalysedCoarserAndReportedInTheirOwnGrid) {
   SyntheticOptions options;
   options.width = options.height = 2048;
