@@ -20,7 +20,7 @@
 //                                         (items_per_second; MAMMOCAD_BENCH_IMAGE=FILE to use
 //                                         the load test's image)
 // <format>: 0 = 8-bit JPEG, 1 = 16-bit PNG, 2 = 16-bit TIFF. <threads>: DetectOptions::max_threads.
-// <scorer>: 0 = hand-made, 1 = neural (models/calc-nn-v3.yml with its fitted settings: what
+// <scorer>: 0 = hand-made, 1 = neural (models/calc-nn-v4.yml with its fitted settings: what
 // `serve` runs by default).
 // Only the decode and the detector are timed: the operating point (a threshold on scores) costs
 // nothing.
@@ -81,7 +81,7 @@ const Detector& BenchDetector(int scorer) {
   static const std::unique_ptr<Detector> neural = [] {
     ScorerChoice choice;
     choice.scorer = "neural";
-    choice.model_path = MAMMOCAD_SOURCE_DIR "/models/calc-nn-v3.yml";
+    choice.model_path = MAMMOCAD_SOURCE_DIR "/models/calc-nn-v4.yml";
     std::unique_ptr<Detector> detector;
     if (const Status s = MakeDetector(choice, &detector); !s.ok()) {
       std::fprintf(stderr, "detector_bench: %s\n", s.ToString().c_str());

@@ -21,6 +21,8 @@ for ((k = 0; k < folds; ++k)); do
   /usr/bin/python3 training/train_neural.py --patches "$work/patches-$k" \
       --out "$work/fold-$k.yml" --seed "$seed"
   ./build/src/mammocad calibrate-clusters --model "$work/fold-$k.yml" 2>/dev/null
+  ./build/src/mammocad calibrate-clusters --model "$work/fold-$k.yml" \
+      "${NEURAL_CLUSTER_FLAGS[@]}" --normals "$mias" --fold "$k" --folds "$folds" 2>/dev/null
   models+=("$work/fold-$k.yml")
 done
 IFS=, list="${models[*]}"

@@ -5,7 +5,7 @@
 namespace mammocad {
 
 std::string DefaultModelPath(const std::string& scorer) {
-  return ModelDirectory() + (scorer == "neural" ? "/calc-nn-v3.yml" : "/calc-v3.yml");
+  return ModelDirectory() + (scorer == "neural" ? "/calc-nn-v4.yml" : "/calc-v3.yml");
 }
 
 void AddScorerOptions(CLI::App* command, ScorerFlags* flags) {

@@ -1,4 +1,4 @@
-// The shipped neural scorer (models/calc-nn-v3.yml and its ONNX network) and its manifest checks.
+// The shipped neural scorer (models/calc-nn-v4.yml and its ONNX network) and its manifest checks.
 #include "detector/neural_scorer.h"
 
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@ std::filesystem::path Models() { return std::filesystem::path(MAMMOCAD_SOURCE_DI
 
 std::shared_ptr<const NeuralScorer> Shipped() {
   std::shared_ptr<const NeuralScorer> scorer;
-  const Status s = NeuralScorer::Load((Models() / "calc-nn-v3.yml").string(), &scorer);
+  const Status s = NeuralScorer::Load((Models() / "calc-nn-v4.yml").string(), &scorer);
   EXPECT_TRUE(s.ok()) << s.ToString();
   return scorer;
 }
@@ -29,7 +29,7 @@ std::shared_ptr<const NeuralScorer> Shipped() {
 TEST(NeuralScorer, TheShippedModelLoadsWithItsProvenance) {
   const auto scorer = Shipped();
   ASSERT_TRUE(scorer);
-  EXPECT_EQ(scorer->provenance().version, "calc-nn-v3");
+  EXPECT_EQ(scorer->provenance().version, "calc-nn-v4");
   EXPECT_EQ(scorer->provenance().seed, 1u);
   EXPECT_GT(scorer->provenance().training_candidates, 1000);
   EXPECT_EQ(scorer->geometry().size_px, 32);
@@ -133,7 +133,7 @@ std::filesystem::path CopyShipped(const std::string& name) {
   const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  for (const char* file : {"calc-nn-v3.yml", "calc-nn-v3.onnx"}) {
+  for (const char* file : {"calc-nn-v4.yml", "calc-nn-v4.onnx"}) {
     std::filesystem::copy_file(Models() / file, dir / file);
   }
   return dir;
@@ -144,16 +144,16 @@ TEST(NeuralScorer, DamagedOrMissingModelsAreClearErrors) {
   EXPECT_EQ(NeuralScorer::Load("/nonexistent/nn.yml", &scorer).code(), ErrorCode::kIoError);
   // A network that is not the one the manifest names: refused by its checksum.
   std::filesystem::path dir = CopyShipped("neural_damaged");
-  std::ofstream(dir / "calc-nn-v3.onnx", std::ios::app) << "x";
-  Status s = NeuralScorer::Load((dir / "calc-nn-v3.yml").string(), &scorer);
+  std::ofstream(dir / "calc-nn-v4.onnx", std::ios::app) << "x";
+  Status s = NeuralScorer::Load((dir / "calc-nn-v4.yml").string(), &scorer);
   EXPECT_EQ(s.code(), ErrorCode::kBadParameter);
   EXPECT_NE(s.message().find("checksum"), std::string::npos) << s.message();
   // A manifest without its network.
   dir = CopyShipped("neural_missing");
-  std::filesystem::remove(dir / "calc-nn-v3.onnx");
-  s = NeuralScorer::Load((dir / "calc-nn-v3.yml").string(), &scorer);
+  std::filesystem::remove(dir / "calc-nn-v4.onnx");
+  s = NeuralScorer::Load((dir / "calc-nn-v4.yml").string(), &scorer);
   EXPECT_EQ(s.code(), ErrorCode::kIoError);
-  EXPECT_NE(s.message().find("calc-nn-v3.onnx"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("calc-nn-v4.onnx"), std::string::npos) << s.message();
   // The learned scorer's file is not a neural manifest.
   s = NeuralScorer::Load((Models() / "calc-v3.yml").string(), &scorer);
   EXPECT_EQ(s.code(), ErrorCode::kBadParameter);

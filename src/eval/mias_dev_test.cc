@@ -135,7 +135,7 @@ TEST(ShippedOperatingPoints, MatchTheDevSplit) {
   std::shared_ptr<const LearnedScorer> scorer;
   ASSERT_TRUE(LoadModelFile(ShippedModel(), &scorer).ok());
   std::shared_ptr<const NeuralScorer> network;
-  ASSERT_TRUE(NeuralScorer::Load(std::string(MAMMOCAD_SOURCE_DIR) + "/models/calc-nn-v3.yml",
+  ASSERT_TRUE(NeuralScorer::Load(std::string(MAMMOCAD_SOURCE_DIR) + "/models/calc-nn-v4.yml",
                                  &network).ok());
   Detector handmade, learned, neural;
   ASSERT_TRUE(Detector::Create(scorer->FittedParams(DetectorParams()), scorer, &learned).ok());

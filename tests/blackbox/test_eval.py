@@ -140,10 +140,10 @@ class BenignEvalTest(unittest.TestCase):
         self.assertEqual(froc_rows(done.stdout)["cluster_lesions"], 0)
         with open(os.path.join(out, "findings.csv"), newline="") as f:
             scores = [float(row["score"]) for row in csv.DictReader(f)]
-        # Every finding here is false: at most 0.1 per image scoring 0.5 or more, or 0.25 or
-        # more (under the served `balanced` point, 0.373 in models/calc-nn-v3.yml).
+        # Every finding here is false: at most 0.1 per image scoring 0.5 or more, or at the
+        # served `balanced` point (0.17 in models/calc-nn-v4.yml) or more.
         self.assertLessEqual(sum(score >= 0.5 for score in scores), 0.1 * 8, scores)
-        self.assertLessEqual(sum(score >= 0.25 for score in scores), 0.1 * 8, scores)
+        self.assertLessEqual(sum(score >= 0.17 for score in scores), 0.1 * 8, scores)
 
 
 class FolderEvalTest(unittest.TestCase):
