@@ -23,14 +23,18 @@ grep -q 'off its true spacing' "$work/model/smoke.yml" ||
   { echo "the model's description does not say it was trained with scale augmentation" >&2; exit 1; }
 grep -q 'second_look_threshold_sigma: 3' "$work/model/smoke.yml" ||
   { echo "the model does not record the candidate stage it was trained behind" >&2; exit 1; }
-# The cluster model fitted twice over: the second replaces the first, and the model loads.
-for run in 1 2; do
-  "$build/src/mammocad" calibrate-clusters --model "$work/model/smoke.yml" --features \
-      --images 8 >"$work/calibrate.log"
-done
+# The cluster model fitted twice over: the second (the shipped recipe's features only)
+# replaces the first, leaves the other features at weight 0, and the model loads.
+"$build/src/mammocad" calibrate-clusters --model "$work/model/smoke.yml" --features \
+    --images 8 >"$work/calibrate.log"
+"$build/src/mammocad" calibrate-clusters --model "$work/model/smoke.yml" --features \
+    --use member_logit,log_image_candidates_per_cm2 --images 8 >"$work/calibrate.log"
 grep -q 'cluster model written' "$work/calibrate.log"
 [ "$(grep -c '^cluster_model:' "$work/model/smoke.yml")" = 1 ] ||
   { echo "cluster_model not replaced:" >&2; cat "$work/model/smoke.yml" >&2; exit 1; }
+grep -Eq '^  weights: \[[^,]+, 0, 0, 0, 0, 0, 0, [^,]+\]$' "$work/model/smoke.yml" ||
+  { echo "--use did not leave the other features at weight 0:" >&2;
+    grep -A5 '^cluster_model:' "$work/model/smoke.yml" >&2; exit 1; }
 { printf 'P5\n512 512\n255\n'; head -c 262144 /dev/urandom; } >"$work/noise.pgm"
 reply=$("$build/src/mammocad" detect --scorer neural --model "$work/model/smoke.yml" \
         --operating-point all --pixel-spacing 0.1 "$work/noise.pgm")

@@ -88,10 +88,11 @@ int WriteClusterModel(const CalibrateFlags& flags, const EvaluationReport& poole
   std::vector<std::vector<double>> used = features;
   for (size_t j = 0; j < ClusterFeatureNames().size(); ++j) {
     const std::string name(ClusterFeatureNames()[j]);
-    if (flags.use.empty() || std::find(flags.use.begin(), flags.use.end(), name) != flags.use.end()) {
-      continue;
+    const bool fitted = flags.use.empty() ||
+                        std::find(flags.use.begin(), flags.use.end(), name) != flags.use.end();
+    if (!fitted) {
+      for (std::vector<double>& row : used) row[j] = 0.0;
     }
-    for (std::vector<double>& row : used) row[j] = 0.0;
   }
   const ClusterModel model = FitLogistic(used, labels, flags.l2);
   if (Status s = RewriteClusterModel(flags.model, model); !s.ok()) {
