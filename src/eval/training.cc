@@ -215,7 +215,7 @@ Status TrainCandidateScorer(const TrainingOptions& options, const ProgressCallba
   const PlattCalibration calibration =
       FitPlatt(forest->Predict(report->calibration.features), report->calibration.labels);
   *scorer = std::make_shared<LearnedScorer>(
-      forest, FittedModel{calibration, PlattCalibration(), provenance, params, {}});
+      forest, FittedModel{calibration, PlattCalibration(), provenance, params, {}, {}});
   // Cluster calibration: the learned detector's clusters on the calibration images against the
   // simulated clusters.
   Detector learned;
