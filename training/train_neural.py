@@ -138,7 +138,8 @@ def fit_platt(logits, labels, weights):
 
 
 def train_member(x, y, channels, size, positive_weight, seed, args):
-    """One CandidateNet, trained from the current torch seed, the batch order from `seed`."""
+    """One CandidateNet: its initial weights, augmentation and batch order from `seed`."""
+    torch.manual_seed(seed)
     net = CandidateNet(channels, size)
     optimiser = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
     # The classes are balanced in the loss; calibration restores the true rates after.
@@ -172,6 +173,8 @@ def main(argv):
     parser.add_argument('--version', default=None, help='model version (default: the file stem)')
     parser.add_argument('--description', default='')
     args = parser.parse_args(argv)
+    if args.ensemble < 1:
+        parser.error('--ensemble must be at least 1')
 
     started = time.time()
     torch.manual_seed(args.seed)
@@ -192,7 +195,6 @@ def main(argv):
     for member in range(args.ensemble):
         # Member 0 is the single network of --ensemble 1 (the same seed, the same bytes).
         member_seed = args.seed + 1000 * member
-        torch.manual_seed(member_seed)
         if args.ensemble > 1:
             print('member %d of %d (seed %d)' % (member + 1, args.ensemble, member_seed),
                   flush=True)
