@@ -307,7 +307,11 @@ BENCHMARK(BM_Detect)
     ->ArgsProduct({{3328}, {4096}, {1, 2}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK(BM_RequestThroughput)->Args({3328, 4096, 0})->Args({3328, 4096, 1})->Threads(2)->UseRealTime()
+BENCHMARK(BM_RequestThroughput)
+    ->Args({3328, 4096, 0})
+    ->Args({3328, 4096, 1})
+    ->Threads(2)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StageNormalise)->Apply(Sizes);
 BENCHMARK(BM_StageMask)->Apply(Sizes);

@@ -207,8 +207,10 @@ void RunStages(const Image& image, double spacing, const DetectOptions& options,
   if (options.level == FindingLevel::kCluster && !findings.empty()) {
     MeasureSkinDistances(mask, analysis, params, &findings);
     const double density = CandidatesPerCm2(calcs.size(), mask, analysis.spacing_mm);
-    for (Finding& f : findings) f.evidence.image_candidates_per_cm2 = density;
-    for (Finding& f : findings) f.score = scorer.ClusterScore(f.evidence);
+    for (Finding& f : findings) {
+      f.evidence.image_candidates_per_cm2 = density;
+      f.score = scorer.ClusterScore(f.evidence);
+    }
     detail::DiscountByRankInImage(params.cluster_rank_decay, &findings);
   }
   std::erase_if(findings, [&](const Finding& f) { return f.score < options.min_score; });
